@@ -1,0 +1,44 @@
+// The access request as the rest of jit-watcher sees it: plain data with Date values, no wire
+// shapes. src/teleport/ converts to and from Teleport's protobuf messages; nothing else should.
+
+/** Teleport's request states; PROMOTED means promoted to an access list. */
+export type RequestState = 'NONE' | 'PENDING' | 'APPROVED' | 'DENIED' | 'PROMOTED';
+
+/** One resource named by a resource access request (Teleport's types.ResourceID). */
+export interface ResourceId {
+  clusterName: string;
+  kind: string;
+  name: string;
+  subResourceName?: string;
+}
+
+/** One reviewer's verdict on a request. */
+export interface AccessReview {
+  author: string;
+  proposedState: RequestState;
+  reason: string;
+  created?: Date;
+}
+
+export interface AccessRequest {
+  /** The request's id: Teleport's Metadata.Name, a UUID. */
+  id: string;
+  user: string;
+  roles: string[];
+  resources: ResourceId[];
+  state: RequestState;
+  created: Date;
+  /** When the granted access ends (Spec.Expires); undefined when Teleport left it unset. */
+  expires?: Date;
+  /** When the pending request itself disappears (Metadata.Expires). */
+  resourceExpires?: Date;
+  requestReason?: string;
+  resolveReason?: string;
+  reviews: AccessReview[];
+}
+
+/** Teleport's canonical resource path, `/cluster/kind/name[/sub]`, used as an identity key. */
+export function resourcePath(r: ResourceId): string {
+  const base = `/${r.clusterName}/${r.kind}/${r.name}`;
+  return r.subResourceName ? `${base}/${r.subResourceName}` : base;
+}

@@ -1,0 +1,136 @@
+// Converts between Teleport's wire messages and jit-watcher's domain objects. Go's zero time
+// (0001-01-01, sent for unset non-nullable timestamps) becomes undefined here and nowhere else.
+import type { AccessRequest, RequestState, ResourceId } from '../domain/accessRequest';
+import type { Lock, LockTarget } from '../domain/lock';
+import type {
+  WireAccessRequest,
+  WireLabelValues,
+  WireLock,
+  WireLockTarget,
+  WireResourceId,
+  WireTimestamp,
+} from './wire';
+
+const GO_ZERO_TIME_SECONDS = -62135596800;
+const REQUEST_STATES: readonly RequestState[] = ['NONE', 'PENDING', 'APPROVED', 'DENIED', 'PROMOTED'];
+
+export function fromTimestamp(ts: WireTimestamp | null | undefined): Date | undefined {
+  if (!ts) return undefined;
+  const seconds = Number(ts.seconds ?? 0);
+  if (seconds <= GO_ZERO_TIME_SECONDS) return undefined;
+  return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6));
+}
+
+export function toTimestamp(date: Date | undefined): WireTimestamp | undefined {
+  if (!date) return undefined;
+  const ms = date.getTime();
+  const seconds = Math.floor(ms / 1000);
+  return { seconds, nanos: (ms - seconds * 1000) * 1e6 };
+}
+
+function requestState(value: string | undefined): RequestState {
+  return REQUEST_STATES.find((s) => s === value) ?? 'NONE';
+}
+
+function resourceFromWire(r: WireResourceId): ResourceId {
+  const id: ResourceId = { clusterName: r.ClusterName ?? '', kind: r.Kind ?? '', name: r.Name ?? '' };
+  if (r.SubResourceName) id.subResourceName = r.SubResourceName;
+  return id;
+}
+
+export function resourceToWire(r: ResourceId): WireResourceId {
+  return {
+    ClusterName: r.clusterName,
+    Kind: r.kind,
+    Name: r.name,
+    SubResourceName: r.subResourceName ?? '',
+  };
+}
+
+export function accessRequestFromWire(wire: WireAccessRequest): AccessRequest {
+  const spec = wire.Spec ?? {};
+  const request: AccessRequest = {
+    id: wire.Metadata?.Name ?? '',
+    user: spec.User ?? '',
+    roles: spec.Roles ?? [],
+    resources: (spec.RequestedResourceIDs ?? []).map(resourceFromWire),
+    state: requestState(spec.State),
+    created: fromTimestamp(spec.Created) ?? new Date(0),
+    reviews: (spec.Reviews ?? []).map((r) => ({
+      author: r.Author ?? '',
+      proposedState: requestState(r.ProposedState),
+      reason: r.Reason ?? '',
+      created: fromTimestamp(r.Created),
+    })),
+  };
+  const expires = fromTimestamp(spec.Expires);
+  if (expires) request.expires = expires;
+  const resourceExpires = fromTimestamp(wire.Metadata?.Expires);
+  if (resourceExpires) request.resourceExpires = resourceExpires;
+  if (spec.RequestReason) request.requestReason = spec.RequestReason;
+  if (spec.ResolveReason) request.resolveReason = spec.ResolveReason;
+  return request;
+}
+
+export function labelValuesToWire(values: Record<string, string[]> | undefined): WireLabelValues {
+  const out: NonNullable<WireLabelValues['Values']> = {};
+  for (const [key, list] of Object.entries(values ?? {})) out[key] = { Values: list };
+  return { Values: out };
+}
+
+const TARGET_FIELDS: ReadonlyArray<[keyof LockTarget, keyof WireLockTarget]> = [
+  ['user', 'User'],
+  ['role', 'Role'],
+  ['login', 'Login'],
+  ['node', 'Node'],
+  ['mfaDevice', 'MFADevice'],
+  ['windowsDesktop', 'WindowsDesktop'],
+  ['accessRequest', 'AccessRequest'],
+  ['device', 'Device'],
+  ['serverId', 'ServerID'],
+  ['botInstanceId', 'BotInstanceID'],
+  ['joinToken', 'JoinToken'],
+];
+
+export function lockTargetFromWire(wire: WireLockTarget | null | undefined): LockTarget {
+  const target: LockTarget = {};
+  for (const [domain, field] of TARGET_FIELDS) {
+    const value = wire?.[field];
+    if (value) target[domain] = value;
+  }
+  return target;
+}
+
+export function lockTargetToWire(target: LockTarget): WireLockTarget {
+  const wire: WireLockTarget = {};
+  for (const [domain, field] of TARGET_FIELDS) {
+    const value = target[domain];
+    if (value) wire[field] = value;
+  }
+  return wire;
+}
+
+export function lockFromWire(wire: WireLock): Lock {
+  const spec = wire.Spec ?? {};
+  const lock: Lock = { name: wire.Metadata?.Name ?? '', target: lockTargetFromWire(spec.Target) };
+  if (spec.Message) lock.message = spec.Message;
+  const expires = fromTimestamp(spec.Expires) ?? fromTimestamp(wire.Metadata?.Expires);
+  if (expires) lock.expires = expires;
+  const createdAt = fromTimestamp(spec.CreatedAt);
+  if (createdAt) lock.createdAt = createdAt;
+  if (spec.CreatedBy) lock.createdBy = spec.CreatedBy;
+  return lock;
+}
+
+export function lockToWire(lock: Lock): WireLock {
+  return {
+    Kind: 'lock',
+    Version: 'v2',
+    Metadata: { Name: lock.name, Namespace: 'default' },
+    Spec: {
+      Target: lockTargetToWire(lock.target),
+      Message: lock.message ?? '',
+      Expires: toTimestamp(lock.expires) ?? null,
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// The narrow Teleport API jit-watcher depends on, in domain terms. Everything behind it (protobuf,
+// TLS, retries of the transport) stays in src/teleport/; callers and tests see only this.
+import type { AccessRequest, RequestState, ResourceId } from '../domain/accessRequest';
+import type { Lock, LockTarget } from '../domain/lock';
+
+export interface PingResult {
+  clusterName: string;
+  serverVersion: string;
+}
+
+export interface RequestFilter {
+  id?: string;
+  user?: string;
+  state?: RequestState;
+}
+
+export interface SetRequestStateParams {
+  id: string;
+  state: 'APPROVED' | 'DENIED';
+  reason: string;
+  /** Shown on the request as resolve annotations, e.g. the policy that decided. */
+  annotations?: Record<string, string[]>;
+}
+
+export interface SubmitReviewParams {
+  requestId: string;
+  state: 'APPROVED' | 'DENIED';
+  reason: string;
+  annotations?: Record<string, string[]>;
+}
+
+export interface CreateRequestParams {
+  user: string;
+  roles: string[];
+  resources?: ResourceId[];
+  reason?: string;
+  /** Optional id; Teleport's clients generate a UUID. */
+  id?: string;
+}
+
+export interface GetLocksParams {
+  targets?: LockTarget[];
+  inForceOnly?: boolean;
+}
+
+export type WatchKindName = 'access_request' | 'lock';
+
+export interface WatchParams {
+  kinds: WatchKindName[];
+  /** Per-kind filter, e.g. `{ access_request: { state: 'PENDING' } }`. */
+  filters?: Partial<Record<WatchKindName, Record<string, string>>>;
+  signal?: AbortSignal;
+}
+
+export type WatchEvent =
+  | { type: 'init'; kinds: string[] }
+  | { type: 'put'; kind: 'access_request'; request: AccessRequest }
+  | { type: 'put'; kind: 'lock'; lock: Lock }
+  | { type: 'delete'; kind: string; name: string };
+
+export interface TeleportClient {
+  ping(): Promise<PingResult>;
+  /** Every request matching the filter, all pages. */
+  listAccessRequests(filter?: RequestFilter): Promise<AccessRequest[]>;
+  /** One request by id, or undefined when Teleport has none by that id. */
+  getAccessRequest(id: string): Promise<AccessRequest | undefined>;
+  setRequestState(params: SetRequestStateParams): Promise<void>;
+  submitReview(params: SubmitReviewParams): Promise<AccessRequest>;
+  createRequest(params: CreateRequestParams): Promise<AccessRequest>;
+  deleteRequest(id: string): Promise<void>;
+  upsertLock(lock: Lock): Promise<void>;
+  getLocks(params?: GetLocksParams): Promise<Lock[]>;
+  /** One lock by name, or undefined when none exists. */
+  getLock(name: string): Promise<Lock | undefined>;
+  deleteLock(name: string): Promise<void>;
+  /** Events as they happen, INIT first; ends when the signal aborts, throws on stream loss. */
+  watch(params: WatchParams): AsyncIterable<WatchEvent>;
+  close(): void;
+}

@@ -8,10 +8,10 @@ export const SUBJECT_ROLES = 'O';
 
 /** Custom subject attributes (Teleport's ExtraNames), by ASN.1 object identifier. */
 export const OID = {
-  /** The cluster that issued the certificate. */
+  /** The cluster that issued the certificate (tsh falls back to the issuer's CN, as we do). */
   teleportCluster: '1.3.9999.1.7',
-  /** Access request ids the certificate was issued under. */
-  activeRequests: '1.3.9999.1.8',
+  /** Access request ids the certificate was issued under, one attribute each. */
+  activeRequests: '1.3.9999.2.8',
 } as const;
 
 /** The name every Auth server certificate carries; used for SNI and verification. */

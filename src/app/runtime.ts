@@ -1,0 +1,38 @@
+// Installs the Temporal runtime once per process, before any connection exists: routes the SDK's
+// logs into our JSON logger and, when metrics are on, starts its Prometheus exporter on a private
+// loopback port that our /metrics endpoint merges in.
+import { Runtime, type LogLevel as SdkLogLevel, type LogMetadata } from '@temporalio/worker';
+import { freePort } from '../util/freePort';
+import type { Logger } from '../util/logger';
+
+export interface InstalledRuntime {
+  /** Where the runtime's own metrics can be scraped; undefined when metrics are off. */
+  metricsUrl?: string;
+}
+
+export async function installRuntime(log: Logger, withMetrics: boolean): Promise<InstalledRuntime> {
+  const port = withMetrics ? await freePort() : undefined;
+  const sdkLog = log.child({ component: 'temporal-sdk' });
+  Runtime.install({
+    logger: {
+      log: (level: SdkLogLevel, message: string, meta?: LogMetadata) => route(sdkLog, level, message, meta),
+      trace: () => undefined,
+      debug: (message, meta) => sdkLog.debug(message, meta),
+      info: (message, meta) => sdkLog.info(message, meta),
+      warn: (message, meta) => sdkLog.warn(message, meta),
+      error: (message, meta) => sdkLog.error(message, meta),
+    },
+    telemetryOptions: port
+      ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } }
+      : {},
+  });
+  return port ? { metricsUrl: `http://127.0.0.1:${port}/metrics` } : {};
+}
+
+function route(log: Logger, level: SdkLogLevel, message: string, meta?: LogMetadata): void {
+  if (level === 'TRACE') return;
+  if (level === 'DEBUG') log.debug(message, meta);
+  else if (level === 'INFO') log.info(message, meta);
+  else if (level === 'WARN') log.warn(message, meta);
+  else log.error(message, meta);
+}

@@ -1,0 +1,83 @@
+// `jit-watcher start | pause | resume | sweep | status | policy`: talk to the cluster's watcher
+// workflow through Temporal. The same signals work from `temporal workflow signal` and `tctl`.
+import { ConfigError } from '../../config/errors';
+import { usage } from '../../config/help';
+import { loadConfig, type CommandFlagSpecs } from '../../config/load';
+import { ensureWatcher, watcherControl } from '../../temporal/control';
+import { watcherWorkflowId } from '../../temporal/names';
+import type { WatcherStatus } from '../../temporal/workflows/messages';
+import type { CliIo } from '../io';
+import { resolveCluster, withTemporalClient } from '../temporalClient';
+
+const FLAGS = {
+  cluster: { names: ['cluster'], kind: 'string', example: 'NAME', help: 'Teleport cluster name (default: from -i)' },
+  json: { names: ['json'], kind: 'bool', help: 'print JSON' },
+} as const satisfies CommandFlagSpecs;
+
+export type ControlVerb = 'start' | 'pause' | 'resume' | 'sweep' | 'status' | 'policy';
+
+export async function controlCommand(verb: ControlVerb, argv: string[], io: CliIo): Promise<number> {
+  const { config, flags, help, rest } = await loadConfig({
+    argv,
+    env: io.env,
+    readFile: io.readFile,
+    requireTeleport: false,
+    commandFlags: FLAGS,
+  });
+  if (help) {
+    io.stdout(usage(`jit-watcher ${verb} [--cluster NAME | -i IDENTITY_FILE] [--temporal-address HOST:PORT]`, FLAGS));
+    return 0;
+  }
+  if (rest.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(rest[0])}; ${verb} takes flags only`);
+  const cluster = await resolveCluster(config, flags.cluster);
+  const id = watcherWorkflowId(cluster);
+  return withTemporalClient(config, async (client) => {
+    const control = watcherControl(client, cluster);
+    switch (verb) {
+      case 'start':
+        await ensureWatcher(client, config.temporal.taskQueue, {
+          cluster,
+          policy: config.policy,
+          pollIntervalMs: config.pollIntervalMs,
+          fullEvaluationIntervalMs: config.fullEvaluationIntervalMs,
+        });
+        io.stdout(`watcher ${id} is running on task queue ${config.temporal.taskQueue}\n`);
+        return 0;
+      case 'pause':
+        await control.pause();
+        io.stdout(`paused ${id}: no approvals, denials or locks until resume\n`);
+        return 0;
+      case 'resume':
+        await control.resume();
+        io.stdout(`resumed ${id}\n`);
+        return 0;
+      case 'sweep':
+        await control.sweepNow();
+        io.stdout(`sweep requested on ${id}\n`);
+        return 0;
+      case 'policy': {
+        io.stdout(JSON.stringify(await control.policy(), null, 2) + '\n');
+        return 0;
+      }
+      case 'status': {
+        const status = await control.status();
+        io.stdout(flags.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(id, status));
+        return 0;
+      }
+    }
+  });
+}
+
+export function formatStatus(id: string, s: WatcherStatus): string {
+  const lines = [
+    `watcher     ${id}`,
+    `state       ${s.paused ? 'PAUSED' : 'running'}, sweep every ${s.pollIntervalMs / 1000}s`,
+    `sweeps      ${s.sweeps}${s.lastSweep ? `, last ${s.lastSweep.finishedAt} (${s.lastSweep.ok ? 'ok' : 'with errors'})` : ''}`,
+  ];
+  if (s.nextSweepAt) lines.push(`next sweep  ${s.nextSweepAt}`);
+  lines.push(`totals      ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed`);
+  lines.push(`holders     ${s.holders} users hold approved access`);
+  if (s.policyChangedAt) lines.push(`policy      changed ${s.policyChangedAt}`);
+  if (s.lastError) lines.push(`last error  ${s.lastError}`);
+  return lines.join('\n') + '\n';
+}

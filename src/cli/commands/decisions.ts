@@ -1,0 +1,62 @@
+// `jit-watcher decisions [--user U] [--request ID] [--since 24h] [--json]`: every recorded decision
+// with its reason, read back from the sweep histories in Temporal.
+import { ConfigError } from '../../config/errors';
+import { parseGoDuration } from '../../config/duration';
+import { usage } from '../../config/help';
+import { loadConfig, type CommandFlagSpecs } from '../../config/load';
+import { findDecisions, type LoggedDecision } from '../../temporal/decisionLog';
+import type { CliIo } from '../io';
+import { withTemporalClient } from '../temporalClient';
+
+const FLAGS = {
+  user: { names: ['user'], kind: 'string', example: 'USER', help: 'only decisions about this user' },
+  request: { names: ['request'], kind: 'string', example: 'ID', help: 'only decisions about this request' },
+  since: { names: ['since'], kind: 'string', example: '24h', help: 'only sweeps started this long ago or later' },
+  json: { names: ['json'], kind: 'bool', help: 'one JSON object per line' },
+} as const satisfies CommandFlagSpecs;
+
+export async function decisionsCommand(argv: string[], io: CliIo, now = new Date()): Promise<number> {
+  const { config, flags, help } = await loadConfig({
+    argv,
+    env: io.env,
+    readFile: io.readFile,
+    requireTeleport: false,
+    commandFlags: FLAGS,
+  });
+  if (help) {
+    io.stdout(usage('jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json]', FLAGS));
+    return 0;
+  }
+  let since: Date | undefined;
+  if (flags.since) {
+    const ms = parseGoDuration(flags.since);
+    if (ms === undefined) throw new ConfigError(`--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h or 90m`);
+    since = new Date(now.getTime() - ms);
+  }
+  const found = await withTemporalClient(config, (client) =>
+    findDecisions(client, { user: flags.user, requestId: flags.request, since }),
+  );
+  if (flags.json) {
+    for (const d of found) io.stdout(JSON.stringify(d) + '\n');
+  } else {
+    io.stdout(formatDecisions(found));
+  }
+  return 0;
+}
+
+function formatDecisions(found: LoggedDecision[]): string {
+  if (found.length === 0) return 'no decisions found\n';
+  const rows = found.map((d) => [
+    d.at,
+    d.decision.requestId,
+    d.decision.user,
+    d.decision.action,
+    d.decision.policy,
+    d.outcome?.status ?? '-',
+    d.decision.reason,
+  ]);
+  const header = ['TIME', 'REQUEST', 'USER', 'ACTION', 'POLICY', 'OUTCOME', 'REASON'];
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i] ?? 0) : c)).join('  ')).join('\n') + '\n';
+}

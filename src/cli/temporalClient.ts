@@ -1,0 +1,33 @@
+// Connects control commands to Temporal and works out which cluster's watcher they mean:
+// --cluster, or the cluster named by the identity file's certificate (read locally, no Teleport call).
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError } from '../config/errors';
+import type { Config } from '../config/types';
+import { readIdentityFile } from '../teleport/identityFile';
+import { effectiveTemporalAddress, temporalConnectionSettings } from '../temporal/connection';
+
+export async function withTemporalClient<T>(config: Config, use: (client: Client) => Promise<T>): Promise<T> {
+  const address = effectiveTemporalAddress(config.temporal);
+  const settings = await temporalConnectionSettings(config.temporal, address);
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...settings, connectTimeout: 5_000 });
+  } catch {
+    throw new Error(
+      `cannot reach Temporal at ${address}; start it with \`jit-watcher run\` or pass --temporal-address`,
+    );
+  }
+  try {
+    return await use(new Client({ connection, namespace: config.temporal.namespace }));
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function resolveCluster(config: Config, cluster: string | undefined): Promise<string> {
+  if (cluster) return cluster;
+  if (config.teleport.identityFile) {
+    return (await readIdentityFile(config.teleport.identityFile)).clusterName;
+  }
+  throw new ConfigError('which cluster? pass --cluster NAME or -i IDENTITY_FILE (its certificate names the cluster)');
+}

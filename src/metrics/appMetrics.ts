@@ -1,0 +1,54 @@
+// jit-watcher's own Prometheus metrics: decisions by action and policy, Teleport calls made,
+// sweep durations, identity expiry. Kept on a private registry so tests can build one each.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface AppMetrics {
+  registry: Registry;
+  decisions: Counter<'action' | 'policy'>;
+  actions: Counter<'action' | 'status'>;
+  sweepSeconds: Histogram;
+  identityExpirySeconds: Gauge;
+  watchConnected: Gauge;
+  errors: Counter<'where'>;
+}
+
+export function createAppMetrics(): AppMetrics {
+  const registry = new Registry();
+  return {
+    registry,
+    decisions: new Counter({
+      name: 'jit_watcher_decisions_total',
+      help: 'Decisions made, by action and policy',
+      labelNames: ['action', 'policy'],
+      registers: [registry],
+    }),
+    actions: new Counter({
+      name: 'jit_watcher_actions_total',
+      help: 'Approve, deny and lock calls to Teleport, by outcome',
+      labelNames: ['action', 'status'],
+      registers: [registry],
+    }),
+    sweepSeconds: new Histogram({
+      name: 'jit_watcher_sweep_plan_seconds',
+      help: 'Time to read the cluster for one sweep run',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    identityExpirySeconds: new Gauge({
+      name: 'jit_watcher_identity_expiry_seconds',
+      help: 'Seconds until the Teleport identity in use expires',
+      registers: [registry],
+    }),
+    watchConnected: new Gauge({
+      name: 'jit_watcher_event_stream_connected',
+      help: '1 while the Teleport event stream is connected',
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'jit_watcher_errors_total',
+      help: 'Errors by where they happened',
+      labelNames: ['where'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,79 @@
+// How decisions and watcher locks are named and built, in one place so the id scheme (an
+// idempotency key) and the lock-name prefix (how the watcher recognises its own locks) never drift.
+// Builds plain JSON only: optional keys are omitted, never set to undefined.
+import type { AccessRequest } from '../domain/accessRequest';
+import type { Action, CheckName, Decision, DecisionDetails, Policy, PolicyName } from './types';
+
+/** Every lock the watcher creates starts with this; others' locks never do. */
+export const WATCHER_LOCK_PREFIX = 'jit-watcher-';
+
+export function watcherLockName(requestId: string): string {
+  return `${WATCHER_LOCK_PREFIX}${requestId}`;
+}
+
+export function isWatcherLock(lockName: string): boolean {
+  return lockName.startsWith(WATCHER_LOCK_PREFIX);
+}
+
+/** The same request, action and policy always give the same id, across runs and replays. */
+export function decisionId(requestId: string, action: Action, policy: PolicyName): string {
+  return `${requestId}/${action}/${policy}`;
+}
+
+/** The checks the policy turns on, in the order they run. */
+export function checksRun(policy: Policy): CheckName[] {
+  const checks: CheckName[] = [];
+  if (policy.resourceLimit) checks.push('resource-limit');
+  if (policy.roleConflicts) checks.push('environment-separation');
+  return checks;
+}
+
+export function makeDecision(
+  request: AccessRequest,
+  policy: Policy,
+  action: Action,
+  name: PolicyName,
+  reason: string,
+  details: DecisionDetails,
+): Decision {
+  const decision: Decision = {
+    id: decisionId(request.id, action, name),
+    requestId: request.id,
+    user: request.user,
+    action,
+    policy: name,
+    reason,
+    details,
+  };
+  if (policy.dryRun) decision.dryRun = true;
+  return decision;
+}
+
+/** A lock decision: the lock ends with the access it takes away, and carries the reason. */
+export function lockDecision(
+  request: AccessRequest,
+  policy: Policy,
+  name: PolicyName,
+  reason: string,
+  details: DecisionDetails,
+  recreated: boolean,
+): Decision {
+  const message = recreated ? `Recreating a watcher lock that was deleted: ${reason}` : reason;
+  const lock = { name: watcherLockName(request.id), message };
+  const withExpiry = request.expires ? { ...lock, expires: request.expires.toISOString() } : lock;
+  const full: DecisionDetails = recreated
+    ? { ...details, lockRecreated: true, lock: withExpiry }
+    : { ...details, lock: withExpiry };
+  return makeDecision(request, policy, 'lock', name, message, full);
+}
+
+/** `a, b, c and 4 more`: keeps reasons one readable line however many requests are involved. */
+export function listIds(ids: string[], max = 3): string {
+  if (ids.length <= max) return ids.join(', ');
+  return `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+}
+
+/** "1 resource", "3 resources". */
+export function resources(n: number): string {
+  return n === 1 ? '1 resource' : `${n} resources`;
+}

@@ -1,0 +1,66 @@
+// What a user holds: which approved requests are in force, in which order they are judged, and how
+// much each counts toward the resource limit. Pure helpers; the ordering here is the one
+// determinism rests on, so it must be total (creation time, then id) and locale-independent.
+import { resourcePath, type AccessRequest } from '../domain/accessRequest';
+import { lockInForce, type Lock } from '../domain/lock';
+import { compareStrings } from './patterns';
+import type { DecisionDetails } from './types';
+
+/** A request one rule wants locked, before it becomes a Decision. */
+export interface LockVerdict {
+  request: AccessRequest;
+  policy: 'environment-separation' | 'resource-limit';
+  reason: string;
+  details: DecisionDetails;
+}
+
+/** One rule's walk over a user's requests: what stays and what it locks. */
+export interface Walk {
+  kept: AccessRequest[];
+  locked: LockVerdict[];
+}
+
+/** Ids of requests taken out of force by a lock in force, whoever created the lock. */
+export function lockedRequestIds(locks: Lock[], now: Date): Set<string> {
+  const ids = new Set<string>();
+  for (const lock of locks) {
+    const target = lock.target.accessRequest;
+    if (target !== undefined && target !== '' && lockInForce(lock, now)) ids.add(target);
+  }
+  return ids;
+}
+
+/** Approved, access not yet expired (no expiry counts as in force), and not locked. */
+export function inForce(request: AccessRequest, locked: ReadonlySet<string>, now: Date): boolean {
+  if (request.state !== 'APPROVED' || locked.has(request.id)) return false;
+  return request.expires === undefined || request.expires.getTime() > now.getTime();
+}
+
+/** Newest first; equal creation times fall back to id so every input order sorts the same. */
+export function newestFirst(a: AccessRequest, b: AccessRequest): number {
+  return b.created.getTime() - a.created.getTime() || compareStrings(a.id, b.id);
+}
+
+/** Oldest first, the order pending requests are judged in (arrival order). */
+export function oldestFirst(a: AccessRequest, b: AccessRequest): number {
+  return a.created.getTime() - b.created.getTime() || compareStrings(a.id, b.id);
+}
+
+/** The request's resources as canonical paths, duplicates removed, sorted. */
+export function distinctResources(request: AccessRequest): string[] {
+  return [...new Set(request.resources.map(resourcePath))].sort(compareStrings);
+}
+
+/**
+ * What a set of requests counts toward maxResources: distinct resources across all of them (a
+ * resource named twice is held once) plus roleRequestWeight for each role-only request.
+ */
+export function holdingSize(requests: AccessRequest[], roleRequestWeight: number): number {
+  const paths = new Set<string>();
+  let roleOnly = 0;
+  for (const request of requests) {
+    if (request.resources.length === 0) roleOnly += 1;
+    for (const r of request.resources) paths.add(resourcePath(r));
+  }
+  return paths.size + roleOnly * roleRequestWeight;
+}

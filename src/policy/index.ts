@@ -1,0 +1,20 @@
+// The policy engine's public surface. Everything under src/policy/ is pure (no I/O, no clock, no
+// Node built-ins, nothing from Teleport or Temporal), so activities and `simulate` share it.
+export type {
+  Action,
+  CheckName,
+  Decision,
+  DecisionDetails,
+  LockSpec,
+  PatternMatch,
+  Policy,
+  PolicyName,
+  ReviewMode,
+  Snapshot,
+} from './types';
+export { DEFAULT_POLICY, defaultPolicy, validatePolicy, type PolicyKey } from './policy';
+export { evaluatePending } from './pending';
+export { evaluateUser } from './user';
+export { evaluate, applyDecisions } from './evaluate';
+export { WATCHER_LOCK_PREFIX, decisionId, isWatcherLock, watcherLockName } from './decision';
+export { parseSnapshot, type SnapshotResult } from './snapshotFile';

@@ -1,0 +1,61 @@
+// Caller checks the simulated Auth server makes before touching the store, after Teleport's
+// ServerWithRoles: resource rules, the review option, and locks that cover the caller's own
+// identity. Only decides; never changes state.
+import { accessDenied } from './errors';
+import type { Caller } from './callerIdentity';
+import { lockInForce, lockInForceMessage } from './lockRules';
+import { allows, mayRequest, mayReview, type RoleRegistry, type Verb } from './roles';
+import type { SimStore } from './store';
+
+/** Lock target fields an API caller's identity can match. */
+const CALLER_LOCK_FIELDS = ['user', 'role', 'accessRequest'];
+
+export class Authorizer {
+  constructor(
+    private readonly store: SimStore,
+    private readonly roles: RoleRegistry,
+  ) {}
+
+  can(caller: Caller, kind: string, ...verbs: Verb[]): boolean {
+    return verbs.every((verb) => allows(this.roles, caller.roles, kind, verb));
+  }
+
+  /** Refuses with Teleport's message naming the first verb the caller lacks. */
+  require(caller: Caller, kind: string, ...verbs: Verb[]): void {
+    for (const verb of verbs) {
+      if (!allows(this.roles, caller.roles, kind, verb)) {
+        throw accessDenied(`access denied to perform action "${verb}" on "${kind}"`);
+      }
+    }
+  }
+
+  requireReviewer(caller: Caller): void {
+    if (!mayReview(this.roles, caller.roles)) {
+      throw accessDenied(`user "${caller.user}" cannot submit reviews`);
+    }
+  }
+
+  mayRequest(caller: Caller): boolean {
+    return mayRequest(this.roles, caller.roles);
+  }
+
+  /**
+   * A lock on the caller's user, one of its roles or one of its active access requests takes
+   * the whole identity out of service, as Teleport's lock enforcement does.
+   */
+  requireNotLocked(caller: Caller): void {
+    const now = this.store.now();
+    for (const lock of this.store.listLocks()) {
+      if (!lockInForce(lock, now)) continue;
+      const t = lock.target;
+      // Locks on nodes, devices, desktops... bind sessions, not API callers.
+      const setFields = Object.entries(t).filter(([, v]) => !!v);
+      if (!setFields.every(([k]) => CALLER_LOCK_FIELDS.includes(k))) continue;
+      const covers =
+        (!t.user || t.user === caller.user) &&
+        (!t.role || caller.roles.includes(t.role)) &&
+        (!t.accessRequest || caller.activeRequests.includes(t.accessRequest));
+      if (covers) throw accessDenied(lockInForceMessage(lock));
+    }
+  }
+}

@@ -1,0 +1,177 @@
+// The access-request methods of the simulated AuthService: caller checks in the order Teleport's
+// ServerWithRoles makes them, then the store's rules. Handlers translate wire <-> store and check
+// callers; every state rule lives in the store, never here.
+import * as grpc from '@grpc/grpc-js';
+import type { Caller } from './callerIdentity';
+import { accessDenied, badParameter, notFound } from './errors';
+import { serverStream, unary, type HandlerContext } from './handlerContext';
+import type { RequestState } from './model';
+import { pageOf, type RequestQuery, type RequestSort } from './requestQuery';
+import type { StateChange } from './requestRules';
+import {
+  filterFromWire,
+  fromLabelValues,
+  fromTimestamp,
+  requestToWire,
+  resourceFromWire,
+  type WireAccessRequest,
+  type WireLabelValues,
+  type WireRequestFilter,
+  type WireReview,
+} from './wire';
+
+interface ListRequest {
+  Filter?: WireRequestFilter;
+  Sort?: RequestSort;
+  Descending?: boolean;
+  Limit?: number;
+  StartKey?: string;
+}
+
+interface StateSetter {
+  ID?: string;
+  State?: RequestState;
+  Reason?: string;
+  Annotations?: WireLabelValues;
+  Roles?: string[];
+}
+
+interface ReviewSubmission {
+  RequestID?: string;
+  Review?: WireReview;
+}
+
+/** Callers without list+read on access_request see only their own requests. */
+function visibleQuery(
+  ctx: HandlerContext,
+  caller: Caller,
+  filter?: WireRequestFilter,
+): RequestQuery {
+  const query: RequestQuery = { ...filterFromWire(filter), requester: caller.user };
+  if (ctx.authorizer.can(caller, 'access_request', 'list', 'read')) return query;
+  if (query.user && query.user !== caller.user) return { ...query, id: '\u0000none' };
+  return { ...query, user: caller.user };
+}
+
+export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImplementation {
+  const { store, authorizer } = ctx;
+  return {
+    ListAccessRequests: ctx.listAccessRequests
+      ? unary(ctx, 'ListAccessRequests', (req: ListRequest, caller) => {
+          const all = store.listRequests(visibleQuery(ctx, caller, req.Filter));
+          const { page, nextKey } = pageOf(all, {
+            sort: req.Sort,
+            descending: req.Descending,
+            limit: req.Limit,
+            startKey: req.StartKey,
+          });
+          return { AccessRequests: page.map(requestToWire), NextKey: nextKey };
+        })
+      : (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
+          // What a pre-14.3 Go server answers for a method it does not know.
+          callback({
+            code: grpc.status.UNIMPLEMENTED,
+            details: 'unknown method ListAccessRequests for service proto.AuthService',
+          });
+        },
+
+    GetAccessRequestsV2: serverStream(ctx, 'GetAccessRequestsV2', (call, caller) => {
+      const filter = call.request as WireRequestFilter | undefined;
+      for (const req of store.listRequests(visibleQuery(ctx, caller, filter))) {
+        call.write(requestToWire(req));
+      }
+      call.end();
+    }),
+
+    SetAccessRequestState: unary(ctx, 'SetAccessRequestState', (req: StateSetter, caller) => {
+      authorizer.require(caller, 'access_request', 'update');
+      if (caller.activeRequests.length > 0) {
+        throw accessDenied(
+          'cannot directly update the state of an access request while using an access request',
+        );
+      }
+      const id = req.ID ?? '';
+      if (req.State === 'PROMOTED') {
+        throw badParameter('state promoted can be only set when promoting to access list');
+      }
+      const existing = id ? store.getRequest(id) : undefined;
+      if (id && !existing) {
+        throw notFound(`cannot set state of access request "${id}" (not found)`);
+      }
+      if (existing?.user === caller.user) {
+        throw accessDenied(
+          'directly updating the state of your own access requests is not permitted',
+        );
+      }
+      const change: StateChange = {
+        state: req.State ?? 'NONE',
+        reason: req.Reason ?? '',
+        annotations: fromLabelValues(req.Annotations),
+        roles: req.Roles ?? [],
+      };
+      store.setState(id, change);
+      return {};
+    }),
+
+    SubmitAccessReview: unary(ctx, 'SubmitAccessReview', (req: ReviewSubmission, caller) => {
+      const review = req.Review ?? {};
+      const author = review.Author ?? '';
+      if (author !== caller.user) {
+        throw accessDenied(`user "${caller.user}" cannot submit reviews on behalf of "${author}"`);
+      }
+      authorizer.requireReviewer(caller);
+      if (caller.activeRequests.length > 0) {
+        throw accessDenied('cannot submit an access review while using an access request');
+      }
+      const id = req.RequestID ?? '';
+      if (!id) throw badParameter('missing request id');
+      const existing = store.getRequest(id);
+      if (!existing) throw notFound(`access request "${id}" not found`);
+      if (existing.user === caller.user) {
+        throw accessDenied(`user "${caller.user}" cannot review their own access request`);
+      }
+      const updated = store.submitReview(id, {
+        author,
+        proposedState: review.ProposedState ?? 'NONE',
+        reason: review.Reason ?? '',
+        roles: review.Roles ?? [],
+        annotations: fromLabelValues(review.Annotations),
+        created: fromTimestamp(review.Created),
+      });
+      return requestToWire(updated);
+    }),
+
+    CreateAccessRequestV2: unary(ctx, 'CreateAccessRequestV2', (req: WireAccessRequest, caller) => {
+      const spec = req.Spec ?? {};
+      const user = spec.User ?? '';
+      const roles = spec.Roles ?? [];
+      if (user !== caller.user) {
+        // Requests on behalf of someone else need the create rule (an editor's privilege).
+        authorizer.require(caller, 'access_request', 'create');
+      } else if (!authorizer.mayRequest(caller)) {
+        throw accessDenied(
+          roles.length > 0
+            ? `user "${user}" can not request role "${roles[0]}"`
+            : `user "${user}" can not request resources`,
+        );
+      }
+      const created = store.createRequest({
+        id: req.Metadata?.Name,
+        user,
+        roles,
+        resources: (spec.RequestedResourceIDs ?? []).map(resourceFromWire),
+        reason: spec.RequestReason ?? '',
+        suggestedReviewers: spec.SuggestedReviewers ?? [],
+        dryRun: spec.DryRun ?? false,
+      });
+      return requestToWire(created);
+    }),
+
+    DeleteAccessRequest: unary(ctx, 'DeleteAccessRequest', (req: { ID?: string }, caller) => {
+      authorizer.require(caller, 'access_request', 'delete');
+      if (!req.ID) throw badParameter('missing request id');
+      store.deleteRequest(req.ID);
+      return {};
+    }),
+  };
+}

@@ -1,0 +1,86 @@
+// The simulated cluster's roles as plain data: resource rules (kind + verbs) and the two
+// role options jit-watcher meets (review_requests and requesting access). Deliberately a subset
+// of Teleport's role model: no deny rules, no `where` clauses, no traits.
+
+export type Verb = 'list' | 'read' | 'create' | 'update' | 'delete';
+
+export interface RoleRule {
+  /** Resource kinds, or '*'. */
+  resources: string[];
+  /** Verbs, or '*'. */
+  verbs: Array<Verb | '*'>;
+}
+
+export interface SimRole {
+  name: string;
+  rules: RoleRule[];
+  /** Teleport's allow.review_requests: may submit access reviews. */
+  reviewRequests: boolean;
+  /** Teleport's allow.request: may create access requests for itself. */
+  requestAccess: boolean;
+}
+
+export type RoleRegistry = Readonly<Record<string, SimRole>>;
+
+export const JIT_WATCHER_ROLE: SimRole = {
+  name: 'jit-watcher',
+  rules: [
+    { resources: ['access_request'], verbs: ['list', 'read', 'update'] },
+    { resources: ['lock'], verbs: ['list', 'read', 'create', 'update', 'delete'] },
+  ],
+  reviewRequests: true,
+  requestAccess: false,
+};
+
+/** A human who may ask for access and see their own requests, nothing else. */
+export const REQUESTER_ROLE: SimRole = {
+  name: 'requester',
+  rules: [],
+  reviewRequests: false,
+  requestAccess: true,
+};
+
+export const EDITOR_ROLE: SimRole = {
+  name: 'editor',
+  rules: [{ resources: ['*'], verbs: ['*'] }],
+  reviewRequests: true,
+  requestAccess: true,
+};
+
+export const BUILTIN_ROLES: readonly SimRole[] = [JIT_WATCHER_ROLE, REQUESTER_ROLE, EDITOR_ROLE];
+
+/** Built-in roles plus `extra` (an extra role replaces a built-in of the same name). */
+export function createRoleRegistry(extra: readonly SimRole[] = []): RoleRegistry {
+  return Object.fromEntries([...BUILTIN_ROLES, ...extra].map((r) => [r.name, r]));
+}
+
+/** Roles a certificate names but the cluster does not define grant nothing, as in Teleport. */
+function rolesOf(registry: RoleRegistry, names: readonly string[]): SimRole[] {
+  return names.flatMap((n) => {
+    const role = registry[n];
+    return role ? [role] : [];
+  });
+}
+
+export function allows(
+  registry: RoleRegistry,
+  roleNames: readonly string[],
+  kind: string,
+  verb: Verb,
+): boolean {
+  return rolesOf(registry, roleNames).some((role) =>
+    role.rules.some(
+      (rule) =>
+        (rule.resources.includes('*') || rule.resources.includes(kind)) &&
+        (rule.verbs.includes('*') || rule.verbs.includes(verb)),
+    ),
+  );
+}
+
+export function mayReview(registry: RoleRegistry, roleNames: readonly string[]): boolean {
+  return rolesOf(registry, roleNames).some((r) => r.reviewRequests);
+}
+
+export function mayRequest(registry: RoleRegistry, roleNames: readonly string[]): boolean {
+  return rolesOf(registry, roleNames).some((r) => r.requestAccess);
+}

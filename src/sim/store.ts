@@ -1,0 +1,263 @@
+// The simulated Auth backend: access requests and locks in memory, with Teleport's state rules,
+// expiry and an ordered change feed for WatchEvents. Admin operations here bypass RBAC (the
+// server checks callers); tests use them directly. Records are replaced, never mutated in place,
+// and callers only ever get copies.
+import { randomUUID } from 'node:crypto';
+import type { LockTarget } from '../domain/lock';
+import { systemNow, type Now } from './clock';
+import { alreadyExists, badParameter, notFound } from './errors';
+import { EventBus, type StoreListener } from './eventBus';
+import { ExpiryTimer } from './expiryTimer';
+import { checkLockTarget, lockInForce, lockSelected } from './lockRules';
+import type { RequestState, ResourceId, SimAccessRequest, SimLock } from './model';
+import { requestMatches, type RequestQuery } from './requestQuery';
+import {
+  applyReview,
+  applyStateChange,
+  checkStateChange,
+  requestExpired,
+  type ReviewInput,
+  type StateChange,
+} from './requestRules';
+
+/** Teleport deletes a pending request about an hour after creation. */
+export const DEFAULT_PENDING_TTL_MS = 60 * 60 * 1000;
+/** A tsh login certificate lives 12 h; a request's access cannot outlive it. */
+export const DEFAULT_ACCESS_TTL_MS = 12 * 60 * 60 * 1000;
+
+export interface StoreOptions {
+  now?: Now;
+  pendingTtlMs?: number;
+  accessTtlMs?: number;
+  /** Roles a resource request is given when it names none (Teleport derives them from RBAC). */
+  resourceRequestRoles?: string[];
+}
+
+export interface NewRequest {
+  id?: string;
+  user: string;
+  roles?: string[];
+  resources?: ResourceId[];
+  reason?: string;
+  suggestedReviewers?: string[];
+  /** Backdate or postdate creation; default now. */
+  created?: Date;
+  /** Spec.Expires; default created + accessTtlMs. */
+  accessExpires?: Date;
+  /** Metadata.Expires; default min(created + pendingTtlMs, accessExpires). */
+  resourceExpires?: Date;
+  /** Test setup only: Teleport creates every request PENDING. */
+  state?: RequestState;
+  /** Validate and return the request without storing it (Spec.DryRun). */
+  dryRun?: boolean;
+}
+
+export interface NewLock {
+  name: string;
+  target: LockTarget;
+  message?: string;
+  expires?: Date;
+  createdAt?: Date;
+  createdBy?: string;
+}
+
+export interface LockQuery {
+  targets?: LockTarget[];
+  inForceOnly?: boolean;
+}
+
+export class SimStore {
+  private readonly requests = new Map<string, SimAccessRequest>();
+  private readonly locks = new Map<string, SimLock>();
+  private readonly bus = new EventBus();
+  private readonly timer: ExpiryTimer;
+  readonly now: Now;
+  private readonly pendingTtlMs: number;
+  private readonly accessTtlMs: number;
+  private readonly resourceRequestRoles: string[];
+  /** No record expires before this (a lower bound: the exact minimum is found when it is due). */
+  private nextDueMs: number | undefined;
+
+  constructor(options: StoreOptions = {}) {
+    this.now = options.now ?? systemNow;
+    this.pendingTtlMs = options.pendingTtlMs ?? DEFAULT_PENDING_TTL_MS;
+    this.accessTtlMs = options.accessTtlMs ?? DEFAULT_ACCESS_TTL_MS;
+    this.resourceRequestRoles = options.resourceRequestRoles ?? ['access'];
+    this.timer = new ExpiryTimer(this.now, () => this.purgeExpired());
+  }
+
+  /** Changes in commit order; the listener runs synchronously inside the write. */
+  subscribe(listener: StoreListener): () => void {
+    return this.bus.subscribe(listener);
+  }
+
+  createRequest(input: NewRequest): SimAccessRequest {
+    this.purgeExpired();
+    const roles = input.roles ?? [];
+    const resources = input.resources ?? [];
+    if (!input.user) throw badParameter('access request user name not set');
+    if (roles.length === 0 && resources.length === 0) {
+      throw badParameter('access request does not specify any roles or resources');
+    }
+    const id = input.id || randomUUID();
+    if (this.requests.has(id)) throw alreadyExists(`access request "${id}" already exists`);
+    const created = input.created ?? this.now();
+    const accessExpires = input.accessExpires ?? new Date(created.getTime() + this.accessTtlMs);
+    const pendingEnd = Math.min(created.getTime() + this.pendingTtlMs, accessExpires.getTime());
+    const state = input.state ?? 'PENDING';
+    const req: SimAccessRequest = {
+      id,
+      user: input.user,
+      roles: roles.length > 0 ? [...roles] : [...this.resourceRequestRoles],
+      resources: resources.map((r) => ({ ...r })),
+      state,
+      created,
+      accessExpires,
+      resourceExpires:
+        input.resourceExpires ?? (state === 'APPROVED' ? accessExpires : new Date(pendingEnd)),
+      requestReason: input.reason ?? '',
+      resolveReason: '',
+      suggestedReviewers: [...(input.suggestedReviewers ?? [])],
+      reviews: [],
+      revision: 1,
+    };
+    return input.dryRun ? req : this.putRequest(req);
+  }
+
+  getRequest(id: string): SimAccessRequest | undefined {
+    this.purgeExpired();
+    const req = this.requests.get(id);
+    return req && structuredClone(req);
+  }
+
+  /** Every live request matching the query, oldest first. */
+  listRequests(query: RequestQuery = {}): SimAccessRequest[] {
+    this.purgeExpired();
+    const now = this.now();
+    return [...this.requests.values()]
+      .filter((r) => !requestExpired(r, now) && requestMatches(r, query))
+      .sort((a, b) => a.created.getTime() - b.created.getTime() || (a.id < b.id ? -1 : 1))
+      .map((r) => structuredClone(r));
+  }
+
+  setState(id: string, change: StateChange): SimAccessRequest {
+    checkStateChange(id, change);
+    const req = this.mustGetRequest(id, `cannot set state of access request "${id}" (not found)`);
+    return this.putRequest(applyStateChange(req, change));
+  }
+
+  submitReview(id: string, review: ReviewInput): SimAccessRequest {
+    if (!id) throw badParameter('missing request id');
+    const req = this.mustGetRequest(id, `access request "${id}" not found`);
+    return this.putRequest(applyReview(req, review, this.now()));
+  }
+
+  deleteRequest(id: string): void {
+    this.purgeExpired();
+    if (!this.requests.delete(id)) {
+      throw notFound(`cannot delete access request "${id}" (not found)`);
+    }
+    this.bus.publish({ type: 'delete', kind: 'access_request', name: id });
+  }
+
+  upsertLock(input: NewLock): SimLock {
+    this.purgeExpired();
+    if (!input.name) throw badParameter('missing parameter Name');
+    checkLockTarget(input.target);
+    const previous = this.locks.get(input.name);
+    const lock: SimLock = {
+      name: input.name,
+      target: { ...input.target },
+      message: input.message ?? '',
+      expires: input.expires,
+      createdAt: input.createdAt ?? this.now(),
+      createdBy: input.createdBy ?? '',
+      revision: (previous?.revision ?? 0) + 1,
+    };
+    this.locks.set(lock.name, lock);
+    this.bus.publish({ type: 'put', kind: 'lock', lock: structuredClone(lock) });
+    if (lock.expires) this.noteExpiry(lock.expires.getTime());
+    return structuredClone(lock);
+  }
+
+  getLock(name: string): SimLock | undefined {
+    this.purgeExpired();
+    const lock = this.locks.get(name);
+    return lock && structuredClone(lock);
+  }
+
+  listLocks(query: LockQuery = {}): SimLock[] {
+    this.purgeExpired();
+    const now = this.now();
+    return [...this.locks.values()]
+      .filter((l) => lockSelected(l, query.targets ?? []))
+      .filter((l) => !query.inForceOnly || lockInForce(l, now))
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((l) => structuredClone(l));
+  }
+
+  deleteLock(name: string): void {
+    this.purgeExpired();
+    if (!this.locks.delete(name)) throw notFound(`lock "${name}" is not found`);
+    this.bus.publish({ type: 'delete', kind: 'lock', name });
+  }
+
+  /** Deletes every expired request and lock, announcing each; returns how many went. */
+  purgeExpired(): number {
+    const now = this.now();
+    if (this.nextDueMs === undefined || now.getTime() < this.nextDueMs) return 0;
+    let purged = 0;
+    for (const req of [...this.requests.values()]) {
+      // A watcher may re-enter the store from a DELETE event: skip what it already purged.
+      if (!requestExpired(req, now) || !this.requests.delete(req.id)) continue;
+      this.bus.publish({ type: 'delete', kind: 'access_request', name: req.id });
+      purged++;
+    }
+    for (const lock of [...this.locks.values()]) {
+      if (lockInForce(lock, now) || !this.locks.delete(lock.name)) continue;
+      this.bus.publish({ type: 'delete', kind: 'lock', name: lock.name });
+      purged++;
+    }
+    this.reschedule();
+    return purged;
+  }
+
+  /** Stops the expiry timer and drops all watchers; the data stays readable. */
+  close(): void {
+    this.timer.stop();
+    this.bus.clear();
+  }
+
+  private mustGetRequest(id: string, notFoundMessage: string): SimAccessRequest {
+    this.purgeExpired();
+    const req = this.requests.get(id);
+    if (!req) throw notFound(notFoundMessage);
+    return req;
+  }
+
+  private putRequest(req: SimAccessRequest): SimAccessRequest {
+    this.requests.set(req.id, req);
+    this.bus.publish({ type: 'put', kind: 'access_request', request: structuredClone(req) });
+    this.noteExpiry(req.resourceExpires.getTime());
+    return structuredClone(req);
+  }
+
+  private noteExpiry(ms: number): void {
+    if (this.nextDueMs !== undefined && this.nextDueMs <= ms) return;
+    this.nextDueMs = ms;
+    this.timer.schedule(new Date(ms));
+  }
+
+  /** Full scan after a purge: the exact next expiry, and the timer armed for it. */
+  private reschedule(): void {
+    let next: number | undefined;
+    for (const r of this.requests.values()) next = earliest(next, r.resourceExpires.getTime());
+    for (const l of this.locks.values()) if (l.expires) next = earliest(next, l.expires.getTime());
+    this.nextDueMs = next;
+    this.timer.schedule(next === undefined ? undefined : new Date(next));
+  }
+}
+
+function earliest(a: number | undefined, b: number): number {
+  return a === undefined ? b : Math.min(a, b);
+}

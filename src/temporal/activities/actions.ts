@@ -1,0 +1,87 @@
+// The approve, deny and lock activities: each one Teleport call, idempotent so Temporal can retry
+// it. Approve and deny re-read the request first: one a human resolved meanwhile is left alone,
+// and one an earlier attempt already resolved is reported as applied, so no action lands twice.
+import type { AccessRequest } from '../../domain/accessRequest';
+import type { Decision } from '../../policy/types';
+import type { ActionInput, ActionOutcome } from '../sweepTypes';
+import type { ActivityDeps } from './deps';
+import { toActivityFailure } from './failures';
+
+export function createActionActivities(deps: ActivityDeps) {
+  const resolve = async (input: ActionInput, state: 'APPROVED' | 'DENIED'): Promise<ActionOutcome> => {
+    const { decision } = input;
+    const log = deps.log.child({ requestId: decision.requestId, user: decision.user });
+    const client = deps.teleport();
+    try {
+      const current = await client.getAccessRequest(decision.requestId);
+      const unchanged = alreadyResolved(current, decision, state);
+      if (unchanged) return unchanged;
+      const annotations = { 'jit-watcher/policy': [decision.policy], 'jit-watcher/decision': [decision.id] };
+      if (input.reviewMode === 'review') {
+        await client.submitReview({ requestId: decision.requestId, state, reason: decision.reason, annotations });
+      } else {
+        await client.setRequestState({ id: decision.requestId, state, reason: decision.reason, annotations });
+      }
+      deps.metrics?.actions.inc({ action: decision.action, status: 'applied' });
+      log.info(`request ${state.toLowerCase()}`, { reason: decision.reason });
+      return { status: 'applied', detail: `${state} via ${input.reviewMode === 'review' ? 'review' : 'state change'}` };
+    } catch (err) {
+      deps.metrics?.actions.inc({ action: decision.action, status: 'error' });
+      throw toActivityFailure(err);
+    }
+  };
+
+  async function approveRequest(input: ActionInput): Promise<ActionOutcome> {
+    return resolve(input, 'APPROVED');
+  }
+
+  async function denyRequest(input: ActionInput): Promise<ActionOutcome> {
+    return resolve(input, 'DENIED');
+  }
+
+  async function lockRequest(input: ActionInput): Promise<ActionOutcome> {
+    const { decision } = input;
+    const spec = decision.details.lock;
+    if (!spec) return { status: 'failed', detail: 'lock decision without a lock specification' };
+    const client = deps.teleport();
+    try {
+      const existing = await client.getLock(spec.name);
+      if (existing && existing.target.accessRequest === decision.requestId) {
+        return { status: 'skipped', detail: `lock ${spec.name} already in place` };
+      }
+      const expires = spec.expires ? new Date(spec.expires) : undefined;
+      if (expires && expires.getTime() <= Date.now()) {
+        return { status: 'skipped', detail: 'request already expired; no lock needed' };
+      }
+      await client.upsertLock({
+        name: spec.name,
+        target: { accessRequest: decision.requestId },
+        message: spec.message,
+        ...(expires ? { expires } : {}),
+      });
+      deps.metrics?.actions.inc({ action: 'lock', status: 'applied' });
+      deps.log.info('request locked', { requestId: decision.requestId, user: decision.user, lock: spec.name });
+      return { status: 'applied', detail: `lock ${spec.name} until ${spec.expires ?? 'removed'}` };
+    } catch (err) {
+      deps.metrics?.actions.inc({ action: 'lock', status: 'error' });
+      throw toActivityFailure(err);
+    }
+  }
+
+  return { approveRequest, denyRequest, lockRequest };
+}
+
+/** The outcome when the request needs no call: gone, resolved by a human, or by an earlier try. */
+function alreadyResolved(
+  current: AccessRequest | undefined,
+  decision: Decision,
+  wanted: 'APPROVED' | 'DENIED',
+): ActionOutcome | undefined {
+  if (!current) return { status: 'skipped', detail: 'request no longer exists (expired or deleted)' };
+  if (current.state === 'PENDING') return undefined;
+  if (current.state === wanted && current.resolveReason === decision.reason) {
+    return { status: 'applied', detail: `${wanted} by an earlier attempt` };
+  }
+  const why = current.resolveReason ? `: ${current.resolveReason}` : '';
+  return { status: 'skipped', detail: `already ${current.state} by someone else${why}` };
+}

@@ -1,0 +1,14 @@
+// What activities need from the worker process, injected so tests and the worker pass their own.
+// The Teleport client comes through a getter because a renewed identity replaces it; activities
+// never see identity material, so none of it can reach a payload.
+import type { TeleportClient } from '../../teleport/types';
+import type { Logger } from '../../util/logger';
+import type { AppMetrics } from '../../metrics/appMetrics';
+
+export interface ActivityDeps {
+  teleport: () => TeleportClient;
+  log: Logger;
+  metrics?: AppMetrics;
+  /** The clock evaluations use; tests may pin it. */
+  now?: () => Date;
+}

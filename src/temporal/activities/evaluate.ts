@@ -1,0 +1,55 @@
+// The evaluation activities: one per pending request, one per user. Each returns Decisions, so
+// every decision and its reason is recorded in the sweep's history. Judgement is the pure policy
+// engine; this file only gathers its inputs and logs what it said.
+import { evaluatePending, evaluateUser, applyDecisions } from '../../policy';
+import type { Decision } from '../../policy/types';
+import { requestFromJson } from '../requestJson';
+import type { EvaluateRequestInput, EvaluateUserInput, UserEvaluation } from '../sweepTypes';
+import type { ActivityDeps } from './deps';
+import { asActivityFailure } from './failures';
+import { userFingerprint } from './holdingsFingerprint';
+
+export function createEvaluateActivities(deps: ActivityDeps) {
+  const logDecision = (d: Decision): void => {
+    deps.metrics?.decisions.inc({ action: d.action, policy: d.policy });
+    deps.log.info('decision', {
+      decisionId: d.id,
+      requestId: d.requestId,
+      user: d.user,
+      action: d.action,
+      policy: d.policy,
+      reason: d.reason,
+      dryRun: d.dryRun === true,
+    });
+  };
+
+  async function evaluateRequest(input: EvaluateRequestInput): Promise<Decision> {
+    await Promise.resolve();
+    const decision = evaluatePending(requestFromJson(input.request), input.policy, new Date(input.now));
+    logDecision(decision);
+    return decision;
+  }
+
+  async function evaluateUserActivity(input: EvaluateUserInput): Promise<UserEvaluation> {
+    const now = deps.now?.() ?? new Date();
+    const client = deps.teleport();
+    const requests = await client.listAccessRequests({ user: input.user }).catch(asActivityFailure);
+    const approvedIds = requests.filter((r) => r.state === 'APPROVED').map((r) => r.id);
+    const locks =
+      approvedIds.length === 0
+        ? []
+        : await client
+            .getLocks({ targets: approvedIds.map((id) => ({ accessRequest: id })) })
+            .catch(asActivityFailure);
+    const decisions = evaluateUser(input.user, requests, locks, input.policy, now);
+    decisions.forEach(logDecision);
+    // In dry-run nothing changes, so the current holdings are what the next sweep will see.
+    const projected = input.policy.dryRun ? { now, requests, locks } : applyDecisions({ now, requests, locks }, decisions);
+    return {
+      decisions,
+      fingerprint: userFingerprint(input.user, projected.requests, projected.locks, now),
+    };
+  }
+
+  return { evaluateRequest, evaluateUser: evaluateUserActivity };
+}

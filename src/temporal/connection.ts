@@ -1,0 +1,57 @@
+// Connection settings for the Temporal frontend from the validated config: plain address for the
+// dev server, TLS or mTLS for a self-hosted cluster, an API key for Temporal Cloud. File contents
+// are read here and handed to the SDK; none of them are logged.
+import * as fs from 'node:fs/promises';
+import type { TLSConfig } from '@temporalio/client';
+import type { Config } from '../config/types';
+
+export interface TemporalConnectionSettings {
+  address: string;
+  tls?: TLSConfig;
+  apiKey?: string;
+}
+
+async function readSecret(file: string, what: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new Error(`cannot read ${what} ${file} (${code}); check the path and its permissions`);
+  }
+}
+
+export async function temporalConnectionSettings(
+  temporal: Config['temporal'],
+  address: string,
+): Promise<TemporalConnectionSettings> {
+  const settings: TemporalConnectionSettings = { address };
+  const t = temporal.tls;
+  if (t) {
+    const tls: TLSConfig = {};
+    if (t.serverName) tls.serverNameOverride = t.serverName;
+    if (t.caFile) tls.serverRootCACertificate = await readSecret(t.caFile, 'Temporal CA file');
+    if (t.certFile || t.keyFile) {
+      if (!t.certFile || !t.keyFile) {
+        throw new Error('Temporal mTLS needs both --temporal-tls-cert and --temporal-tls-key');
+      }
+      tls.clientCertPair = {
+        crt: await readSecret(t.certFile, 'Temporal client certificate'),
+        key: await readSecret(t.keyFile, 'Temporal client key'),
+      };
+    }
+    settings.tls = tls;
+  }
+  const apiKey =
+    temporal.apiKey ??
+    (temporal.apiKeyFile ? (await readSecret(temporal.apiKeyFile, 'Temporal API key file')).toString('utf8').trim() : undefined);
+  if (apiKey) {
+    settings.apiKey = apiKey;
+    settings.tls ??= {}; // Temporal Cloud with API keys is TLS-only
+  }
+  return settings;
+}
+
+/** Where control commands find Temporal when no address is configured: the local dev server. */
+export function effectiveTemporalAddress(temporal: Config['temporal']): string {
+  return temporal.address || `127.0.0.1:${temporal.devServer.port}`;
+}

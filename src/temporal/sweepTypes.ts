@@ -1,0 +1,121 @@
+// The data that flows between the watcher workflow, the sweep workflow and the activities. Plain
+// JSON only (no Date, Map, Set or classes): it is what Temporal records in the history, and what
+// an auditor reads there. Pure: imported by workflow code.
+import type { Decision, Policy } from '../policy/types';
+import type { AccessRequestJson } from './requestJson';
+
+/** user -> fingerprint of the holdings that user had when last evaluated. */
+export type Fingerprints = Record<string, string>;
+
+export interface PlanInput {
+  /** Pending requests at or before this key were handled by earlier runs of the sweep. */
+  afterKey?: string;
+  pageSize: number;
+  fingerprints: Fingerprints;
+  fullEvaluation: boolean;
+}
+
+export interface SweepPlan {
+  /** RFC 3339: the `now` the evaluations of this run use. */
+  now: string;
+  /** The next page of pending requests, oldest first. */
+  pending: AccessRequestJson[];
+  /** Sort key of the last pending request returned, when more follow. */
+  nextKey?: string;
+  /** Users whose holdings differ from their fingerprint (all holders on a full evaluation). */
+  changedUsers: string[];
+  /** Users with a fingerprint who hold nothing in force any more. */
+  goneUsers: string[];
+  counts: { requests: number; pending: number; holders: number; locks: number };
+}
+
+export interface EvaluateRequestInput {
+  request: AccessRequestJson;
+  policy: Policy;
+  now: string;
+}
+
+export interface EvaluateUserInput {
+  user: string;
+  policy: Policy;
+}
+
+export interface UserEvaluation {
+  decisions: Decision[];
+  /** Fingerprint of the user's holdings once these decisions are applied. */
+  fingerprint: string;
+}
+
+export interface ActionInput {
+  decision: Decision;
+  reviewMode: Policy['reviewMode'];
+}
+
+export type OutcomeStatus = 'applied' | 'skipped' | 'failed' | 'dry-run' | 'none';
+
+export interface ActionOutcome {
+  status: OutcomeStatus;
+  detail: string;
+}
+
+export interface DecisionRecord {
+  /** RFC 3339 time of the sweep run that made the decision. */
+  at: string;
+  sweepId: string;
+  decision: Decision;
+  outcome: ActionOutcome;
+}
+
+export interface SweepCounts {
+  evaluatedRequests: number;
+  evaluatedUsers: number;
+  approved: number;
+  denied: number;
+  locked: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface SweepInput {
+  cluster: string;
+  policy: Policy;
+  fingerprints: Fingerprints;
+  fullEvaluation: boolean;
+  /** Set when a run continues as new: where the previous run stopped. */
+  resume?: SweepResume;
+}
+
+export interface SweepResume {
+  phase: 'pending' | 'users';
+  afterKey?: string;
+  userQueue: string[];
+  touchedUsers: string[];
+  fingerprints: Fingerprints;
+  goneUsers: string[];
+  counts: SweepCounts;
+  recent: DecisionRecord[];
+  errors: string[];
+  runs: number;
+}
+
+export interface SweepResult {
+  /** The fingerprints to keep for the next sweep (whole map). */
+  fingerprints: Fingerprints;
+  counts: SweepCounts;
+  /** The most recent decisions that led to an action or a failure, bounded. */
+  recent: DecisionRecord[];
+  errors: string[];
+  runs: number;
+}
+
+export function emptyCounts(): SweepCounts {
+  return {
+    evaluatedRequests: 0,
+    evaluatedUsers: 0,
+    approved: 0,
+    denied: 0,
+    locked: 0,
+    skipped: 0,
+    failed: 0,
+  };
+}

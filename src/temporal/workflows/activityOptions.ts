@@ -1,0 +1,22 @@
+// Timeouts and retry policies of every activity the sweep runs, in one place. Teleport errors
+// that cannot succeed on retry (AccessDenied, BadParameter, ...) arrive as non-retryable failures
+// from the activities themselves, so the policies here only bound the retrying ones.
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** Reading the cluster: worth retrying for a while, the next sweep tries again anyway. */
+export const READ_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 6 },
+};
+
+/** Pure evaluation: only an infrastructure failure would make it fail. */
+export const EVALUATE_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 5 },
+};
+
+/** Approve, deny, lock: idempotent, so retrying through an outage is safe. */
+export const ACTION_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 10 },
+};

@@ -1,0 +1,3 @@
+// The workflows this worker registers (Temporal's bundler starts from this file).
+export { watcher } from './watcher';
+export { sweep } from './sweep';

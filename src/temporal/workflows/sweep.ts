@@ -1,0 +1,193 @@
+// One sweep of the cluster as its own workflow, so its history is the audit of that sweep:
+// plan (read the cluster), evaluate each pending request, act on each decision, then evaluate
+// each user whose holdings changed and lock what the policy says. Large sweeps continue as new
+// page by page so no run's history or payload grows with the size of the cluster.
+// Workflow code: deterministic, no I/O; time comes from the workflow clock.
+import {
+  continueAsNew,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Decision } from '../../policy/types';
+import type * as activities from '../activities';
+import { JIT_ACTIONS, JIT_DRY_RUN, JIT_REQUEST_IDS, JIT_USERS } from '../searchAttributes';
+import {
+  emptyCounts,
+  type ActionOutcome,
+  type DecisionRecord,
+  type SweepInput,
+  type SweepResult,
+  type SweepResume,
+} from '../sweepTypes';
+import { ACTION_OPTIONS, EVALUATE_OPTIONS, READ_OPTIONS } from './activityOptions';
+import { cappedKeywords } from './keywords';
+import { failureMessage } from './failureMessage';
+
+/** Pending requests per run: ~500 B each keeps the plan payload far below 512 KiB. */
+export const PENDING_PAGE_SIZE = 250;
+/** Users per run: 3 events each keeps a run far below 10,240 events. */
+export const USERS_PER_RUN = 500;
+/** Recent decisions a sweep reports back to the watcher. */
+const RECENT_LIMIT = 50;
+
+const read = proxyActivities<typeof activities>(READ_OPTIONS);
+const evaluate = proxyActivities<typeof activities>(EVALUATE_OPTIONS);
+const act = proxyActivities<typeof activities>(ACTION_OPTIONS);
+
+export async function sweep(input: SweepInput): Promise<SweepResult> {
+  const state: SweepResume = input.resume ?? {
+    phase: 'pending',
+    userQueue: [],
+    touchedUsers: [],
+    fingerprints: { ...input.fingerprints },
+    goneUsers: [],
+    counts: emptyCounts(),
+    recent: [],
+    errors: [],
+    runs: 0,
+  };
+  state.runs += 1;
+  const run = new SweepRun(input, state);
+
+  if (state.phase === 'pending') {
+    const more = await run.pendingPage();
+    if (more) {
+      run.publishSearchAttributes();
+      return continueAsNew<typeof sweep>({ ...input, resume: state });
+    }
+    state.phase = 'users';
+  }
+  await run.usersBatch();
+  run.publishSearchAttributes();
+  if (state.userQueue.length > 0) return continueAsNew<typeof sweep>({ ...input, resume: state });
+
+  for (const user of state.goneUsers) delete state.fingerprints[user];
+  return {
+    fingerprints: state.fingerprints,
+    counts: state.counts,
+    recent: state.recent,
+    errors: state.errors,
+    runs: state.runs,
+  };
+}
+
+/** The work of one run; its fields are this run's view, `state` is carried across runs. */
+class SweepRun {
+  private readonly acted: DecisionRecord[] = [];
+  private readonly at = new Date(Date.now()).toISOString();
+
+  constructor(
+    private readonly input: SweepInput,
+    private readonly state: SweepResume,
+  ) {}
+
+  /** Plans, evaluates and acts on one page of pending requests; true when more pages follow. */
+  async pendingPage(): Promise<boolean> {
+    const plan = await read.planSweep({
+      afterKey: this.state.afterKey,
+      pageSize: PENDING_PAGE_SIZE,
+      fingerprints: this.state.fingerprints,
+      fullEvaluation: this.input.fullEvaluation,
+    });
+    this.state.afterKey = plan.nextKey;
+    if (!plan.nextKey) {
+      this.state.userQueue = union(plan.changedUsers, this.state.userQueue);
+      this.state.goneUsers = plan.goneUsers;
+    }
+    // Evaluate and act per request concurrently: each request's chain is independent.
+    await Promise.allSettled(
+      plan.pending.map(async (request) => {
+        const decision = await evaluate.evaluateRequest({
+          request,
+          policy: this.input.policy,
+          now: plan.now,
+        });
+        this.state.counts.evaluatedRequests += 1;
+        const outcome = await this.apply(decision);
+        if (decision.action === 'approve' && outcome.status === 'applied') {
+          this.state.touchedUsers = union(this.state.touchedUsers, [decision.user]);
+        }
+      }),
+    );
+    if (!plan.nextKey) this.state.userQueue = union(this.state.userQueue, this.state.touchedUsers);
+    return plan.nextKey !== undefined;
+  }
+
+  /** Evaluates the next batch of queued users and locks what their evaluation says. */
+  async usersBatch(): Promise<void> {
+    const batch = this.state.userQueue.slice(0, USERS_PER_RUN);
+    this.state.userQueue = this.state.userQueue.slice(USERS_PER_RUN);
+    await Promise.allSettled(
+      batch.map(async (user) => {
+        try {
+          const result = await evaluate.evaluateUser({ user, policy: this.input.policy });
+          this.state.counts.evaluatedUsers += 1;
+          this.state.fingerprints[user] = result.fingerprint;
+          for (const decision of result.decisions) await this.apply(decision);
+        } catch (err) {
+          this.state.errors.push(`evaluate ${user}: ${failureMessage(err)}`);
+          // Forget the fingerprint so the next sweep evaluates this user again.
+          delete this.state.fingerprints[user];
+        }
+      }),
+    );
+  }
+
+  private async apply(decision: Decision): Promise<ActionOutcome> {
+    const outcome = await this.runAction(decision);
+    const record: DecisionRecord = { at: this.at, sweepId: workflowInfo().workflowId, decision, outcome };
+    this.count(decision, outcome);
+    if (decision.action !== 'none' || outcome.status === 'failed') {
+      this.acted.push(record);
+      this.state.recent = [...this.state.recent, record].slice(-RECENT_LIMIT);
+    }
+    return outcome;
+  }
+
+  private async runAction(decision: Decision): Promise<ActionOutcome> {
+    if (decision.action === 'none') return { status: 'none', detail: decision.reason };
+    if (decision.dryRun) return { status: 'dry-run', detail: `dry run: would ${decision.action}` };
+    const input = { decision, reviewMode: this.input.policy.reviewMode };
+    try {
+      switch (decision.action) {
+        case 'approve':
+          return await act.approveRequest(input);
+        case 'deny':
+          return await act.denyRequest(input);
+        case 'lock':
+          return await act.lockRequest(input);
+      }
+    } catch (err) {
+      const detail = failureMessage(err);
+      this.state.errors.push(`${decision.action} ${decision.requestId}: ${detail}`);
+      return { status: 'failed', detail };
+    }
+  }
+
+  private count(decision: Decision, outcome: ActionOutcome): void {
+    const counts = this.state.counts;
+    if (outcome.status === 'failed') counts.failed += 1;
+    else if (outcome.status === 'skipped') counts.skipped += 1;
+    else if (outcome.status === 'applied' || outcome.status === 'dry-run') {
+      if (decision.action === 'approve') counts.approved += 1;
+      if (decision.action === 'deny') counts.denied += 1;
+      if (decision.action === 'lock') counts.locked += 1;
+    }
+  }
+
+  /** Makes this run findable by user, request and action in `temporal workflow list`. */
+  publishSearchAttributes(): void {
+    if (this.acted.length === 0) return;
+    upsertSearchAttributes([
+      { key: JIT_USERS, value: cappedKeywords(this.acted.map((r) => r.decision.user)) },
+      { key: JIT_REQUEST_IDS, value: cappedKeywords(this.acted.map((r) => r.decision.requestId)) },
+      { key: JIT_ACTIONS, value: cappedKeywords(this.acted.map((r) => r.decision.action)) },
+      { key: JIT_DRY_RUN, value: this.acted.some((r) => r.decision.dryRun === true) },
+    ]);
+  }
+}
+
+function union(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}

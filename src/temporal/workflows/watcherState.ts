@@ -1,0 +1,174 @@
+// The watcher's state and the rules for changing it, kept apart from the workflow function so
+// they read as plain code. Everything here is plain JSON-able data: carryOver() is what
+// continue-as-new hands to the next run. Workflow code: no I/O, times passed in.
+import { validatePolicy } from '../../policy/policy';
+import type { Policy } from '../../policy/types';
+import type { DecisionRecord, Fingerprints, SweepInput, SweepResult } from '../sweepTypes';
+import type { WatcherStatus } from './messages';
+
+/** Decisions the `recentDecisions` query keeps: bounded so the state stays small. */
+const RECENT_LIMIT = 100;
+
+export interface WatcherInput {
+  cluster: string;
+  policy: Policy;
+  pollIntervalMs: number;
+  /** Every user is re-evaluated at least this often, even when nothing seems to have changed. */
+  fullEvaluationIntervalMs: number;
+  paused?: boolean;
+  carried?: CarriedState;
+}
+
+/** What one run hands the next besides its input. */
+export interface CarriedState {
+  fingerprints: Fingerprints;
+  lastFullEvaluationAt?: string;
+  fullEvaluationDue: boolean;
+  sweepRequested: boolean;
+  sweeps: number;
+  totals: WatcherStatus['totals'];
+  recent: DecisionRecord[];
+  lastSweep?: WatcherStatus['lastSweep'];
+  lastError?: string;
+  policyChangedAt?: string;
+}
+
+export class WatcherState {
+  readonly cluster: string;
+  readonly pollIntervalMs: number;
+  private readonly fullEvaluationIntervalMs: number;
+  policy: Policy;
+  paused: boolean;
+  nextSweepAt?: string;
+  private carried: CarriedState;
+
+  constructor(input: WatcherInput) {
+    this.cluster = input.cluster;
+    this.pollIntervalMs = input.pollIntervalMs;
+    this.fullEvaluationIntervalMs = input.fullEvaluationIntervalMs;
+    this.policy = input.policy;
+    this.paused = input.paused ?? false;
+    this.carried = input.carried ?? {
+      fingerprints: {},
+      fullEvaluationDue: true,
+      sweepRequested: false,
+      sweeps: 0,
+      totals: { approved: 0, denied: 0, locked: 0, failed: 0 },
+      recent: [],
+    };
+  }
+
+  get sweepRequested(): boolean {
+    return this.carried.sweepRequested;
+  }
+
+  get recent(): DecisionRecord[] {
+    return this.carried.recent;
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.nextSweepAt = undefined;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  requestSweep(_cause: string): void {
+    this.carried.sweepRequested = true;
+  }
+
+  /** Takes effect at the next sweep; an invalid policy is refused and reported in status. */
+  setPolicy(policy: Policy, now: Date): void {
+    const problems = validatePolicy(policy);
+    if (problems.length > 0) {
+      this.carried.lastError = `setPolicy refused: ${problems.join('; ')}`;
+      return;
+    }
+    this.policy = policy;
+    this.carried.fullEvaluationDue = true;
+    this.carried.policyChangedAt = now.toISOString();
+  }
+
+  beginSweep(now: Date): SweepInput {
+    this.carried.sweepRequested = false;
+    this.nextSweepAt = undefined;
+    const last = this.carried.lastFullEvaluationAt;
+    const fullEvaluation =
+      this.carried.fullEvaluationDue ||
+      !last ||
+      now.getTime() - Date.parse(last) >= this.fullEvaluationIntervalMs;
+    if (fullEvaluation) {
+      this.carried.fullEvaluationDue = false;
+      this.carried.lastFullEvaluationAt = now.toISOString();
+    }
+    return {
+      cluster: this.cluster,
+      policy: this.policy,
+      fingerprints: this.carried.fingerprints,
+      fullEvaluation,
+    };
+  }
+
+  finishSweep(id: string, startedAt: Date, finishedAt: Date, result: SweepResult): void {
+    const c = this.carried;
+    c.sweeps += 1;
+    c.fingerprints = result.fingerprints;
+    c.totals.approved += result.counts.approved;
+    c.totals.denied += result.counts.denied;
+    c.totals.locked += result.counts.locked;
+    c.totals.failed += result.counts.failed;
+    c.recent = [...c.recent, ...result.recent].slice(-RECENT_LIMIT);
+    c.lastError = result.errors.length > 0 ? result.errors[result.errors.length - 1] : c.lastError;
+    c.lastSweep = {
+      id,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      ok: result.errors.length === 0,
+      counts: { ...result.counts, runs: result.runs },
+    };
+  }
+
+  failSweep(id: string, startedAt: Date, finishedAt: Date, error: string): void {
+    this.carried.sweeps += 1;
+    this.carried.lastError = error;
+    // A failed sweep may have missed changes: look at everyone next time.
+    this.carried.fullEvaluationDue = true;
+    this.carried.lastSweep = {
+      id,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      ok: false,
+      counts: {},
+    };
+  }
+
+  status(): WatcherStatus {
+    const c = this.carried;
+    const status: WatcherStatus = {
+      cluster: this.cluster,
+      paused: this.paused,
+      pollIntervalMs: this.pollIntervalMs,
+      sweeps: c.sweeps,
+      totals: { ...c.totals },
+      holders: Object.keys(c.fingerprints).length,
+    };
+    if (c.lastSweep) status.lastSweep = c.lastSweep;
+    if (this.nextSweepAt && !this.paused) status.nextSweepAt = this.nextSweepAt;
+    if (c.lastError) status.lastError = c.lastError;
+    if (c.policyChangedAt) status.policyChangedAt = c.policyChangedAt;
+    return status;
+  }
+
+  carryOver(): WatcherInput {
+    return {
+      cluster: this.cluster,
+      policy: this.policy,
+      pollIntervalMs: this.pollIntervalMs,
+      fullEvaluationIntervalMs: this.fullEvaluationIntervalMs,
+      paused: this.paused,
+      carried: this.carried,
+    };
+  }
+}

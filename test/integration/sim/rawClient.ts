@@ -1,0 +1,108 @@
+// A raw grpc-js AuthService client for the sim's integration tests: mTLS with an identity file's
+// key, certificate and CAs (assigned by position, as Teleport does), nothing else. Deliberately
+// independent of src/teleport's client, so these tests check the server, not the client.
+import * as grpc from '@grpc/grpc-js';
+import { AUTH_SERVER_NAME } from '../../../src/teleport/certificateFields';
+import { authServiceClientConstructor } from '../../../src/teleport/proto';
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?\r?\n-----END \1-----\r?\n?/g;
+
+export interface PemParts {
+  key: string;
+  cert: string;
+  cas: string[];
+}
+
+export function splitIdentity(text: string): PemParts {
+  const [key = '', cert = '', ...cas] = [...text.matchAll(PEM_BLOCK)].map((m) => m[0]);
+  return { key, cert, cas };
+}
+
+export interface RawClient {
+  unary<T = Record<string, unknown>>(method: string, request: unknown): Promise<T>;
+  stream(method: string, request: unknown): grpc.ClientReadableStream<Record<string, unknown>>;
+  close(): void;
+}
+
+type Unary = (
+  req: unknown,
+  opts: grpc.CallOptions,
+  cb: (err: grpc.ServiceError | null, res?: unknown) => void,
+) => void;
+type Stream = (req: unknown, opts: grpc.CallOptions) => grpc.ClientReadableStream<Record<string, unknown>>;
+
+/** A client over direct mTLS (or plaintext to a TLS bridge when `insecure`). */
+export function rawClient(address: string, identityText: string, insecure = false): RawClient {
+  const { key, cert, cas } = splitIdentity(identityText);
+  const creds = insecure
+    ? grpc.credentials.createInsecure()
+    : grpc.credentials.createSsl(Buffer.from(cas.join('')), Buffer.from(key), Buffer.from(cert));
+  const Client = authServiceClientConstructor();
+  const client = new Client(address, creds, {
+    'grpc.ssl_target_name_override': AUTH_SERVER_NAME,
+    'grpc.default_authority': AUTH_SERVER_NAME,
+  });
+  // Generated methods are attached by name at runtime, untyped.
+  const methods = client as unknown as Record<string, Unary & Stream>;
+  return {
+    unary: <T>(method: string, request: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        methods[method]?.call(client, request, { deadline: Date.now() + 5000 }, (err, res) =>
+          err ? reject(err) : resolve(res as T),
+        );
+      }),
+    stream: (method, request) => {
+      const fn = methods[method];
+      if (!fn) throw new Error(`no method ${method}`);
+      return fn.call(client, request, {});
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Collects a stream's messages one at a time: `next()` resolves with the next one. */
+export function messageQueue<T>(stream: NodeJS.EventEmitter) {
+  const items: T[] = [];
+  const waiters: Array<{ resolve: (v: T) => void; reject: (e: unknown) => void }> = [];
+  let failure: unknown;
+  stream.on('data', (item: T) => {
+    const w = waiters.shift();
+    if (w) w.resolve(item);
+    else items.push(item);
+  });
+  stream.on('error', (err) => {
+    failure = err;
+    for (const w of waiters.splice(0)) w.reject(err);
+  });
+  return {
+    next(timeoutMs = 5000): Promise<T> {
+      const item = items.shift();
+      if (item !== undefined) return Promise.resolve(item);
+      if (failure) return Promise.reject(failure instanceof Error ? failure : new Error(String(failure)));
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no stream message in time')), timeoutMs);
+        waiters.push({
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e instanceof Error ? e : new Error(String(e)));
+          },
+        });
+      });
+    },
+    /** Resolves with the stream's error (rejects if a message arrives first or time runs out). */
+    error(timeoutMs = 5000): Promise<grpc.ServiceError> {
+      if (failure) return Promise.resolve(failure as grpc.ServiceError);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('stream did not fail in time')), timeoutMs);
+        stream.once('error', (err: grpc.ServiceError) => {
+          clearTimeout(timer);
+          resolve(err);
+        });
+      });
+    },
+  };
+}

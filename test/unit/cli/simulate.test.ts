@@ -1,0 +1,135 @@
+// simulate on each example snapshot, with stdout captured: the decisions each example exists to
+// show, in both output forms; and the one-line errors for missing flags and bad snapshot files.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { simulateCommand } from '../../../src/cli/commands/simulate';
+import { ConfigError } from '../../../src/config/errors';
+import type { Decision } from '../../../src/policy/types';
+
+async function run(argv: string[], files: Record<string, string> = {}) {
+  let out = '';
+  const code = await simulateCommand(argv, {
+    stdout: (s) => (out += s),
+    readFile: (p) => (p in files ? Promise.resolve(files[p] ?? '') : readFile(p, 'utf8')),
+    env: {},
+  });
+  return { code, out, lines: out.split('\n').filter((l) => l !== '') };
+}
+
+const dir = 'examples/snapshots';
+
+const examples: [string, string[], string[]][] = [
+  ['alice-hoarding.json', [], ['approve:alice-4:compliant', 'lock:alice-1:resource-limit']],
+  ['alice-hoarding.json', ['-m=5'], ['approve:alice-4:compliant']],
+  ['alice-hoarding.json', ['-resource-limit=false'], ['approve:alice-4:compliant']],
+  ['bob-prod-research.json', [], ['deny:bob-1:environment-separation', 'approve:bob-2:compliant']],
+  [
+    'bob-prod-research.json',
+    ['-role-conflicts=false'],
+    ['approve:bob-1:compliant', 'approve:bob-2:compliant'],
+  ],
+  ['carol-separate-envs.json', [], ['lock:carol-1:environment-separation']],
+  ['carol-separate-envs.json', ['-conflict-patterns=dev,staging'], []],
+  ['dave-too-many.json', [], ['deny:dave-1:resource-limit']],
+  ['dave-too-many.json', ['--auto-approve=false', '-m', '9'], ['none:dave-1:compliant']],
+  [
+    'erin-exempt-and-others-locks.json',
+    ['--exempt-roles=break-glass'],
+    ['none:erin-3:exempt', 'lock:frank-1:resource-limit'],
+  ],
+  [
+    'erin-exempt-and-others-locks.json',
+    [],
+    ['lock:erin-3:environment-separation', 'lock:frank-1:resource-limit'],
+  ],
+];
+
+void describe('simulate', () => {
+  for (const [file, flags, want] of examples) {
+    void it(`${file} ${flags.join(' ')}`.trim(), async () => {
+      const json = await run(['--snapshot', `${dir}/${file}`, ...flags, '--json']);
+      assert.equal(json.code, 0);
+      const decisions = json.lines.map((l) => JSON.parse(l) as Decision);
+      assert.deepEqual(
+        decisions.map((d) => `${d.action}:${d.requestId}:${d.policy}`),
+        want,
+      );
+
+      const human = await run([`-snapshot=${dir}/${file}`, ...flags]);
+      assert.equal(human.code, 0);
+      assert.match(
+        human.lines[0] ?? '',
+        new RegExp(`^Snapshot ${dir}/${file} at 2026-01-01T12:00:00.000Z`),
+      );
+      for (const d of decisions) {
+        const line = human.lines.find(
+          (l) => l.includes(` ${d.requestId} `) && l.startsWith(d.action),
+        );
+        assert.ok(line?.includes(d.reason), `a line for ${d.id}`);
+        assert.ok(line?.includes(d.policy) && line.includes(d.user));
+      }
+      assert.match(
+        human.lines.at(-1) ?? '',
+        want.length ? /simulation only, nothing was changed\.$/ : /^No decisions/,
+      );
+    });
+  }
+
+  void it('shows the published reasons', async () => {
+    const { out } = await run(['--snapshot', `${dir}/dave-too-many.json`]);
+    assert.match(out, /Request contains 5 resources, exceeds limit of 3/);
+  });
+
+  void it('--dry-run marks each decision', async () => {
+    const { lines } = await run([
+      '--snapshot',
+      `${dir}/carol-separate-envs.json`,
+      '--dry-run',
+      '--json',
+    ]);
+    assert.equal((JSON.parse(lines[0] ?? '{}') as Decision).dryRun, true);
+  });
+
+  void it('takes policy from --config', async () => {
+    const files = { 'p.yaml': 'policy:\n  maxResources: 4\n' };
+    const { lines } = await run(
+      ['--snapshot', `${dir}/alice-hoarding.json`, '--config', 'p.yaml', '--json'],
+      files,
+    );
+    assert.equal(lines.length, 1);
+  });
+
+  void it('--help prints usage', async () => {
+    const { code, out } = await run(['--help']);
+    assert.equal(code, 0);
+    assert.match(out, /^Usage: jit-watcher simulate --snapshot FILE/);
+    assert.match(out, /--json/);
+  });
+
+  const errors: [string, string[], Record<string, string>, string][] = [
+    ['no --snapshot', [], {}, 'missing required flag --snapshot: '],
+    ['unreadable file', ['--snapshot', 'nope.json'], {}, '--snapshot: cannot read "nope.json": '],
+    [
+      'bad field',
+      ['--snapshot', 's.json'],
+      {
+        's.json':
+          '{"now":"2026-01-01T12:00:00Z","requests":[{"id":"r","user":"u","state":"PENDING","created":"yesterday"}]}',
+      },
+      '--snapshot s.json: requests[0].created: not an RFC 3339 time: "yesterday"',
+    ],
+    ['stray argument', ['--snapshot', 'x', '-d', 'false'], {}, 'unexpected argument "false"; '],
+    ['policy flag error', ['--snapshot', 'x', '-m=0'], {}, '-m: must be at least 1, got 0'],
+  ];
+  for (const [name, argv, files, want] of errors) {
+    void it(`error: ${name}`, async () => {
+      const err = await run(argv, files).then(
+        () => assert.fail('expected a ConfigError'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof ConfigError, String(err));
+      assert.ok(err.message.startsWith(want), err.message);
+    });
+  }
+});

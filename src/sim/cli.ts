@@ -3,51 +3,24 @@
 // (issue-identity). The single error boundary of the sim CLI: every failure is one line.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ResourceId } from '../domain/accessRequest';
-import { startSimCluster } from './cluster';
-import { connectAdmin, describeRpcError } from './cliRpc';
 import {
-  loadAuthorities,
-  readClusterFile,
-  removeClusterFile,
-  STATE_FILES,
-  writeAuthorities,
-  writeClusterFile,
-  writeSecret,
-} from './cliState';
+  DEFAULT_DIR,
+  list,
+  parse,
+  required,
+  USAGE,
+  UsageError,
+  type FlagValues,
+  type SimIo,
+} from './cliArgs';
 import { formatLocks, formatRequests, parseDuration } from './cliFormat';
+import { connectAdmin, describeRpcError } from './cliRpc';
+import { loadAuthorities, readClusterFile, writeSecret } from './cliState';
+import { start } from './cliStart';
 import { issueIdentityFile } from './identityFile';
 
-export interface SimIo {
-  stdout(line: string): void;
-  stderr(line: string): void;
-  /** Ends `sim start`; without it, SIGINT/SIGTERM do. */
-  signal?: AbortSignal;
-}
-
-/** The identities `sim start` writes last a day: a demo has no tbot to renew them. */
-const START_IDENTITY_TTL_MS = 24 * 60 * 60 * 1000;
-const DEFAULT_DIR = '.sim';
-const USAGE = [
-  'usage: sim start [--auth-port N] [--proxy-port N] [--dir DIR] [--cluster NAME] [--no-list-access-requests]',
-  '       sim create-request --user U --roles r1,r2 [--resources kind/name,...] [--reason R] [--dir DIR]',
-  '       sim list [--dir DIR]',
-  '       sim locks [--dir DIR]',
-  '       sim issue-identity --user U --roles r1,r2 [--ttl 1h] [--requests id,...] --out FILE [--dir DIR]',
-].join('\n');
-
-class UsageError extends Error {}
-
-const list = (v: string | undefined) =>
-  (v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const required = (v: string | undefined, flag: string) => {
-  if (!v) throw new UsageError(`missing required flag --${flag}`);
-  return v;
-};
+export type { SimIo } from './cliArgs';
 
 /** Runs one sim command; resolves with the exit code. `argv` may start with "sim". */
 export async function simCommand(argv: string[], io: SimIo): Promise<number> {
@@ -81,109 +54,8 @@ export async function simCommand(argv: string[], io: SimIo): Promise<number> {
   }
 }
 
-type Flags = Record<string, { type: 'string' | 'boolean' }>;
-type FlagValues = Record<string, string | boolean | undefined>;
-
-/** Flags of one command (every command takes --dir); unknown flags are usage errors. */
-function parse(rest: string[], options: Flags): FlagValues {
-  const config = {
-    args: rest,
-    options: { dir: { type: 'string' as const }, ...options },
-    strict: true,
-  };
-  return parseArgs(config).values;
-}
-
-async function start(rest: string[], io: SimIo): Promise<number> {
-  const v = parse(rest, {
-    'auth-port': { type: 'string' },
-    'proxy-port': { type: 'string' },
-    cluster: { type: 'string' },
-    'no-list-access-requests': { type: 'boolean' },
-  });
-  const dir = path.resolve(String(v.dir ?? DEFAULT_DIR));
-  const port = (flag: string) => {
-    const raw = v[flag];
-    if (raw === undefined) return 0;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > 65535)
-      throw new UsageError(`--${flag} must be a port number`);
-    return n;
-  };
-  const cluster = await startSimCluster({
-    clusterName: typeof v.cluster === 'string' ? v.cluster : undefined,
-    authPort: port('auth-port'),
-    proxyPort: port('proxy-port'),
-    listAccessRequests: v['no-list-access-requests'] !== true,
-  });
-  try {
-    const admin = path.join(dir, STATE_FILES.admin);
-    const watcher = path.join(dir, STATE_FILES.watcher);
-    await writeSecret(
-      admin,
-      await cluster.issueIdentity({
-        user: 'admin',
-        roles: ['editor'],
-        ttlMs: START_IDENTITY_TTL_MS,
-      }),
-    );
-    await writeSecret(
-      watcher,
-      await cluster.issueIdentity({
-        user: 'jit-watcher',
-        roles: ['jit-watcher'],
-        ttlMs: START_IDENTITY_TTL_MS,
-      }),
-    );
-    await writeAuthorities(dir, cluster.authorities);
-    await writeClusterFile(dir, {
-      clusterName: cluster.clusterName,
-      authAddress: cluster.authAddress,
-      proxyAddress: cluster.proxyAddress,
-      adminIdentity: admin,
-      watcherIdentity: watcher,
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-    });
-    io.stdout(
-      [
-        `sim cluster ${cluster.clusterName} is running`,
-        `  auth (direct mTLS)     ${cluster.authAddress}`,
-        `  proxy (TLS routing)    ${cluster.proxyAddress}`,
-        `  admin identity         ${admin}  (role editor)`,
-        `  jit-watcher identity   ${watcher}  (role jit-watcher)`,
-        `  cluster file           ${path.join(dir, STATE_FILES.cluster)}`,
-        'stop with Ctrl-C',
-      ].join('\n'),
-    );
-    await untilStopped(io.signal);
-  } finally {
-    await cluster.stop();
-    await removeClusterFile(dir);
-  }
-  io.stdout('sim cluster stopped');
-  return 0;
-}
-
-function untilStopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal) {
-      if (signal.aborted) return resolve();
-      signal.addEventListener('abort', () => resolve(), { once: true });
-      return;
-    }
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}
-
 async function withAdmin<T>(
-  dirFlag: string | boolean | undefined,
+  dirFlag: FlagValues[string],
   fn: (client: ReturnType<typeof connectAdmin>, clusterName: string) => Promise<T>,
 ) {
   const dir = path.resolve(String(dirFlag ?? DEFAULT_DIR));

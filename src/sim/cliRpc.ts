@@ -25,12 +25,23 @@ export interface SimAdminClient {
   close(): void;
 }
 
+export interface IdentityPems {
+  key: string;
+  cert: string;
+  cas: string[];
+}
+
 /** Key, certificate and CAs by position, as Teleport's own identity-file reader assigns them. */
-function credentialsFrom(identityText: string): grpc.ChannelCredentials {
-  const blocks = [...identityText.matchAll(PEM_BLOCK)].map((m) => m[0]);
-  const [key, cert, ...cas] = blocks;
-  if (!key || !cert || cas.length === 0)
+export function splitIdentity(identityText: string): IdentityPems {
+  const [key, cert, ...cas] = [...identityText.matchAll(PEM_BLOCK)].map((m) => m[0]);
+  if (!key || !cert || cas.length === 0) {
     throw new Error('identity file has no key, certificate or CA');
+  }
+  return { key, cert, cas };
+}
+
+function credentialsFrom(identityText: string): grpc.ChannelCredentials {
+  const { key, cert, cas } = splitIdentity(identityText);
   return grpc.credentials.createSsl(Buffer.from(cas.join('')), Buffer.from(key), Buffer.from(cert));
 }
 

@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Caller } from './callerIdentity';
 import { accessDenied, badParameter, notFound } from './errors';
 import { serverStream, unary, type HandlerContext } from './handlerContext';
-import type { RequestState } from './model';
+import type { RequestState, SimAccessRequest } from './model';
 import { pageOf, type RequestQuery, type RequestSort } from './requestQuery';
 import type { StateChange } from './requestRules';
 import {
@@ -42,15 +42,17 @@ interface ReviewSubmission {
 }
 
 /** Callers without list+read on access_request see only their own requests. */
-function visibleQuery(
+function visibleRequests(
   ctx: HandlerContext,
   caller: Caller,
   filter?: WireRequestFilter,
-): RequestQuery {
+): SimAccessRequest[] {
   const query: RequestQuery = { ...filterFromWire(filter), requester: caller.user };
-  if (ctx.authorizer.can(caller, 'access_request', 'list', 'read')) return query;
-  if (query.user && query.user !== caller.user) return { ...query, id: '\u0000none' };
-  return { ...query, user: caller.user };
+  if (ctx.authorizer.can(caller, 'access_request', 'list', 'read')) {
+    return ctx.store.listRequests(query);
+  }
+  if (query.user && query.user !== caller.user) return [];
+  return ctx.store.listRequests({ ...query, user: caller.user });
 }
 
 export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImplementation {
@@ -58,7 +60,7 @@ export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImpleme
   return {
     ListAccessRequests: ctx.listAccessRequests
       ? unary(ctx, 'ListAccessRequests', (req: ListRequest, caller) => {
-          const all = store.listRequests(visibleQuery(ctx, caller, req.Filter));
+          const all = visibleRequests(ctx, caller, req.Filter);
           const { page, nextKey } = pageOf(all, {
             sort: req.Sort,
             descending: req.Descending,
@@ -77,7 +79,7 @@ export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImpleme
 
     GetAccessRequestsV2: serverStream(ctx, 'GetAccessRequestsV2', (call, caller) => {
       const filter = call.request as WireRequestFilter | undefined;
-      for (const req of store.listRequests(visibleQuery(ctx, caller, filter))) {
+      for (const req of visibleRequests(ctx, caller, filter)) {
         call.write(requestToWire(req));
       }
       call.end();

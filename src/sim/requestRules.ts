@@ -1,9 +1,72 @@
-// Teleport's access-request state rules as pure functions over SimAccessRequest: state changes
+// Teleport's access-request rules as pure functions over SimAccessRequest: creation defaults
+// (CheckAndSetDefaults), state changes
 // (api/types/access_request.go SetState, lib/services/local/dynamic_access.go) and reviews
 // (lib/services/access_request.go ApplyAccessReview). No storage, no clock, no caller checks:
 // the store applies these under its own write, the server checks who may call.
+import { randomUUID } from 'node:crypto';
 import { accessDenied, badParameter, SimError } from './errors';
-import type { Annotations, RequestState, SimAccessRequest, SimReview } from './model';
+import type { Annotations, RequestState, ResourceId, SimAccessRequest, SimReview } from './model';
+
+export interface NewRequest {
+  id?: string;
+  user: string;
+  roles?: string[];
+  resources?: ResourceId[];
+  reason?: string;
+  suggestedReviewers?: string[];
+  /** Backdate or postdate creation; default now. */
+  created?: Date;
+  /** Spec.Expires; default created + accessTtlMs. */
+  accessExpires?: Date;
+  /** Metadata.Expires; default min(created + pendingTtlMs, accessExpires). */
+  resourceExpires?: Date;
+  /** Test setup only: Teleport creates every request PENDING. */
+  state?: RequestState;
+  /** Validate and return the request without storing it (Spec.DryRun). */
+  dryRun?: boolean;
+}
+
+export interface RequestDefaults {
+  pendingTtlMs: number;
+  accessTtlMs: number;
+  /** Roles a resource request is given when it names none (Teleport derives them from RBAC). */
+  resourceRequestRoles: string[];
+}
+
+/** A new request as the backend stores it (CheckAndSetDefaults); the id may still be taken. */
+export function buildRequest(
+  input: NewRequest,
+  defaults: RequestDefaults,
+  now: Date,
+): SimAccessRequest {
+  const roles = input.roles ?? [];
+  const resources = input.resources ?? [];
+  if (!input.user) throw badParameter('access request user name not set');
+  if (roles.length === 0 && resources.length === 0) {
+    throw badParameter('access request does not specify any roles or resources');
+  }
+  const created = input.created ?? now;
+  const accessExpires = input.accessExpires ?? new Date(created.getTime() + defaults.accessTtlMs);
+  // A pending request never outlives the access it asks for.
+  const pendingEnd = Math.min(created.getTime() + defaults.pendingTtlMs, accessExpires.getTime());
+  const state = input.state ?? 'PENDING';
+  return {
+    id: input.id || randomUUID(),
+    user: input.user,
+    roles: roles.length > 0 ? [...roles] : [...defaults.resourceRequestRoles],
+    resources: resources.map((r) => ({ ...r })),
+    state,
+    created,
+    accessExpires,
+    resourceExpires:
+      input.resourceExpires ?? (state === 'APPROVED' ? accessExpires : new Date(pendingEnd)),
+    requestReason: input.reason ?? '',
+    resolveReason: '',
+    suggestedReviewers: [...(input.suggestedReviewers ?? [])],
+    reviews: [],
+    revision: 1,
+  };
+}
 
 export interface StateChange {
   state: RequestState;

@@ -87,6 +87,8 @@ export class SimAuthServer {
         err ? reject(err) : resolve(bound),
       );
     });
+    // The TLS material reaches grpc-js a tick after binding (see TlsMaterialProvider).
+    await new Promise((resolve) => setImmediate(resolve));
     return new SimAuthServer(server, tlsProvider, streams, port, faults);
   }
 

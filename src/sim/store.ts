@@ -2,23 +2,27 @@
 // expiry and an ordered change feed for WatchEvents. Admin operations here bypass RBAC (the
 // server checks callers); tests use them directly. Records are replaced, never mutated in place,
 // and callers only ever get copies.
-import { randomUUID } from 'node:crypto';
 import type { LockTarget } from '../domain/lock';
 import { systemNow, type Now } from './clock';
 import { alreadyExists, badParameter, notFound } from './errors';
 import { EventBus, type StoreListener } from './eventBus';
 import { ExpiryTimer } from './expiryTimer';
 import { checkLockTarget, lockInForce, lockSelected } from './lockRules';
-import type { RequestState, ResourceId, SimAccessRequest, SimLock } from './model';
+import type { SimAccessRequest, SimLock } from './model';
 import { requestMatches, type RequestQuery } from './requestQuery';
 import {
   applyReview,
   applyStateChange,
+  buildRequest,
   checkStateChange,
   requestExpired,
+  type NewRequest,
+  type RequestDefaults,
   type ReviewInput,
   type StateChange,
 } from './requestRules';
+
+export type { NewRequest };
 
 /** Teleport deletes a pending request about an hour after creation. */
 export const DEFAULT_PENDING_TTL_MS = 60 * 60 * 1000;
@@ -31,25 +35,6 @@ export interface StoreOptions {
   accessTtlMs?: number;
   /** Roles a resource request is given when it names none (Teleport derives them from RBAC). */
   resourceRequestRoles?: string[];
-}
-
-export interface NewRequest {
-  id?: string;
-  user: string;
-  roles?: string[];
-  resources?: ResourceId[];
-  reason?: string;
-  suggestedReviewers?: string[];
-  /** Backdate or postdate creation; default now. */
-  created?: Date;
-  /** Spec.Expires; default created + accessTtlMs. */
-  accessExpires?: Date;
-  /** Metadata.Expires; default min(created + pendingTtlMs, accessExpires). */
-  resourceExpires?: Date;
-  /** Test setup only: Teleport creates every request PENDING. */
-  state?: RequestState;
-  /** Validate and return the request without storing it (Spec.DryRun). */
-  dryRun?: boolean;
 }
 
 export interface NewLock {
@@ -72,17 +57,17 @@ export class SimStore {
   private readonly bus = new EventBus();
   private readonly timer: ExpiryTimer;
   readonly now: Now;
-  private readonly pendingTtlMs: number;
-  private readonly accessTtlMs: number;
-  private readonly resourceRequestRoles: string[];
+  private readonly settings: RequestDefaults;
   /** No record expires before this (a lower bound: the exact minimum is found when it is due). */
   private nextDueMs: number | undefined;
 
   constructor(options: StoreOptions = {}) {
     this.now = options.now ?? systemNow;
-    this.pendingTtlMs = options.pendingTtlMs ?? DEFAULT_PENDING_TTL_MS;
-    this.accessTtlMs = options.accessTtlMs ?? DEFAULT_ACCESS_TTL_MS;
-    this.resourceRequestRoles = options.resourceRequestRoles ?? ['access'];
+    this.settings = {
+      pendingTtlMs: options.pendingTtlMs ?? DEFAULT_PENDING_TTL_MS,
+      accessTtlMs: options.accessTtlMs ?? DEFAULT_ACCESS_TTL_MS,
+      resourceRequestRoles: options.resourceRequestRoles ?? ['access'],
+    };
     this.timer = new ExpiryTimer(this.now, () => this.purgeExpired());
   }
 
@@ -93,34 +78,10 @@ export class SimStore {
 
   createRequest(input: NewRequest): SimAccessRequest {
     this.purgeExpired();
-    const roles = input.roles ?? [];
-    const resources = input.resources ?? [];
-    if (!input.user) throw badParameter('access request user name not set');
-    if (roles.length === 0 && resources.length === 0) {
-      throw badParameter('access request does not specify any roles or resources');
+    const req = buildRequest(input, this.settings, this.now());
+    if (this.requests.has(req.id)) {
+      throw alreadyExists(`access request "${req.id}" already exists`);
     }
-    const id = input.id || randomUUID();
-    if (this.requests.has(id)) throw alreadyExists(`access request "${id}" already exists`);
-    const created = input.created ?? this.now();
-    const accessExpires = input.accessExpires ?? new Date(created.getTime() + this.accessTtlMs);
-    const pendingEnd = Math.min(created.getTime() + this.pendingTtlMs, accessExpires.getTime());
-    const state = input.state ?? 'PENDING';
-    const req: SimAccessRequest = {
-      id,
-      user: input.user,
-      roles: roles.length > 0 ? [...roles] : [...this.resourceRequestRoles],
-      resources: resources.map((r) => ({ ...r })),
-      state,
-      created,
-      accessExpires,
-      resourceExpires:
-        input.resourceExpires ?? (state === 'APPROVED' ? accessExpires : new Date(pendingEnd)),
-      requestReason: input.reason ?? '',
-      resolveReason: '',
-      suggestedReviewers: [...(input.suggestedReviewers ?? [])],
-      reviews: [],
-      revision: 1,
-    };
     return input.dryRun ? req : this.putRequest(req);
   }
 
@@ -152,6 +113,7 @@ export class SimStore {
     return this.putRequest(applyReview(req, review, this.now()));
   }
 
+  /** Removes a request with a DELETE event; to watchers this looks exactly like its expiry. */
   deleteRequest(id: string): void {
     this.purgeExpired();
     if (!this.requests.delete(id)) {

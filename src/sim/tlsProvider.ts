@@ -26,9 +26,11 @@ export class TlsMaterialProvider implements grpc.experimental.CertificateProvide
     for (const l of this.identityListeners) l(this.identityUpdate());
   }
 
+  // grpc-js subscribes before it registers the watcher that applies updates, so the first update
+  // must arrive a tick later or it is lost (and the server drops every connection).
   addCaCertificateListener(listener: CaListener): void {
     this.caListeners.add(listener);
-    listener(this.caUpdate());
+    process.nextTick(() => this.caListeners.has(listener) && listener(this.caUpdate()));
   }
 
   removeCaCertificateListener(listener: CaListener): void {
@@ -37,7 +39,7 @@ export class TlsMaterialProvider implements grpc.experimental.CertificateProvide
 
   addIdentityCertificateListener(listener: IdentityListener): void {
     this.identityListeners.add(listener);
-    listener(this.identityUpdate());
+    process.nextTick(() => this.identityListeners.has(listener) && listener(this.identityUpdate()));
   }
 
   removeIdentityCertificateListener(listener: IdentityListener): void {

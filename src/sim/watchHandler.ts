@@ -133,6 +133,8 @@ export function watchHandler(ctx: HandlerContext, streams: WatchStreams) {
         }
       }
       if (matchers.length === 0) throw badParameter('none of the requested kinds can be watched');
+      // The client may have left during injected latency; subscribing then would leak.
+      if (call.cancelled) return;
 
       call.write({
         Type: 'INIT',

@@ -160,8 +160,8 @@ export class GrpcTeleportClient implements TeleportClient {
     const res = await this.unary<WireAccessRequest>('SubmitAccessReview', {
       RequestID: params.requestId,
       Review: {
+        // Author must be the caller; Roles would ask for role subselection, which Teleport refuses.
         Author: identity.user,
-        Roles: identity.roles,
         ProposedState: params.state,
         Reason: params.reason,
         Annotations: params.annotations ? labelValuesToWire(params.annotations) : undefined,

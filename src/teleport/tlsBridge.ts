@@ -117,7 +117,14 @@ export class TlsBridge {
       remote.destroy();
       this.sockets.delete(local);
     });
+    let received = 0;
+    remote.on('data', (chunk: Buffer) => (received += chunk.length));
     remote.on('close', () => {
+      // With TLS 1.3 the server checks our certificate after the client considers the handshake
+      // done; a refusal then looks like a close before the first byte.
+      if (received === 0 && remote.alpnProtocol && !this.lastError) {
+        this.lastError = `${this.describeTarget()} closed the connection right after the TLS handshake: it refused our client certificate (expired, or from another cluster); renew the identity file`;
+      }
       local.destroy();
       this.sockets.delete(remote);
     });

@@ -30,7 +30,7 @@ import { WatcherState, type WatcherInput } from './watcherState';
 export type { WatcherInput } from './watcherState';
 
 /** Continue as new well before Temporal's 10,240-event warning; each sweep costs ~10 events. */
-const MAX_HISTORY_EVENTS = 2_000;
+const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
 
 export async function watcher(input: WatcherInput): Promise<never> {
   const state = new WatcherState(input);
@@ -46,13 +46,13 @@ export async function watcher(input: WatcherInput): Promise<never> {
 
   for (;;) {
     if (!state.paused) await runSweep(state);
-    if (shouldContinueAsNew()) {
+    if (shouldContinueAsNew(state)) {
       // Signals that arrived meanwhile are in `state`, which the next run carries.
       await condition(allHandlersFinished);
       return continueAsNew<typeof watcher>(state.carryOver());
     }
     if (state.paused) {
-      await condition(() => !state.paused || shouldContinueAsNew());
+      await condition(() => !state.paused || shouldContinueAsNew(state));
     } else {
       state.nextSweepAt = new Date(Date.now() + state.pollIntervalMs).toISOString();
       await condition(() => state.sweepRequested || state.paused, state.pollIntervalMs);
@@ -78,7 +78,8 @@ async function runSweep(state: WatcherState): Promise<void> {
   }
 }
 
-function shouldContinueAsNew(): boolean {
+function shouldContinueAsNew(state: WatcherState): boolean {
   const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS;
+  const limit = state.continueAsNewAfterEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  return info.continueAsNewSuggested || info.historyLength > limit;
 }

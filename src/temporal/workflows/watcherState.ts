@@ -16,6 +16,8 @@ export interface WatcherInput {
   /** Every user is re-evaluated at least this often, even when nothing seems to have changed. */
   fullEvaluationIntervalMs: number;
   paused?: boolean;
+  /** Continue as new after this many history events (default 2,000); tests lower it. */
+  continueAsNewAfterEvents?: number;
   carried?: CarriedState;
 }
 
@@ -36,6 +38,7 @@ export interface CarriedState {
 export class WatcherState {
   readonly cluster: string;
   readonly pollIntervalMs: number;
+  readonly continueAsNewAfterEvents: number | undefined;
   private readonly fullEvaluationIntervalMs: number;
   policy: Policy;
   paused: boolean;
@@ -46,6 +49,7 @@ export class WatcherState {
     this.cluster = input.cluster;
     this.pollIntervalMs = input.pollIntervalMs;
     this.fullEvaluationIntervalMs = input.fullEvaluationIntervalMs;
+    this.continueAsNewAfterEvents = input.continueAsNewAfterEvents;
     this.policy = input.policy;
     this.paused = input.paused ?? false;
     this.carried = input.carried ?? {
@@ -168,6 +172,7 @@ export class WatcherState {
       pollIntervalMs: this.pollIntervalMs,
       fullEvaluationIntervalMs: this.fullEvaluationIntervalMs,
       paused: this.paused,
+      continueAsNewAfterEvents: this.continueAsNewAfterEvents,
       carried: this.carried,
     };
   }

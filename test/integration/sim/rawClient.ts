@@ -3,20 +3,10 @@
 // independent of src/teleport's client, so these tests check the server, not the client.
 import * as grpc from '@grpc/grpc-js';
 import { AUTH_SERVER_NAME } from '../../../src/teleport/certificateFields';
+import { splitIdentity } from '../../../src/sim/cliRpc';
 import { authServiceClientConstructor } from '../../../src/teleport/proto';
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?\r?\n-----END \1-----\r?\n?/g;
-
-export interface PemParts {
-  key: string;
-  cert: string;
-  cas: string[];
-}
-
-export function splitIdentity(text: string): PemParts {
-  const [key = '', cert = '', ...cas] = [...text.matchAll(PEM_BLOCK)].map((m) => m[0]);
-  return { key, cert, cas };
-}
+export { splitIdentity, type IdentityPems as PemParts } from '../../../src/sim/cliRpc';
 
 export interface RawClient {
   unary<T = Record<string, unknown>>(method: string, request: unknown): Promise<T>;
@@ -29,7 +19,10 @@ type Unary = (
   opts: grpc.CallOptions,
   cb: (err: grpc.ServiceError | null, res?: unknown) => void,
 ) => void;
-type Stream = (req: unknown, opts: grpc.CallOptions) => grpc.ClientReadableStream<Record<string, unknown>>;
+type Stream = (
+  req: unknown,
+  opts: grpc.CallOptions,
+) => grpc.ClientReadableStream<Record<string, unknown>>;
 
 /** A client over direct mTLS (or plaintext to a TLS bridge when `insecure`). */
 export function rawClient(address: string, identityText: string, insecure = false): RawClient {
@@ -43,16 +36,18 @@ export function rawClient(address: string, identityText: string, insecure = fals
     'grpc.default_authority': AUTH_SERVER_NAME,
   });
   // Generated methods are attached by name at runtime, untyped.
-  const methods = client as unknown as Record<string, Unary & Stream>;
+  const methods = client as unknown as Record<string, unknown>;
   return {
     unary: <T>(method: string, request: unknown) =>
       new Promise<T>((resolve, reject) => {
-        methods[method]?.call(client, request, { deadline: Date.now() + 5000 }, (err, res) =>
+        const fn = methods[method] as Unary | undefined;
+        if (!fn) return reject(new Error(`no method ${method}`));
+        fn.call(client, request, { deadline: Date.now() + 5000 }, (err, res) =>
           err ? reject(err) : resolve(res as T),
         );
       }),
     stream: (method, request) => {
-      const fn = methods[method];
+      const fn = methods[method] as Stream | undefined;
       if (!fn) throw new Error(`no method ${method}`);
       return fn.call(client, request, {});
     },
@@ -64,13 +59,13 @@ export function rawClient(address: string, identityText: string, insecure = fals
 export function messageQueue<T>(stream: NodeJS.EventEmitter) {
   const items: T[] = [];
   const waiters: Array<{ resolve: (v: T) => void; reject: (e: unknown) => void }> = [];
-  let failure: unknown;
+  let failure: Error | undefined;
   stream.on('data', (item: T) => {
     const w = waiters.shift();
     if (w) w.resolve(item);
     else items.push(item);
   });
-  stream.on('error', (err) => {
+  stream.on('error', (err: Error) => {
     failure = err;
     for (const w of waiters.splice(0)) w.reject(err);
   });
@@ -78,7 +73,7 @@ export function messageQueue<T>(stream: NodeJS.EventEmitter) {
     next(timeoutMs = 5000): Promise<T> {
       const item = items.shift();
       if (item !== undefined) return Promise.resolve(item);
-      if (failure) return Promise.reject(failure instanceof Error ? failure : new Error(String(failure)));
+      if (failure) return Promise.reject(failure);
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no stream message in time')), timeoutMs);
         waiters.push({

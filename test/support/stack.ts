@@ -1,0 +1,81 @@
+// The whole stack for end-to-end tests: a simulated Teleport cluster, the real Teleport client, the
+// shared Temporal dev server, a worker and the cluster's watcher workflow. Sweeps are driven by the
+// sweepNow signal (the poll interval is long), and every wait is on a condition with a timeout.
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { defaultPolicy } from '../../src/policy/policy';
+import type { Policy } from '../../src/policy/types';
+import { startSimCluster, type SimCluster, type SimClusterOptions } from '../../src/sim/cluster';
+import type { GrpcTeleportClient } from '../../src/teleport/client';
+import { ensureWatcher, type WatcherControl } from '../../src/temporal/control';
+import { createWorker } from '../../src/temporal/worker';
+import { silentLogger } from '../../src/util/logger';
+import { waitFor } from '../../src/util/waitFor';
+import { clientFor } from './teleport';
+import { testTemporal, uniqueName, type TestTemporal } from './temporal';
+
+export interface Stack {
+  sim: SimCluster;
+  teleport: GrpcTeleportClient;
+  temporal: TestTemporal;
+  client: Client;
+  taskQueue: string;
+  control: WatcherControl;
+  newWorker(options?: { shutdownGraceTime?: '0s' | '10s' }): Promise<Worker>;
+  /** Signals sweepNow and waits until a sweep that started after the signal has finished. */
+  sweep(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  policy?: Partial<Policy>;
+  sim?: SimClusterOptions;
+  continueAsNewAfterEvents?: number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const temporal = await testTemporal();
+  const sim = await startSimCluster({ clusterName: `${uniqueName('cluster')}.example.com`, ...options.sim });
+  const teleport = await clientFor(sim);
+  const taskQueue = uniqueName('jit-watcher');
+  const newWorker = (o: { shutdownGraceTime?: '0s' | '10s' } = {}) =>
+    createWorker({
+      connection: temporal.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { teleport: () => teleport, log: silentLogger },
+      ...o,
+    });
+  const control = await ensureWatcher(temporal.client, taskQueue, {
+    cluster: sim.clusterName,
+    policy: { ...defaultPolicy(), ...options.policy },
+    pollIntervalMs: 10 * 60_000,
+    fullEvaluationIntervalMs: 60 * 60_000,
+    continueAsNewAfterEvents: options.continueAsNewAfterEvents,
+  });
+  return {
+    sim,
+    teleport,
+    temporal,
+    client: temporal.client,
+    taskQueue,
+    control,
+    newWorker,
+    async sweep() {
+      // A sweep already running when we signal may have read the cluster before our change.
+      const signalledAt = new Date().toISOString();
+      await control.sweepNow();
+      await waitFor(async () => ((await control.status()).lastSweep?.startedAt ?? '') >= signalledAt, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: 'a sweep to finish',
+      });
+    },
+    async close() {
+      await control.handle.terminate('test over').catch(() => undefined);
+      teleport.close();
+      await sim.stop();
+      await temporal.close();
+    },
+  };
+}

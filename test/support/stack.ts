@@ -21,10 +21,15 @@ export interface Stack {
   client: Client;
   taskQueue: string;
   control: WatcherControl;
-  newWorker(options?: { shutdownGraceTime?: '0s' | '10s' }): Promise<Worker>;
+  newWorker(options?: WorkerTuning): Promise<Worker>;
   /** Signals sweepNow and waits until a sweep that started after the signal has finished. */
   sweep(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface WorkerTuning {
+  shutdownGraceTime?: '0s' | '10s';
+  maxConcurrentActivities?: number;
 }
 
 export interface StackOptions {
@@ -38,7 +43,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sim = await startSimCluster({ clusterName: `${uniqueName('cluster')}.example.com`, ...options.sim });
   const teleport = await clientFor(sim);
   const taskQueue = uniqueName('jit-watcher');
-  const newWorker = (o: { shutdownGraceTime?: '0s' | '10s' } = {}) =>
+  const newWorker = (o: WorkerTuning = {}) =>
     createWorker({
       connection: temporal.nativeConnection,
       namespace: 'default',

@@ -1,6 +1,7 @@
 // A raw grpc-js AuthService client for the sim's integration tests: mTLS with an identity file's
 // key, certificate and CAs (assigned by position, as Teleport does), nothing else. Deliberately
 // independent of src/teleport's client, so these tests check the server, not the client.
+import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { AUTH_SERVER_NAME } from '../../../src/teleport/certificateFields';
 import { splitIdentity } from '../../../src/sim/cliRpc';
@@ -100,4 +101,18 @@ export function messageQueue<T>(stream: NodeJS.EventEmitter) {
       });
     },
   };
+}
+
+/** Asserts that `call` fails with `code` and, when given, Teleport's message. */
+export async function rejectsWith(
+  call: Promise<unknown>,
+  code: grpc.status,
+  details?: string | RegExp,
+) {
+  await assert.rejects(call, (err: grpc.ServiceError) => {
+    assert.equal(grpc.status[err.code], grpc.status[code], err.details);
+    if (typeof details === 'string') assert.equal(err.details, details);
+    else if (details) assert.match(err.details, details);
+    return true;
+  });
 }

@@ -1,0 +1,123 @@
+// What the watcher records and how it survives: decisions found again with `jit-watcher
+// decisions --user`, dry-run recording without acting, continue-as-new keeping state, and the
+// recorded histories replaying without determinism errors.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Worker } from '@temporalio/worker';
+import { decisionsCommand } from '../../src/cli/commands/decisions';
+import { watcherLockName } from '../../src/policy/decision';
+import { workflowBundle } from '../../src/temporal/worker';
+import { waitFor } from '../../src/util/waitFor';
+import { startStack, type Stack } from '../support/stack';
+
+const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
+
+async function runDecisions(stack: Stack, args: string[]): Promise<string> {
+  let out = '';
+  const code = await decisionsCommand(args, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (out += s),
+    env: { JIT_WATCHER_TEMPORAL_ADDRESS: stack.temporal.address },
+    readFile: () => Promise.reject(new Error('no files')),
+  });
+  assert.equal(code, 0, out);
+  return out;
+}
+
+describe('audit trail and durability', () => {
+  let stack: Stack;
+  let worker: Worker;
+  let running: Promise<void>;
+
+  before(async () => {
+    stack = await startStack({ continueAsNewAfterEvents: 40 });
+    worker = await stack.newWorker();
+    running = worker.run();
+  });
+  after(async () => {
+    worker.shutdown();
+    await running;
+    await stack.close();
+  });
+
+  test('decisions --user finds every decision about that user, with its reason', async () => {
+    const { store } = stack.sim;
+    const ok = store.createRequest({ user: 'ivy', roles: ['node-access'], resources: [node('i-1')] });
+    const bad = store.createRequest({ user: 'ivy', roles: ['prod-a', 'research-b'] });
+    store.createRequest({ user: 'someone-else', roles: ['node-access'] });
+    await stack.sweep();
+
+    const lines = await waitFor(
+      async () => {
+        const out = await runDecisions(stack, ['--user', 'ivy', '--json']);
+        const found = out.trim().split('\n').filter(Boolean);
+        return found.length >= 2 ? found : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: 'visibility to list the sweep' },
+    );
+    const records = lines.map((l) => JSON.parse(l) as { decision: { requestId: string; action: string; reason: string; user: string }; outcome?: { status: string } });
+    assert.ok(records.every((r) => r.decision.user === 'ivy'));
+    const approve = records.find((r) => r.decision.requestId === ok.id);
+    const deny = records.find((r) => r.decision.requestId === bad.id);
+    assert.equal(approve?.decision.action, 'approve');
+    assert.equal(approve?.outcome?.status, 'applied');
+    assert.equal(deny?.decision.action, 'deny');
+    assert.match(deny?.decision.reason ?? '', /prod/);
+
+    const table = await runDecisions(stack, ['--user', 'ivy']);
+    assert.match(table, /^TIME\s+REQUEST\s+USER\s+ACTION\s+POLICY\s+OUTCOME\s+REASON/);
+  });
+
+  test('dry-run records decisions and changes nothing', async () => {
+    const { store } = stack.sim;
+    const policy = await stack.control.policy();
+    await stack.control.setPolicy({ ...policy, dryRun: true });
+    const pending = store.createRequest({ user: 'jack', roles: ['node-access'], resources: [node('j-1')] });
+    const old = store.createRequest({
+      user: 'jack',
+      roles: ['node-access'],
+      resources: [node('j-2'), node('j-3'), node('j-4')],
+      created: new Date(Date.now() - 60_000),
+      state: 'APPROVED',
+    });
+    await stack.sweep();
+    assert.equal(store.getRequest(pending.id)?.state, 'PENDING');
+    assert.equal(store.getLock(watcherLockName(old.id)), undefined);
+    const recent = await stack.control.recentDecisions();
+    const mine = recent.filter((r) => r.decision.user === 'jack');
+    assert.ok(mine.some((r) => r.decision.action === 'approve' && r.outcome.status === 'dry-run'));
+    await stack.control.setPolicy(policy);
+  });
+
+  test('continue-as-new keeps the state', async () => {
+    const before = await stack.control.status();
+    const firstRun = (await stack.control.handle.describe()).runId;
+    for (let i = 0; i < 6; i++) await stack.sweep();
+    await waitFor(async () => (await stack.control.handle.describe()).runId !== firstRun, {
+      timeoutMs: 30_000,
+      what: 'the watcher to continue as new',
+    });
+    const after = await stack.control.status();
+    assert.ok(after.sweeps >= before.sweeps + 6, `sweeps ${before.sweeps} -> ${after.sweeps}`);
+    assert.ok(after.totals.approved >= before.totals.approved);
+    assert.deepEqual(await stack.control.policy(), await stack.control.policy());
+    assert.ok((await stack.control.recentDecisions()).length > 0);
+  });
+
+  test('recorded histories replay without determinism errors', async () => {
+    const histories = [];
+    for await (const run of stack.client.workflow.list({
+      query: `TaskQueue = '${stack.taskQueue}'`,
+    })) {
+      const history = await stack.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+      histories.push({ workflowId: run.workflowId, history });
+    }
+    assert.ok(histories.length >= 3, `found ${histories.length} histories`);
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
+      replayed += 1;
+    }
+    assert.equal(replayed, histories.length);
+  });
+});

@@ -15,16 +15,15 @@ export async function installRuntime(log: Logger, withMetrics: boolean): Promise
   const sdkLog = log.child({ component: 'temporal-sdk' });
   Runtime.install({
     logger: {
-      log: (level: SdkLogLevel, message: string, meta?: LogMetadata) => route(sdkLog, level, message, meta),
+      log: (level: SdkLogLevel, message: string, meta?: LogMetadata) =>
+        route(sdkLog, level, message, meta),
       trace: () => undefined,
       debug: (message, meta) => sdkLog.debug(message, meta),
       info: (message, meta) => sdkLog.info(message, meta),
       warn: (message, meta) => sdkLog.warn(message, meta),
       error: (message, meta) => sdkLog.error(message, meta),
     },
-    telemetryOptions: port
-      ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } }
-      : {},
+    telemetryOptions: port ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } : {},
   });
   return port ? { metricsUrl: `http://127.0.0.1:${port}/metrics` } : {};
 }

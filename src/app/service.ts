@@ -44,7 +44,11 @@ export async function runService(options: ServiceOptions): Promise<void> {
     });
     cleanups.push(() => teleport.close());
     const { clusterName, serverVersion } = await teleport.ping();
-    log.info('connected to Teleport', { address: config.teleport.address, cluster: clusterName, serverVersion });
+    log.info('connected to Teleport', {
+      address: config.teleport.address,
+      cluster: clusterName,
+      serverVersion,
+    });
 
     const runtime = await installRuntime(log, config.metrics.listen !== '');
     let address = effectiveTemporalAddress(config.temporal);
@@ -74,7 +78,12 @@ export async function runService(options: ServiceOptions): Promise<void> {
         listen: config.metrics.listen,
         metrics,
         runtimeMetricsUrl: runtime.metricsUrl,
-        health: { ready: () => (worker.getState() === 'RUNNING' ? { ok: true } : { ok: false, reason: worker.getState() }) },
+        health: {
+          ready: () =>
+            worker.getState() === 'RUNNING'
+              ? { ok: true }
+              : { ok: false, reason: worker.getState() },
+        },
       });
       cleanups.push(() => metricsServer?.close());
       log.info('metrics listening', { address: metricsServer.address });
@@ -104,7 +113,11 @@ export async function runService(options: ServiceOptions): Promise<void> {
 }
 
 /** The config file is the source of truth at start: a running watcher adopts its policy. */
-async function syncPolicy(control: Awaited<ReturnType<typeof ensureWatcher>>, config: Config, log: Logger): Promise<void> {
+async function syncPolicy(
+  control: Awaited<ReturnType<typeof ensureWatcher>>,
+  config: Config,
+  log: Logger,
+): Promise<void> {
   const running = await control.policy();
   if (JSON.stringify(running) !== JSON.stringify(config.policy)) {
     await control.setPolicy(config.policy);

@@ -72,7 +72,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 /** One line, whatever was thrown. */
 function describe(err: unknown): string {
   if (err instanceof ConfigError || err instanceof IdentityError) return err.message;
-  if (err instanceof TeleportError) return `Teleport ${err.method ?? ''}: ${err.message}`.replace(/ :/, ':');
+  if (err instanceof TeleportError)
+    return `Teleport ${err.method ?? ''}: ${err.message}`.replace(/ :/, ':');
   const message = err instanceof Error ? err.message : String(err);
   return message.split('\n')[0] ?? message;
 }

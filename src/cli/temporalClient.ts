@@ -6,7 +6,10 @@ import type { Config } from '../config/types';
 import { readIdentityFile } from '../teleport/identityFile';
 import { effectiveTemporalAddress, temporalConnectionSettings } from '../temporal/connection';
 
-export async function withTemporalClient<T>(config: Config, use: (client: Client) => Promise<T>): Promise<T> {
+export async function withTemporalClient<T>(
+  config: Config,
+  use: (client: Client) => Promise<T>,
+): Promise<T> {
   const address = effectiveTemporalAddress(config.temporal);
   const settings = await temporalConnectionSettings(config.temporal, address);
   let connection: Connection;
@@ -29,5 +32,7 @@ export async function resolveCluster(config: Config, cluster: string | undefined
   if (config.teleport.identityFile) {
     return (await readIdentityFile(config.teleport.identityFile)).clusterName;
   }
-  throw new ConfigError('which cluster? pass --cluster NAME or -i IDENTITY_FILE (its certificate names the cluster)');
+  throw new ConfigError(
+    'which cluster? pass --cluster NAME or -i IDENTITY_FILE (its certificate names the cluster)',
+  );
 }

@@ -31,7 +31,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(`cannot listen for metrics on ${options.listen} (${err.code ?? err.message}); choose another --metrics-listen or pass --metrics-listen= to disable`)),
+      reject(
+        new Error(
+          `cannot listen for metrics on ${options.listen} (${err.code ?? err.message}); choose another --metrics-listen or pass --metrics-listen= to disable`,
+        ),
+      ),
     );
     server.listen(Number(portText), host, () => resolve());
   });
@@ -43,7 +47,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   };
 }
 
-async function handle(url: string, options: MetricsServerOptions): Promise<{ status: number; body: string; type: string }> {
+async function handle(
+  url: string,
+  options: MetricsServerOptions,
+): Promise<{ status: number; body: string; type: string }> {
   const text = 'text/plain; charset=utf-8';
   if (url.startsWith('/metrics')) {
     const own = await options.metrics.registry.metrics();
@@ -53,7 +60,11 @@ async function handle(url: string, options: MetricsServerOptions): Promise<{ sta
   if (url.startsWith('/healthz')) return { status: 200, body: 'ok\n', type: text };
   if (url.startsWith('/readyz')) {
     const ready = options.health.ready();
-    return { status: ready.ok ? 200 : 503, body: ready.ok ? 'ready\n' : `not ready: ${ready.reason ?? ''}\n`, type: text };
+    return {
+      status: ready.ok ? 200 : 503,
+      body: ready.ok ? 'ready\n' : `not ready: ${ready.reason ?? ''}\n`,
+      type: text,
+    };
   }
   return { status: 404, body: 'not found\n', type: text };
 }
@@ -69,6 +80,9 @@ async function fetchText(url: string): Promise<string> {
 
 function splitHostPort(listen: string): [string, string] {
   const i = listen.lastIndexOf(':');
-  if (i <= 0) throw new Error(`metrics listen address "${listen}" is not host:port; e.g. --metrics-listen=127.0.0.1:9464`);
+  if (i <= 0)
+    throw new Error(
+      `metrics listen address "${listen}" is not host:port; e.g. --metrics-listen=127.0.0.1:9464`,
+    );
   return [listen.slice(0, i).replace(/^\[|\]$/g, ''), listen.slice(i + 1)];
 }

@@ -102,7 +102,11 @@ export class GrpcTeleportClient implements TeleportClient {
   }
 
   async listAccessRequests(filter: RequestFilter = {}): Promise<AccessRequest[]> {
-    const wireFilter = { ID: filter.id ?? '', User: filter.user ?? '', State: filter.state ?? 'NONE' };
+    const wireFilter = {
+      ID: filter.id ?? '',
+      User: filter.user ?? '',
+      State: filter.state ?? 'NONE',
+    };
     if (!this.useLegacyList) {
       try {
         return await this.listPaged(wireFilter);
@@ -216,9 +220,15 @@ export class GrpcTeleportClient implements TeleportClient {
   }
 
   async *watch(params: WatchParams): AsyncIterable<WatchEvent> {
-    const kinds = params.kinds.map((kind) => ({ Kind: kind, Filter: params.filters?.[kind] ?? {} }));
-    const call = this.stub<StreamMethod>('WatchEvents')({ Kinds: kinds }, new grpc.Metadata(), {}) as
-      grpc.ClientReadableStream<WireEvent>;
+    const kinds = params.kinds.map((kind) => ({
+      Kind: kind,
+      Filter: params.filters?.[kind] ?? {},
+    }));
+    const call = this.stub<StreamMethod>('WatchEvents')(
+      { Kinds: kinds },
+      new grpc.Metadata(),
+      {},
+    ) as grpc.ClientReadableStream<WireEvent>;
     const cancel = (): void => call.cancel();
     params.signal?.addEventListener('abort', cancel, { once: true });
     try {
@@ -234,7 +244,11 @@ export class GrpcTeleportClient implements TeleportClient {
       call.cancel();
     }
     if (!params.signal?.aborted) {
-      throw new TeleportError('ConnectionProblem', 'Teleport closed the event stream', 'WatchEvents');
+      throw new TeleportError(
+        'ConnectionProblem',
+        'Teleport closed the event stream',
+        'WatchEvents',
+      );
     }
   }
 

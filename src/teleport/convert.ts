@@ -12,7 +12,13 @@ import type {
 } from './wire';
 
 const GO_ZERO_TIME_SECONDS = -62135596800;
-const REQUEST_STATES: readonly RequestState[] = ['NONE', 'PENDING', 'APPROVED', 'DENIED', 'PROMOTED'];
+const REQUEST_STATES: readonly RequestState[] = [
+  'NONE',
+  'PENDING',
+  'APPROVED',
+  'DENIED',
+  'PROMOTED',
+];
 
 export function fromTimestamp(ts: WireTimestamp | null | undefined): Date | undefined {
   if (!ts) return undefined;
@@ -33,7 +39,11 @@ function requestState(value: string | undefined): RequestState {
 }
 
 function resourceFromWire(r: WireResourceId): ResourceId {
-  const id: ResourceId = { clusterName: r.ClusterName ?? '', kind: r.Kind ?? '', name: r.Name ?? '' };
+  const id: ResourceId = {
+    clusterName: r.ClusterName ?? '',
+    kind: r.Kind ?? '',
+    name: r.Name ?? '',
+  };
   if (r.SubResourceName) id.subResourceName = r.SubResourceName;
   return id;
 }

@@ -68,7 +68,7 @@ export function fromGrpcError(err: unknown, method: string, transportHint?: stri
   if (!isServiceError(err)) {
     return new TeleportError('Unknown', err instanceof Error ? err.message : String(err), method);
   }
-  const kind = KIND_BY_CODE[err.code as status] ?? 'Unknown';
+  const kind = KIND_BY_CODE[err.code] ?? 'Unknown';
   let message = err.details || err.message;
   if (kind === 'ConnectionProblem' && transportHint) message = `${message}: ${transportHint}`;
   return new TeleportError(kind, message, method);

@@ -85,7 +85,9 @@ export function parseIdentity(text: string, path: string, now: Date): Identity {
     x509 = new crypto.X509Certificate(userCert.pem);
     privateKey = crypto.createPrivateKey(key.pem);
   } catch {
-    throw new IdentityError(`identity file ${path} has a damaged key or certificate; ${REISSUE_HINT}`);
+    throw new IdentityError(
+      `identity file ${path} has a damaged key or certificate; ${REISSUE_HINT}`,
+    );
   }
   if (!x509.checkPrivateKey(privateKey)) {
     throw new IdentityError(

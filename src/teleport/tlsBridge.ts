@@ -102,7 +102,11 @@ export class TlsBridge {
     remote.once('secureConnect', () => {
       remote.setTimeout(0);
       if (remote.alpnProtocol !== 'h2') {
-        remote.destroy(new Error(`${this.describeTarget()} did not negotiate HTTP/2 (got ${String(remote.alpnProtocol)})`));
+        remote.destroy(
+          new Error(
+            `${this.describeTarget()} did not negotiate HTTP/2 (got ${String(remote.alpnProtocol)})`,
+          ),
+        );
         return;
       }
       this.lastError = undefined;
@@ -151,7 +155,11 @@ function describeTlsError(err: Error, target: string): string {
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `${target} is not a Teleport Auth or Proxy (its certificate is not for ${AUTH_SERVER_NAME})`;
   }
-  if (code.startsWith('UNABLE_TO_VERIFY') || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+  if (
+    code.startsWith('UNABLE_TO_VERIFY') ||
+    code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+    code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
+  ) {
     return `${target} presented a certificate not signed by the identity's cluster CA; check -p points at the cluster the identity file is for`;
   }
   if (code === 'CERT_HAS_EXPIRED') return `${target} presented an expired certificate`;

@@ -13,7 +13,11 @@ export function eventFromWire(wire: WireEvent): WatchEvent | undefined {
       };
     case 'PUT':
       if (wire.AccessRequest) {
-        return { type: 'put', kind: 'access_request', request: accessRequestFromWire(wire.AccessRequest) };
+        return {
+          type: 'put',
+          kind: 'access_request',
+          request: accessRequestFromWire(wire.AccessRequest),
+        };
       }
       if (wire.Lock) return { type: 'put', kind: 'lock', lock: lockFromWire(wire.Lock) };
       return undefined;

@@ -16,7 +16,9 @@ async function readSecret(file: string, what: string): Promise<Buffer> {
     return await fs.readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new Error(`cannot read ${what} ${file} (${code}); check the path and its permissions`);
+    throw new Error(`cannot read ${what} ${file} (${code}); check the path and its permissions`, {
+      cause: err,
+    });
   }
 }
 
@@ -43,7 +45,9 @@ export async function temporalConnectionSettings(
   }
   const apiKey =
     temporal.apiKey ??
-    (temporal.apiKeyFile ? (await readSecret(temporal.apiKeyFile, 'Temporal API key file')).toString('utf8').trim() : undefined);
+    (temporal.apiKeyFile
+      ? (await readSecret(temporal.apiKeyFile, 'Temporal API key file')).toString('utf8').trim()
+      : undefined);
   if (apiKey) {
     settings.apiKey = apiKey;
     settings.tls ??= {}; // Temporal Cloud with API keys is TLS-only

@@ -55,7 +55,11 @@ export async function findDecisions(client: Client, q: DecisionQuery): Promise<L
 }
 
 /** Pairs each decision with the outcome of the action taken on it, from one run's events. */
-export function decisionsInHistory(events: HistoryEvent[], sweepId: string, runId: string): LoggedDecision[] {
+export function decisionsInHistory(
+  events: HistoryEvent[],
+  sweepId: string,
+  runId: string,
+): LoggedDecision[] {
   const scheduled = new Map<string, { type: string; input: unknown }>();
   const decisions: LoggedDecision[] = [];
   const byDecisionId = new Map<string, LoggedDecision>();
@@ -63,10 +67,14 @@ export function decisionsInHistory(events: HistoryEvent[], sweepId: string, runI
     const at = eventTime(event);
     const s = event.activityTaskScheduledEventAttributes;
     if (s) {
-      scheduled.set(String(event.eventId), { type: s.activityType?.name ?? '', input: firstPayload(s.input?.payloads) });
+      scheduled.set(String(event.eventId), {
+        type: s.activityType?.name ?? '',
+        input: firstPayload(s.input?.payloads),
+      });
       continue;
     }
-    const done = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes;
+    const done =
+      event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes;
     if (!done) continue;
     const origin = scheduled.get(String(done.scheduledEventId));
     if (!origin) continue;
@@ -82,7 +90,10 @@ export function decisionsInHistory(events: HistoryEvent[], sweepId: string, runI
       if (!logged) continue;
       logged.outcome = completed
         ? (firstPayload(completed.result?.payloads) as ActionOutcome)
-        : { status: 'failed', detail: event.activityTaskFailedEventAttributes?.failure?.message ?? 'failed' };
+        : {
+            status: 'failed',
+            detail: event.activityTaskFailedEventAttributes?.failure?.message ?? 'failed',
+          };
     }
     function record(decision: Decision): void {
       const logged: LoggedDecision = { at, sweepId, runId, decision };

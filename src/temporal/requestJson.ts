@@ -3,7 +3,10 @@
 // silently and hand activities something that only looks like an AccessRequest.
 import type { AccessRequest } from '../domain/accessRequest';
 
-export type AccessRequestJson = Omit<AccessRequest, 'created' | 'expires' | 'resourceExpires' | 'reviews'> & {
+export type AccessRequestJson = Omit<
+  AccessRequest,
+  'created' | 'expires' | 'resourceExpires' | 'reviews'
+> & {
   created: string;
   expires?: string;
   resourceExpires?: string;

@@ -2,8 +2,12 @@
 // workflow bundle is built once per process and reused, because webpack takes seconds on a small
 // machine and tests start several workers.
 import * as path from 'node:path';
-import type { Duration } from '@temporalio/common';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Worker,
+  type NativeConnection,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { ActivityDeps } from './activities/deps';
 
@@ -16,8 +20,8 @@ export interface WorkerOptions {
   identity?: string;
   /** Bound on concurrent activities; each is small, most time is spent waiting on Teleport. */
   maxConcurrentActivities?: number;
-  /** How long activities in flight may run on after shutdown starts (default 10 s). */
-  shutdownGraceTime?: Duration;
+  /** How long activities in flight may run on after shutdown starts, in ms (default 10 s). */
+  shutdownGraceTimeMs?: number;
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -41,7 +45,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.identity ? { identity: options.identity } : {}),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
     // Let activities in flight finish on SIGTERM before the process exits.
-    shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+    shutdownGraceTime: options.shutdownGraceTimeMs ?? 10_000,
   });
 }
 

@@ -42,7 +42,11 @@ describe('audit trail and durability', () => {
 
   test('decisions --user finds every decision about that user, with its reason', async () => {
     const { store } = stack.sim;
-    const ok = store.createRequest({ user: 'ivy', roles: ['node-access'], resources: [node('i-1')] });
+    const ok = store.createRequest({
+      user: 'ivy',
+      roles: ['node-access'],
+      resources: [node('i-1')],
+    });
     const bad = store.createRequest({ user: 'ivy', roles: ['prod-a', 'research-b'] });
     store.createRequest({ user: 'someone-else', roles: ['node-access'] });
     await stack.sweep();
@@ -55,7 +59,13 @@ describe('audit trail and durability', () => {
       },
       { timeoutMs: 20_000, intervalMs: 250, what: 'visibility to list the sweep' },
     );
-    const records = lines.map((l) => JSON.parse(l) as { decision: { requestId: string; action: string; reason: string; user: string }; outcome?: { status: string } });
+    const records = lines.map(
+      (l) =>
+        JSON.parse(l) as {
+          decision: { requestId: string; action: string; reason: string; user: string };
+          outcome?: { status: string };
+        },
+    );
     assert.ok(records.every((r) => r.decision.user === 'ivy'));
     const approve = records.find((r) => r.decision.requestId === ok.id);
     const deny = records.find((r) => r.decision.requestId === bad.id);
@@ -72,7 +82,11 @@ describe('audit trail and durability', () => {
     const { store } = stack.sim;
     const policy = await stack.control.policy();
     await stack.control.setPolicy({ ...policy, dryRun: true });
-    const pending = store.createRequest({ user: 'jack', roles: ['node-access'], resources: [node('j-1')] });
+    const pending = store.createRequest({
+      user: 'jack',
+      roles: ['node-access'],
+      resources: [node('j-1')],
+    });
     const old = store.createRequest({
       user: 'jack',
       roles: ['node-access'],
@@ -109,12 +123,17 @@ describe('audit trail and durability', () => {
     for await (const run of stack.client.workflow.list({
       query: `TaskQueue = '${stack.taskQueue}'`,
     })) {
-      const history = await stack.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+      const history = await stack.client.workflow
+        .getHandle(run.workflowId, run.runId)
+        .fetchHistory();
       histories.push({ workflowId: run.workflowId, history });
     }
     assert.ok(histories.length >= 3, `found ${histories.length} histories`);
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle() },
+      histories,
+    )) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
       replayed += 1;
     }

@@ -12,7 +12,11 @@ const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 function countApprovals(store: SimStore): { counts: Map<string, number>; stop: () => void } {
   const counts = new Map<string, number>();
   const stop = store.subscribe((event) => {
-    if (event.type === 'put' && event.kind === 'access_request' && event.request.state === 'APPROVED') {
+    if (
+      event.type === 'put' &&
+      event.kind === 'access_request' &&
+      event.request.state === 'APPROVED'
+    ) {
       counts.set(event.request.id, (counts.get(event.request.id) ?? 0) + 1);
     }
   });
@@ -20,8 +24,14 @@ function countApprovals(store: SimStore): { counts: Map<string, number>; stop: (
 }
 
 function createRequests(store: SimStore, n: number, user = 'kim'): string[] {
-  return Array.from({ length: n }, (_, i) =>
-    store.createRequest({ user: `${user}-${i}`, roles: ['node-access'], resources: [node(`k-${i}`)] }).id,
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      store.createRequest({
+        user: `${user}-${i}`,
+        roles: ['node-access'],
+        resources: [node(`k-${i}`)],
+      }).id,
   );
 }
 
@@ -47,7 +57,8 @@ describe('faults', () => {
         what: 'every request approved after recovery',
       });
       approvals.stop();
-      for (const id of ids) assert.equal(approvals.counts.get(id), 1, `request ${id} approved once`);
+      for (const id of ids)
+        assert.equal(approvals.counts.get(id), 1, `request ${id} approved once`);
     } finally {
       worker.shutdown();
       await running;
@@ -63,7 +74,7 @@ describe('faults', () => {
     faults.setLatency('ListAccessRequests', 400);
     const ids = createRequests(store, 8, 'lee');
 
-    const first = await stack.newWorker({ shutdownGraceTime: '0s', maxConcurrentActivities: 2 });
+    const first = await stack.newWorker({ shutdownGraceTimeMs: 0, maxConcurrentActivities: 2 });
     const firstRunning = first.run();
     await stack.control.sweepNow();
     await waitFor(() => ids.some((id) => store.getRequest(id)?.state === 'APPROVED'), {
@@ -83,7 +94,8 @@ describe('faults', () => {
       });
       approvals.stop();
       assert.ok(approvedByFirst < ids.length, 'the first worker was stopped before finishing');
-      for (const id of ids) assert.equal(approvals.counts.get(id), 1, `request ${id} approved once`);
+      for (const id of ids)
+        assert.equal(approvals.counts.get(id), 1, `request ${id} approved once`);
     } finally {
       faults.setLatency('ListAccessRequests', 0);
       second.shutdown();

@@ -27,7 +27,11 @@ describe('watcher end to end', () => {
 
   test('approves compliant requests and denies violations with the reason on the request', async () => {
     const { store } = stack.sim;
-    const ok = store.createRequest({ user: 'alice', roles: ['node-access'], resources: [node('web-1'), node('web-2')] });
+    const ok = store.createRequest({
+      user: 'alice',
+      roles: ['node-access'],
+      resources: [node('web-1'), node('web-2')],
+    });
     const mixed = store.createRequest({ user: 'bob', roles: ['prod-access', 'research-access'] });
     const many = store.createRequest({
       user: 'dave',
@@ -40,7 +44,10 @@ describe('watcher end to end', () => {
     assert.equal(store.getRequest(mixed.id)?.state, 'DENIED');
     assert.match(store.getRequest(mixed.id)?.resolveReason ?? '', /prod.*research/);
     assert.equal(store.getRequest(many.id)?.state, 'DENIED');
-    assert.equal(store.getRequest(many.id)?.resolveReason, 'Request contains 5 resources, exceeds limit of 3');
+    assert.equal(
+      store.getRequest(many.id)?.resolveReason,
+      'Request contains 5 resources, exceeds limit of 3',
+    );
   });
 
   test('a fourth resource locks the oldest request, until that request expires', async () => {
@@ -53,7 +60,11 @@ describe('watcher end to end', () => {
       state: 'APPROVED',
     });
     await stack.sweep();
-    const fresh = store.createRequest({ user: 'erin', roles: ['node-access'], resources: [node('e-3'), node('e-4')] });
+    const fresh = store.createRequest({
+      user: 'erin',
+      roles: ['node-access'],
+      resources: [node('e-3'), node('e-4')],
+    });
     await stack.sweep();
 
     assert.equal(store.getRequest(fresh.id)?.state, 'APPROVED');
@@ -66,7 +77,12 @@ describe('watcher end to end', () => {
 
   test('prod then research: the older prod request is locked', async () => {
     const { store } = stack.sim;
-    const prod = store.createRequest({ user: 'carol', roles: ['prod-db'], created: minutesAgo(20), state: 'APPROVED' });
+    const prod = store.createRequest({
+      user: 'carol',
+      roles: ['prod-db'],
+      created: minutesAgo(20),
+      state: 'APPROVED',
+    });
     await stack.sweep();
     const research = store.createRequest({ user: 'carol', roles: ['research-lab'] });
     await stack.sweep();
@@ -77,7 +93,11 @@ describe('watcher end to end', () => {
   test('pause stops every change until resume', async () => {
     const { store } = stack.sim;
     await stack.control.pause();
-    const waiting = store.createRequest({ user: 'frank', roles: ['node-access'], resources: [node('f-1')] });
+    const waiting = store.createRequest({
+      user: 'frank',
+      roles: ['node-access'],
+      resources: [node('f-1')],
+    });
     await stack.control.sweepNow();
     const status = await stack.control.status();
     assert.equal(status.paused, true);
@@ -91,7 +111,11 @@ describe('watcher end to end', () => {
     const { store } = stack.sim;
     const policy = await stack.control.policy();
     await stack.control.setPolicy({ ...policy, maxResources: 6 });
-    const big = store.createRequest({ user: 'gina', roles: ['node-access'], resources: ['1', '2', '3', '4', '5'].map(node) });
+    const big = store.createRequest({
+      user: 'gina',
+      roles: ['node-access'],
+      resources: ['1', '2', '3', '4', '5'].map(node),
+    });
     await stack.sweep();
     assert.equal(store.getRequest(big.id)?.state, 'APPROVED');
     assert.equal((await stack.control.policy()).maxResources, 6);
@@ -110,16 +134,24 @@ describe('watcher end to end', () => {
     const status = await stack.control.status();
     assert.equal(status.paused, false);
     assert.ok(status.sweeps >= 1);
-    assert.ok(status.totals.approved >= 1 && status.totals.denied >= 2 && status.totals.locked >= 2);
+    assert.ok(
+      status.totals.approved >= 1 && status.totals.denied >= 2 && status.totals.locked >= 2,
+    );
     assert.ok(status.lastSweep?.ok !== undefined);
     const recent = await stack.control.recentDecisions();
     assert.ok(recent.some((r) => r.decision.action === 'deny' && r.decision.user === 'bob'));
-    assert.ok(recent.every((r) => typeof r.decision.reason === 'string' && r.decision.reason.length > 0));
+    assert.ok(
+      recent.every((r) => typeof r.decision.reason === 'string' && r.decision.reason.length > 0),
+    );
   });
 
   test('a request resolved by a human before the action is left alone', async () => {
     const { store, faults } = stack.sim;
-    const request = store.createRequest({ user: 'hank', roles: ['node-access'], resources: [node('h-1')] });
+    const request = store.createRequest({
+      user: 'hank',
+      roles: ['node-access'],
+      resources: [node('h-1')],
+    });
     // The approve activity re-reads the request; a human denies it while the sweep is planning.
     faults.setLatency('ListAccessRequests', 300);
     const unsubscribe = store.subscribe(() => undefined);

@@ -28,7 +28,7 @@ export interface Stack {
 }
 
 export interface WorkerTuning {
-  shutdownGraceTime?: '0s' | '10s';
+  shutdownGraceTimeMs?: number;
   maxConcurrentActivities?: number;
 }
 
@@ -40,7 +40,10 @@ export interface StackOptions {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const temporal = await testTemporal();
-  const sim = await startSimCluster({ clusterName: `${uniqueName('cluster')}.example.com`, ...options.sim });
+  const sim = await startSimCluster({
+    clusterName: `${uniqueName('cluster')}.example.com`,
+    ...options.sim,
+  });
   const teleport = await clientFor(sim);
   const taskQueue = uniqueName('jit-watcher');
   const newWorker = (o: WorkerTuning = {}) =>
@@ -70,11 +73,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // A sweep already running when we signal may have read the cluster before our change.
       const signalledAt = new Date().toISOString();
       await control.sweepNow();
-      await waitFor(async () => ((await control.status()).lastSweep?.startedAt ?? '') >= signalledAt, {
-        timeoutMs: 60_000,
-        intervalMs: 100,
-        what: 'a sweep to finish',
-      });
+      await waitFor(
+        async () => ((await control.status()).lastSweep?.startedAt ?? '') >= signalledAt,
+        {
+          timeoutMs: 60_000,
+          intervalMs: 100,
+          what: 'a sweep to finish',
+        },
+      );
     },
     async close() {
       await control.handle.terminate('test over').catch(() => undefined);

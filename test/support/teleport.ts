@@ -10,12 +10,19 @@ export interface ClientFor {
   callTimeoutMs?: number;
 }
 
-export async function clientFor(sim: SimCluster, options: ClientFor = {}): Promise<GrpcTeleportClient> {
+export async function clientFor(
+  sim: SimCluster,
+  options: ClientFor = {},
+): Promise<GrpcTeleportClient> {
   const text = await sim.issueIdentity({
     user: options.user ?? 'bot-jit-watcher',
     roles: options.roles ?? ['jit-watcher'],
   });
   const identity = parseIdentity(text, 'test.identity', new Date());
   const address = options.via === 'proxy' ? sim.proxyAddress : sim.authAddress;
-  return GrpcTeleportClient.connect({ address, identity, callTimeoutMs: options.callTimeoutMs ?? 5_000 });
+  return GrpcTeleportClient.connect({
+    address,
+    identity,
+    callTimeoutMs: options.callTimeoutMs ?? 5_000,
+  });
 }

@@ -15,7 +15,9 @@ export async function testTemporal(): Promise<TestTemporal> {
   let server: DevServer | undefined;
   let address = process.env.JIT_TEST_TEMPORAL_ADDRESS;
   if (!address) {
-    server = await startDevServer({ dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 400 } });
+    server = await startDevServer({
+      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 400 },
+    });
     address = server.address;
   }
   const connection = await Connection.connect({ address });

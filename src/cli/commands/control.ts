@@ -10,13 +10,22 @@ import type { CliIo } from '../io';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
 
 const FLAGS = {
-  cluster: { names: ['cluster'], kind: 'string', example: 'NAME', help: 'Teleport cluster name (default: from -i)' },
+  cluster: {
+    names: ['cluster'],
+    kind: 'string',
+    example: 'NAME',
+    help: 'Teleport cluster name (default: from -i)',
+  },
   json: { names: ['json'], kind: 'bool', help: 'print JSON' },
 } as const satisfies CommandFlagSpecs;
 
 export type ControlVerb = 'start' | 'pause' | 'resume' | 'sweep' | 'status' | 'policy';
 
-export async function controlCommand(verb: ControlVerb, argv: string[], io: CliIo): Promise<number> {
+export async function controlCommand(
+  verb: ControlVerb,
+  argv: string[],
+  io: CliIo,
+): Promise<number> {
   const { config, flags, help, rest } = await loadConfig({
     argv,
     env: io.env,
@@ -25,10 +34,18 @@ export async function controlCommand(verb: ControlVerb, argv: string[], io: CliI
     commandFlags: FLAGS,
   });
   if (help) {
-    io.stdout(usage(`jit-watcher ${verb} [--cluster NAME | -i IDENTITY_FILE] [--temporal-address HOST:PORT]`, FLAGS));
+    io.stdout(
+      usage(
+        `jit-watcher ${verb} [--cluster NAME | -i IDENTITY_FILE] [--temporal-address HOST:PORT]`,
+        FLAGS,
+      ),
+    );
     return 0;
   }
-  if (rest.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(rest[0])}; ${verb} takes flags only`);
+  if (rest.length > 0)
+    throw new ConfigError(
+      `unexpected argument ${JSON.stringify(rest[0])}; ${verb} takes flags only`,
+    );
   const cluster = await resolveCluster(config, flags.cluster);
   const id = watcherWorkflowId(cluster);
   return withTemporalClient(config, async (client) => {
@@ -75,7 +92,9 @@ export function formatStatus(id: string, s: WatcherStatus): string {
     `sweeps      ${s.sweeps}${s.lastSweep ? `, last ${s.lastSweep.finishedAt} (${s.lastSweep.ok ? 'ok' : 'with errors'})` : ''}`,
   ];
   if (s.nextSweepAt) lines.push(`next sweep  ${s.nextSweepAt}`);
-  lines.push(`totals      ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed`);
+  lines.push(
+    `totals      ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed`,
+  );
   lines.push(`holders     ${s.holders} users hold approved access`);
   if (s.policyChangedAt) lines.push(`policy      changed ${s.policyChangedAt}`);
   if (s.lastError) lines.push(`last error  ${s.lastError}`);

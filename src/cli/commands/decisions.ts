@@ -9,13 +9,32 @@ import type { CliIo } from '../io';
 import { withTemporalClient } from '../temporalClient';
 
 const FLAGS = {
-  user: { names: ['user'], kind: 'string', example: 'USER', help: 'only decisions about this user' },
-  request: { names: ['request'], kind: 'string', example: 'ID', help: 'only decisions about this request' },
-  since: { names: ['since'], kind: 'string', example: '24h', help: 'only sweeps started this long ago or later' },
+  user: {
+    names: ['user'],
+    kind: 'string',
+    example: 'USER',
+    help: 'only decisions about this user',
+  },
+  request: {
+    names: ['request'],
+    kind: 'string',
+    example: 'ID',
+    help: 'only decisions about this request',
+  },
+  since: {
+    names: ['since'],
+    kind: 'string',
+    example: '24h',
+    help: 'only sweeps started this long ago or later',
+  },
   json: { names: ['json'], kind: 'bool', help: 'one JSON object per line' },
 } as const satisfies CommandFlagSpecs;
 
-export async function decisionsCommand(argv: string[], io: CliIo, now = new Date()): Promise<number> {
+export async function decisionsCommand(
+  argv: string[],
+  io: CliIo,
+  now = new Date(),
+): Promise<number> {
   const { config, flags, help } = await loadConfig({
     argv,
     env: io.env,
@@ -24,13 +43,18 @@ export async function decisionsCommand(argv: string[], io: CliIo, now = new Date
     commandFlags: FLAGS,
   });
   if (help) {
-    io.stdout(usage('jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json]', FLAGS));
+    io.stdout(
+      usage('jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json]', FLAGS),
+    );
     return 0;
   }
   let since: Date | undefined;
   if (flags.since) {
     const ms = parseGoDuration(flags.since);
-    if (ms === undefined) throw new ConfigError(`--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h or 90m`);
+    if (ms === undefined)
+      throw new ConfigError(
+        `--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h or 90m`,
+      );
     since = new Date(now.getTime() - ms);
   }
   const found = await withTemporalClient(config, (client) =>
@@ -58,5 +82,9 @@ function formatDecisions(found: LoggedDecision[]): string {
   const header = ['TIME', 'REQUEST', 'USER', 'ACTION', 'POLICY', 'OUTCOME', 'REASON'];
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i] ?? 0) : c)).join('  ')).join('\n') + '\n';
+  return (
+    all
+      .map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i] ?? 0) : c)).join('  '))
+      .join('\n') + '\n'
+  );
 }

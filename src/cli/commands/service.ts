@@ -7,8 +7,17 @@ import { runService } from '../../app/service';
 import { createLogger } from '../../util/logger';
 import type { CliIo } from '../io';
 
-export async function serviceCommand(mode: 'run' | 'worker', argv: string[], io: CliIo): Promise<number> {
-  const loaded = await loadConfig({ argv, env: io.env, readFile: io.readFile, requireTeleport: !argv.some(isHelp) });
+export async function serviceCommand(
+  mode: 'run' | 'worker',
+  argv: string[],
+  io: CliIo,
+): Promise<number> {
+  const loaded = await loadConfig({
+    argv,
+    env: io.env,
+    readFile: io.readFile,
+    requireTeleport: !argv.some(isHelp),
+  });
   if (loaded.help) {
     io.stdout(usage(`jit-watcher ${mode} -p HOST:PORT -i IDENTITY_FILE [flags]`));
     return 0;

@@ -8,7 +8,10 @@ import type { ActivityDeps } from './deps';
 import { toActivityFailure } from './failures';
 
 export function createActionActivities(deps: ActivityDeps) {
-  const resolve = async (input: ActionInput, state: 'APPROVED' | 'DENIED'): Promise<ActionOutcome> => {
+  const resolve = async (
+    input: ActionInput,
+    state: 'APPROVED' | 'DENIED',
+  ): Promise<ActionOutcome> => {
     const { decision } = input;
     const log = deps.log.child({ requestId: decision.requestId, user: decision.user });
     const client = deps.teleport();
@@ -16,15 +19,31 @@ export function createActionActivities(deps: ActivityDeps) {
       const current = await client.getAccessRequest(decision.requestId);
       const unchanged = alreadyResolved(current, decision, state);
       if (unchanged) return unchanged;
-      const annotations = { 'jit-watcher/policy': [decision.policy], 'jit-watcher/decision': [decision.id] };
+      const annotations = {
+        'jit-watcher/policy': [decision.policy],
+        'jit-watcher/decision': [decision.id],
+      };
       if (input.reviewMode === 'review') {
-        await client.submitReview({ requestId: decision.requestId, state, reason: decision.reason, annotations });
+        await client.submitReview({
+          requestId: decision.requestId,
+          state,
+          reason: decision.reason,
+          annotations,
+        });
       } else {
-        await client.setRequestState({ id: decision.requestId, state, reason: decision.reason, annotations });
+        await client.setRequestState({
+          id: decision.requestId,
+          state,
+          reason: decision.reason,
+          annotations,
+        });
       }
       deps.metrics?.actions.inc({ action: decision.action, status: 'applied' });
       log.info(`request ${state.toLowerCase()}`, { reason: decision.reason });
-      return { status: 'applied', detail: `${state} via ${input.reviewMode === 'review' ? 'review' : 'state change'}` };
+      return {
+        status: 'applied',
+        detail: `${state} via ${input.reviewMode === 'review' ? 'review' : 'state change'}`,
+      };
     } catch (err) {
       deps.metrics?.actions.inc({ action: decision.action, status: 'error' });
       throw toActivityFailure(err);
@@ -60,7 +79,11 @@ export function createActionActivities(deps: ActivityDeps) {
         ...(expires ? { expires } : {}),
       });
       deps.metrics?.actions.inc({ action: 'lock', status: 'applied' });
-      deps.log.info('request locked', { requestId: decision.requestId, user: decision.user, lock: spec.name });
+      deps.log.info('request locked', {
+        requestId: decision.requestId,
+        user: decision.user,
+        lock: spec.name,
+      });
       return { status: 'applied', detail: `lock ${spec.name} until ${spec.expires ?? 'removed'}` };
     } catch (err) {
       deps.metrics?.actions.inc({ action: 'lock', status: 'error' });
@@ -77,7 +100,8 @@ function alreadyResolved(
   decision: Decision,
   wanted: 'APPROVED' | 'DENIED',
 ): ActionOutcome | undefined {
-  if (!current) return { status: 'skipped', detail: 'request no longer exists (expired or deleted)' };
+  if (!current)
+    return { status: 'skipped', detail: 'request no longer exists (expired or deleted)' };
   if (current.state === 'PENDING') return undefined;
   if (current.state === wanted && current.resolveReason === decision.reason) {
     return { status: 'applied', detail: `${wanted} by an earlier attempt` };

@@ -25,7 +25,11 @@ export function createEvaluateActivities(deps: ActivityDeps) {
 
   async function evaluateRequest(input: EvaluateRequestInput): Promise<Decision> {
     await Promise.resolve();
-    const decision = evaluatePending(requestFromJson(input.request), input.policy, new Date(input.now));
+    const decision = evaluatePending(
+      requestFromJson(input.request),
+      input.policy,
+      new Date(input.now),
+    );
     logDecision(decision);
     return decision;
   }
@@ -44,7 +48,9 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     const decisions = evaluateUser(input.user, requests, locks, input.policy, now);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
-    const projected = input.policy.dryRun ? { now, requests, locks } : applyDecisions({ now, requests, locks }, decisions);
+    const projected = input.policy.dryRun
+      ? { now, requests, locks }
+      : applyDecisions({ now, requests, locks }, decisions);
     return {
       decisions,
       fingerprint: userFingerprint(input.user, projected.requests, projected.locks, now),

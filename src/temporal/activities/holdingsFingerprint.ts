@@ -32,9 +32,18 @@ export function userFingerprint(
   locks: Lock[],
   now: Date,
 ): string {
-  return holdingsFingerprints(requests.filter((r) => r.user === user), locks, now).get(user) ?? '';
+  return (
+    holdingsFingerprints(
+      requests.filter((r) => r.user === user),
+      locks,
+      now,
+    ).get(user) ?? ''
+  );
 }
 
 function digest(ids: string[]): string {
-  return createHash('sha256').update([...ids].sort().join('\n')).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update([...ids].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
 }

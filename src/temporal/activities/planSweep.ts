@@ -42,10 +42,19 @@ export function createPlanSweep(deps: ActivityDeps) {
       pending: page.map(({ r }) => requestToJson(r)),
       changedUsers,
       goneUsers,
-      counts: { requests: requests.length, pending: pending.length, holders: current.size, locks: locks.length },
+      counts: {
+        requests: requests.length,
+        pending: pending.length,
+        holders: current.size,
+        locks: locks.length,
+      },
     };
     if (more) plan.nextKey = page[page.length - 1]?.key;
-    deps.log.debug('sweep planned', { ...plan.counts, page: page.length, changedUsers: changedUsers.length });
+    deps.log.debug('sweep planned', {
+      ...plan.counts,
+      page: page.length,
+      changedUsers: changedUsers.length,
+    });
     return plan;
   };
 }

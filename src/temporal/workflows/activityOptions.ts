@@ -6,7 +6,12 @@ import type { ActivityOptions } from '@temporalio/workflow';
 /** Reading the cluster: worth retrying for a while, the next sweep tries again anyway. */
 export const READ_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 6 },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '15s',
+    maximumAttempts: 6,
+  },
 };
 
 /** Pure evaluation: only an infrastructure failure would make it fail. */
@@ -18,5 +23,10 @@ export const EVALUATE_OPTIONS: ActivityOptions = {
 /** Approve, deny, lock: idempotent, so retrying through an outage is safe. */
 export const ACTION_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 10 },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '20s',
+    maximumAttempts: 10,
+  },
 };

@@ -136,7 +136,12 @@ class SweepRun {
 
   private async apply(decision: Decision): Promise<ActionOutcome> {
     const outcome = await this.runAction(decision);
-    const record: DecisionRecord = { at: this.at, sweepId: workflowInfo().workflowId, decision, outcome };
+    const record: DecisionRecord = {
+      at: this.at,
+      sweepId: workflowInfo().workflowId,
+      decision,
+      outcome,
+    };
     this.count(decision, outcome);
     if (decision.action !== 'none' || outcome.status === 'failed') {
       this.acted.push(record);

@@ -41,13 +41,21 @@ for (const via of ['auth', 'proxy'] as const) {
       });
       assert.equal(created.state, 'PENDING');
       assert.equal(created.user, 'alice');
-      assert.deepEqual(created.resources.map((r) => r.name), ['web-1', 'web-2']);
+      assert.deepEqual(
+        created.resources.map((r) => r.name),
+        ['web-1', 'web-2'],
+      );
       assert.ok(created.created instanceof Date);
 
       const listed = await bot.listAccessRequests({ user: 'alice' });
       assert.ok(listed.some((r) => r.id === created.id));
 
-      await bot.setRequestState({ id: created.id, state: 'APPROVED', reason: 'ok by policy', annotations: { policy: ['compliant'] } });
+      await bot.setRequestState({
+        id: created.id,
+        state: 'APPROVED',
+        reason: 'ok by policy',
+        annotations: { policy: ['compliant'] },
+      });
       const approved = await bot.getAccessRequest(created.id);
       assert.equal(approved?.state, 'APPROVED');
       assert.equal(approved?.resolveReason, 'ok by policy');
@@ -62,32 +70,57 @@ for (const via of ['auth', 'proxy'] as const) {
     });
 
     test('reviews resolve a request and appear on it', async () => {
-      const request = await admin.createRequest({ user: 'carol', roles: ['node-access'], resources: [node('db-1')] });
-      const reviewed = await bot.submitReview({ requestId: request.id, state: 'APPROVED', reason: 'policy ok' });
+      const request = await admin.createRequest({
+        user: 'carol',
+        roles: ['node-access'],
+        resources: [node('db-1')],
+      });
+      const reviewed = await bot.submitReview({
+        requestId: request.id,
+        state: 'APPROVED',
+        reason: 'policy ok',
+      });
       assert.equal(reviewed.state, 'APPROVED');
       assert.equal(reviewed.reviews[0]?.author, 'bot-jit-watcher');
       await assert.rejects(
         bot.submitReview({ requestId: request.id, state: 'APPROVED', reason: 'again' }),
-        (err: unknown) => err instanceof TeleportError && err.kind === 'AlreadyExists',
+        (err: unknown) =>
+          err instanceof TeleportError &&
+          err.kind === 'AccessDenied' &&
+          /already reviewed/.test(err.message),
       );
     });
 
     test('locks: upsert, read back, filter by target, delete', async () => {
       const expires = new Date(Date.now() + 3_600_000);
-      await bot.upsertLock({ name: 'jit-watcher-x1', target: { accessRequest: 'x1' }, message: 'too many', expires });
+      await bot.upsertLock({
+        name: 'jit-watcher-x1',
+        target: { accessRequest: 'x1' },
+        message: 'too many',
+        expires,
+      });
       const lock = await bot.getLock('jit-watcher-x1');
       assert.equal(lock?.target.accessRequest, 'x1');
       assert.equal(lock?.message, 'too many');
-      assert.equal(lock?.expires?.getTime(), Math.floor(expires.getTime() / 1000) * 1000 + (expires.getTime() % 1000));
+      assert.equal(
+        lock?.expires?.getTime(),
+        Math.floor(expires.getTime() / 1000) * 1000 + (expires.getTime() % 1000),
+      );
       assert.equal(lock?.createdBy, 'bot-jit-watcher');
 
       const matching = await bot.getLocks({ targets: [{ accessRequest: 'x1' }] });
-      assert.deepEqual(matching.map((l) => l.name), ['jit-watcher-x1']);
+      assert.deepEqual(
+        matching.map((l) => l.name),
+        ['jit-watcher-x1'],
+      );
       assert.deepEqual(await bot.getLocks({ targets: [{ accessRequest: 'other' }] }), []);
 
       await bot.deleteLock('jit-watcher-x1');
       assert.equal(await bot.getLock('jit-watcher-x1'), undefined);
-      await assert.rejects(bot.deleteLock('jit-watcher-x1'), (err: unknown) => err instanceof TeleportError && err.kind === 'NotFound');
+      await assert.rejects(
+        bot.deleteLock('jit-watcher-x1'),
+        (err: unknown) => err instanceof TeleportError && err.kind === 'NotFound',
+      );
     });
   });
 }
@@ -98,7 +131,8 @@ describe('listing', () => {
     const bot = await clientFor(sim);
     try {
       const total = LIST_PAGE_SIZE * 2 + 17;
-      for (let i = 0; i < total; i++) sim.store.createRequest({ user: `user-${i % 7}`, roles: ['node-access'] });
+      for (let i = 0; i < total; i++)
+        sim.store.createRequest({ user: `user-${i % 7}`, roles: ['node-access'] });
       const all = await bot.listAccessRequests();
       assert.equal(all.length, total);
       assert.equal(new Set(all.map((r) => r.id)).size, total);
@@ -112,7 +146,8 @@ describe('listing', () => {
     const sim = await startSimCluster({ listAccessRequests: false });
     const bot = await clientFor(sim);
     try {
-      for (let i = 0; i < 3; i++) sim.store.createRequest({ user: 'alice', roles: ['node-access'] });
+      for (let i = 0; i < 3; i++)
+        sim.store.createRequest({ user: 'alice', roles: ['node-access'] });
       assert.equal((await bot.listAccessRequests()).length, 3);
       assert.equal((await bot.listAccessRequests({ user: 'nobody' })).length, 0);
     } finally {
@@ -163,8 +198,16 @@ describe('errors carry Teleport kinds and messages', () => {
     const requester = await clientFor(sim, { user: 'erin', roles: ['requester'] });
     try {
       const r = sim.store.createRequest({ user: 'frank', roles: ['node-access'] });
-      await rejectsWith(requester.setRequestState({ id: r.id, state: 'APPROVED', reason: 'x' }), 'AccessDenied', /access denied/);
-      await rejectsWith(requester.upsertLock({ name: 'l', target: { user: 'frank' } }), 'AccessDenied', /lock/);
+      await rejectsWith(
+        requester.setRequestState({ id: r.id, state: 'APPROVED', reason: 'x' }),
+        'AccessDenied',
+        /access denied/,
+      );
+      await rejectsWith(
+        requester.upsertLock({ name: 'l', target: { user: 'frank' } }),
+        'AccessDenied',
+        /lock/,
+      );
     } finally {
       requester.close();
     }
@@ -173,7 +216,11 @@ describe('errors carry Teleport kinds and messages', () => {
   test('an unavailable cluster is a retryable ConnectionProblem', async () => {
     sim.faults.setUnavailable(true);
     try {
-      await assert.rejects(bot.ping(), (err: unknown) => err instanceof TeleportError && err.kind === 'ConnectionProblem' && err.retryable);
+      await assert.rejects(
+        bot.ping(),
+        (err: unknown) =>
+          err instanceof TeleportError && err.kind === 'ConnectionProblem' && err.retryable,
+      );
     } finally {
       sim.faults.setUnavailable(false);
     }

@@ -56,11 +56,19 @@ describe('connection security', () => {
       notAfter: new Date(Date.now() - HOUR),
     });
     // Parse it as if it were still valid, so only the server's check can stop it.
-    await connectionFails(expired, new Date(Date.now() - 1.5 * HOUR), /refused our client certificate/);
+    await connectionFails(
+      expired,
+      new Date(Date.now() - 1.5 * HOUR),
+      /refused our client certificate/,
+    );
   });
 
   test('a server presenting another name than teleport.cluster.local is not trusted', async () => {
-    const identity = parseIdentity(await sim.issueIdentity({ user: 'bot', roles: ['jit-watcher'] }), 'id', new Date());
+    const identity = parseIdentity(
+      await sim.issueIdentity({ user: 'bot', roles: ['jit-watcher'] }),
+      'id',
+      new Date(),
+    );
     const [host, port] = sim.authAddress.split(':');
     const error = await new Promise<Error>((resolve) => {
       const socket = tls.connect({

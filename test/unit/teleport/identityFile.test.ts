@@ -5,6 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { inspect } from 'node:util';
 import { createClusterAuthorities, issueIdentityFile } from '../../../src/sim/identityFile';
 import type { ClusterAuthorities } from '../../../src/sim/identityFile';
 import { IdentityError, parseIdentity, readIdentityFile } from '../../../src/teleport/identityFile';
@@ -46,7 +47,7 @@ describe('identity file', () => {
   test('never shows the private key when printed or serialised', () => {
     const id = parseIdentity(good, 'identity', NOW);
     assert.doesNotMatch(JSON.stringify(id), /PRIVATE KEY/);
-    assert.doesNotMatch(require('node:util').inspect(id, { depth: 5 }) as string, /PRIVATE KEY/);
+    assert.doesNotMatch(inspect(id, { depth: 5 }), /PRIVATE KEY/);
   });
 
   const without = (text: string, pattern: RegExp) => text.replace(pattern, '');
@@ -54,7 +55,11 @@ describe('identity file', () => {
   const certBlocks = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g;
 
   const cases: Array<[string, () => Promise<string> | string, RegExp]> = [
-    ['no private key', () => without(good, keyBlock), /identity file id has no private key; regenerate it/],
+    [
+      'no private key',
+      () => without(good, keyBlock),
+      /identity file id has no private key; regenerate it/,
+    ],
     ['no TLS certificate', () => without(good, certBlocks), /has no TLS certificate/],
     [
       'no CA certificate',
@@ -74,12 +79,24 @@ describe('identity file', () => {
     ],
     [
       'expired',
-      () => issueIdentityFile(cluster, { user: 'u', roles: ['r'], notBefore: new Date(+NOW - 3 * HOUR), notAfter: new Date(+NOW - HOUR) }),
+      () =>
+        issueIdentityFile(cluster, {
+          user: 'u',
+          roles: ['r'],
+          notBefore: new Date(+NOW - 3 * HOUR),
+          notAfter: new Date(+NOW - HOUR),
+        }),
       /expired at \d{4}-\d\d-\d\dT.*; check that tbot is running and renewing it/,
     ],
     [
       'not yet valid',
-      () => issueIdentityFile(cluster, { user: 'u', roles: ['r'], notBefore: new Date(+NOW + HOUR), notAfter: new Date(+NOW + 2 * HOUR) }),
+      () =>
+        issueIdentityFile(cluster, {
+          user: 'u',
+          roles: ['r'],
+          notBefore: new Date(+NOW + HOUR),
+          notAfter: new Date(+NOW + 2 * HOUR),
+        }),
       /is not valid until \d{4}-.*; check this machine's clock/,
     ],
     ['garbage', () => 'hello\n', /has no private key/],
@@ -89,14 +106,18 @@ describe('identity file', () => {
       const text = await make();
       assert.throws(
         () => parseIdentity(text, 'id', NOW),
-        (err: unknown) => err instanceof IdentityError && message.test(err.message) && !err.message.includes('\n'),
+        (err: unknown) =>
+          err instanceof IdentityError && message.test(err.message) && !err.message.includes('\n'),
       );
     });
   }
 
   test('refuses a missing file, a directory and an unreadable file with the fix', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-id-'));
-    await assert.rejects(readIdentityFile(path.join(dir, 'nope')), /does not exist; pass the file tbot writes/);
+    await assert.rejects(
+      readIdentityFile(path.join(dir, 'nope')),
+      /does not exist; pass the file tbot writes/,
+    );
     await assert.rejects(readIdentityFile(dir), /is a directory/);
     await fs.rm(dir, { recursive: true });
   });

@@ -13,6 +13,17 @@ export interface InstalledRuntime {
 export async function installRuntime(log: Logger, withMetrics: boolean): Promise<InstalledRuntime> {
   const port = withMetrics ? await freePort() : undefined;
   const sdkLog = log.child({ component: 'temporal-sdk' });
+  try {
+    install(sdkLog, port);
+  } catch (err) {
+    // Only one runtime per process: embedded uses (the demo, tests) may have one already.
+    log.debug('Temporal runtime already installed; keeping it', { error: err });
+    return {};
+  }
+  return port ? { metricsUrl: `http://127.0.0.1:${port}/metrics` } : {};
+}
+
+function install(sdkLog: Logger, port: number | undefined): void {
   Runtime.install({
     logger: {
       log: (level: SdkLogLevel, message: string, meta?: LogMetadata) =>
@@ -25,7 +36,6 @@ export async function installRuntime(log: Logger, withMetrics: boolean): Promise
     },
     telemetryOptions: port ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } : {},
   });
-  return port ? { metricsUrl: `http://127.0.0.1:${port}/metrics` } : {};
 }
 
 function route(log: Logger, level: SdkLogLevel, message: string, meta?: LogMetadata): void {

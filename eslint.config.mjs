@@ -21,8 +21,14 @@ export default tseslint.config(
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
     },
   },
   {
@@ -32,8 +38,25 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'net', 'tls', 'http', 'https', 'child_process'], message: 'Pure and workflow code must not touch Node built-ins.' },
-            { group: ['**/teleport/**', '@grpc/*'], message: 'Pure and workflow code must not reach Teleport.' },
+            {
+              group: [
+                'node:*',
+                'fs',
+                'path',
+                'os',
+                'crypto',
+                'net',
+                'tls',
+                'http',
+                'https',
+                'child_process',
+              ],
+              message: 'Pure and workflow code must not touch Node built-ins.',
+            },
+            {
+              group: ['**/teleport/**', '@grpc/*'],
+              message: 'Pure and workflow code must not reach Teleport.',
+            },
           ],
         },
       ],

@@ -25,6 +25,8 @@ export async function installRuntime(log: Logger, withMetrics: boolean): Promise
 
 function install(sdkLog: Logger, port: number | undefined): void {
   Runtime.install({
+    // Signals are the service's to handle: it drains the worker once, and a second Ctrl-C exits.
+    shutdownSignals: [],
     logger: {
       log: (level: SdkLogLevel, message: string, meta?: LogMetadata) =>
         route(sdkLog, level, message, meta),

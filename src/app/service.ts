@@ -1,21 +1,25 @@
 // The long-running process behind `jit-watcher run` and `jit-watcher worker`: connects Teleport
-// (identity file) and Temporal (configured, or an embedded dev server), runs the worker, serves
-// metrics and health, and shuts down gracefully: SIGTERM or Ctrl-C lets activities in flight
-// finish; a second Ctrl-C exits at once.
+// (identity file) and Temporal (configured, or an embedded dev server), runs the worker, the event
+// stream and the identity reloader, serves metrics and health, and shuts down gracefully: SIGTERM
+// or Ctrl-C lets activities in flight finish; a second Ctrl-C exits at once.
+import * as os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../config/types';
-import { createAppMetrics } from '../metrics/appMetrics';
-import { startMetricsServer, type MetricsServer } from '../metrics/server';
+import { createAppMetrics, type AppMetrics } from '../metrics/appMetrics';
+import { startMetricsServer } from '../metrics/server';
 import { GrpcTeleportClient } from '../teleport/client';
-import { readIdentityFile } from '../teleport/identityFile';
+import { readIdentityFile, type Identity } from '../teleport/identityFile';
 import { effectiveTemporalAddress, temporalConnectionSettings } from '../temporal/connection';
-import { ensureWatcher } from '../temporal/control';
-import { startDevServer, type DevServer } from '../temporal/devServer';
+import { ensureWatcher, watcherControl, type WatcherControl } from '../temporal/control';
+import { startDevServer } from '../temporal/devServer';
 import { watcherWorkflowId } from '../temporal/names';
 import { createWorker } from '../temporal/worker';
 import type { Logger } from '../util/logger';
+import { EventStream } from './eventStream';
+import { IdentityReloader } from './identityReloader';
 import { installRuntime } from './runtime';
+import { WorkerReporter } from './workerReporter';
 
 export interface ServiceOptions {
   config: Config;
@@ -26,103 +30,171 @@ export interface ServiceOptions {
   stopSignal?: Promise<void>;
 }
 
+type Cleanup = () => Promise<void> | void;
+
 export async function runService(options: ServiceOptions): Promise<void> {
-  const { config, log } = options;
-  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanups: Cleanup[] = [];
   try {
-    const identity = await readIdentityFile(config.teleport.identityFile);
-    log.info('identity loaded', {
-      user: identity.user,
-      cluster: identity.clusterName,
-      expires: identity.notAfter.toISOString(),
-    });
-    const metrics = createAppMetrics();
-    const teleport = await GrpcTeleportClient.connect({
-      address: config.teleport.address,
-      identity,
-      callTimeoutMs: config.teleport.callTimeoutMs,
-    });
-    cleanups.push(() => teleport.close());
-    const { clusterName, serverVersion } = await teleport.ping();
-    log.info('connected to Teleport', {
-      address: config.teleport.address,
-      cluster: clusterName,
-      serverVersion,
-    });
-
-    const runtime = await installRuntime(log, config.metrics.listen !== '');
-    let address = effectiveTemporalAddress(config.temporal);
-    if (!config.temporal.address) {
-      const dev: DevServer = await startDevServer({
-        port: config.temporal.devServer.port,
-        uiPort: config.temporal.devServer.uiPort,
-        dbFile: config.temporal.devServer.dbFile,
-        log: (line) => log.info(line),
-      });
-      cleanups.push(() => dev.stop());
-      address = dev.address;
-    }
-    const settings = await temporalConnectionSettings(config.temporal, address);
-    const native = await NativeConnection.connect(settings);
-    cleanups.push(() => native.close());
-    const worker = await createWorker({
-      connection: native,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
-      deps: { teleport: () => teleport, log, metrics },
-    });
-
-    let metricsServer: MetricsServer | undefined;
-    if (config.metrics.listen) {
-      metricsServer = await startMetricsServer({
-        listen: config.metrics.listen,
-        metrics,
-        runtimeMetricsUrl: runtime.metricsUrl,
-        health: {
-          ready: () =>
-            worker.getState() === 'RUNNING'
-              ? { ok: true }
-              : { ok: false, reason: worker.getState() },
-        },
-      });
-      cleanups.push(() => metricsServer?.close());
-      log.info('metrics listening', { address: metricsServer.address });
-    }
-
-    if (options.ensureWatcher) {
-      const connection = await Connection.connect(settings);
-      cleanups.push(() => connection.close());
-      const client = new Client({ connection, namespace: config.temporal.namespace });
-      const control = await ensureWatcher(client, config.temporal.taskQueue, {
-        cluster: clusterName,
-        policy: config.policy,
-        pollIntervalMs: config.pollIntervalMs,
-        fullEvaluationIntervalMs: config.fullEvaluationIntervalMs,
-      });
-      await syncPolicy(control, config, log);
-      log.info('watcher running', { workflowId: watcherWorkflowId(clusterName) });
-    }
-
-    const stop = options.stopSignal ?? processStopSignal(log);
-    void stop.then(() => worker.shutdown());
-    await worker.run();
-    log.info('worker stopped');
+    await serve(options, cleanups);
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+    // Reverse order of start; a failing cleanup must not hide the error that got us here.
+    for (const cleanup of cleanups.reverse()) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch((err: unknown) => options.log.warn('cleanup failed', { error: err }));
+    }
   }
 }
 
-/** The config file is the source of truth at start: a running watcher adopts its policy. */
-async function syncPolicy(
-  control: Awaited<ReturnType<typeof ensureWatcher>>,
-  config: Config,
-  log: Logger,
-): Promise<void> {
-  const running = await control.policy();
-  if (JSON.stringify(running) !== JSON.stringify(config.policy)) {
-    await control.setPolicy(config.policy);
-    log.info('policy updated on the running watcher from this configuration');
+async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void> {
+  const { config, log } = options;
+  const identity = await readIdentityFile(config.teleport.identityFile);
+  log.info('identity loaded', {
+    user: identity.user,
+    cluster: identity.clusterName,
+    expires: identity.notAfter.toISOString(),
+  });
+  const metrics = createAppMetrics();
+  const teleport = await GrpcTeleportClient.connect({
+    address: config.teleport.address,
+    identity,
+    callTimeoutMs: config.teleport.callTimeoutMs,
+  });
+  cleanups.push(() => teleport.close());
+  const { clusterName, serverVersion } = await teleport.ping();
+  log.info('connected to Teleport', {
+    address: config.teleport.address,
+    cluster: clusterName,
+    serverVersion,
+  });
+
+  const runtime = await installRuntime(log, config.metrics.listen !== '');
+  let address = effectiveTemporalAddress(config.temporal);
+  if (!config.temporal.address) {
+    const dev = await startDevServer({
+      port: config.temporal.devServer.port,
+      uiPort: config.temporal.devServer.uiPort,
+      dbFile: config.temporal.devServer.dbFile,
+      log: (line) => log.info(line),
+    });
+    cleanups.push(() => dev.stop());
+    address = dev.address;
   }
+  const settings = await temporalConnectionSettings(config.temporal, address);
+  const native = await NativeConnection.connect(settings);
+  cleanups.push(() => native.close());
+  const connection = await Connection.connect(settings);
+  cleanups.push(() => connection.close());
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const control = watcherControl(client, clusterName);
+
+  if (options.ensureWatcher) {
+    await ensureWatcher(client, config.temporal.taskQueue, {
+      cluster: clusterName,
+      policy: config.policy,
+      pollIntervalMs: config.pollIntervalMs,
+      fullEvaluationIntervalMs: config.fullEvaluationIntervalMs,
+    });
+    await syncPolicy(control, config, log);
+    log.info('watcher running', { workflowId: watcherWorkflowId(clusterName) });
+  }
+
+  const workerIdentity = `${process.pid}@${os.hostname()}`;
+  const reporter = new WorkerReporter(control, workerIdentity, log);
+  reporter.update({ identityExpiresAt: identity.notAfter.toISOString(), eventStream: 'off' });
+  const stream = startEventStream(config, teleport, control, reporter, log, metrics);
+  if (stream) cleanups.push(() => stream.stop());
+  const reloader = await startIdentityReloader(
+    config,
+    identity,
+    (next) => {
+      teleport.replaceIdentity(next);
+      stream?.restart();
+      reporter.update({ identityExpiresAt: next.notAfter.toISOString() });
+    },
+    reporter,
+    log,
+    metrics,
+  );
+  cleanups.push(() => reloader.stop());
+
+  // The worker comes last: once created it holds the connection until it has run and stopped.
+  const worker: Worker = await createWorker({
+    connection: native,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    identity: workerIdentity,
+    deps: { teleport: () => teleport, log, metrics },
+  });
+  if (config.metrics.listen) {
+    const server = await startMetricsServer({
+      listen: config.metrics.listen,
+      metrics,
+      runtimeMetricsUrl: runtime.metricsUrl,
+      health: {
+        ready: () =>
+          worker.getState() === 'RUNNING' ? { ok: true } : { ok: false, reason: worker.getState() },
+      },
+    }).catch((err: unknown) => {
+      worker.shutdown();
+      throw err;
+    });
+    cleanups.push(() => server.close());
+    log.info('metrics listening', { address: server.address });
+  }
+
+  // runUntil drains the worker when `stop` resolves, however early that happens.
+  await worker.runUntil(options.stopSignal ?? processStopSignal(log));
+  log.info('worker stopped');
+}
+
+function startEventStream(
+  config: Config,
+  teleport: GrpcTeleportClient,
+  control: WatcherControl,
+  reporter: WorkerReporter,
+  log: Logger,
+  metrics: AppMetrics,
+): EventStream | undefined {
+  if (!config.watchEvents) return undefined;
+  const stream = new EventStream({
+    teleport: () => teleport,
+    notify: (change) => control.requestsChanged(change),
+    log,
+    metrics,
+    onState: (state) => reporter.update({ eventStream: state }),
+  });
+  stream.start();
+  return stream;
+}
+
+async function startIdentityReloader(
+  config: Config,
+  identity: Identity,
+  apply: (next: Identity) => void,
+  reporter: WorkerReporter,
+  log: Logger,
+  metrics: AppMetrics,
+): Promise<IdentityReloader> {
+  const reloader = new IdentityReloader({
+    path: config.teleport.identityFile,
+    current: identity,
+    apply,
+    onProblem: (problem) => reporter.update({ identityProblem: problem }),
+    log,
+    metrics,
+  });
+  await reloader.start();
+  return reloader;
+}
+
+/**
+ * The config file is the source of truth at start: a watcher that was already running adopts its
+ * policy. A signal, not a query, because no worker may be polling yet to answer a query.
+ */
+async function syncPolicy(control: WatcherControl, config: Config, log: Logger): Promise<void> {
+  await control.setPolicy(config.policy);
+  log.debug('policy from this configuration sent to the watcher');
 }
 
 function processStopSignal(log: Logger): Promise<void> {

@@ -34,6 +34,8 @@ export interface AccessRequest {
   resourceExpires?: Date;
   requestReason?: string;
   resolveReason?: string;
+  /** Annotations the resolver attached, e.g. jit-watcher's decision id. */
+  resolveAnnotations?: Record<string, string[]>;
   reviews: AccessReview[];
 }
 

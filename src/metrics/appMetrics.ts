@@ -9,6 +9,8 @@ export interface AppMetrics {
   sweepSeconds: Histogram;
   identityExpirySeconds: Gauge;
   watchConnected: Gauge;
+  /** Signals sent from the event stream; with several workers, duplicates show up here. */
+  eventSignals: Counter<'reconcile'>;
   errors: Counter<'where'>;
 }
 
@@ -42,6 +44,12 @@ export function createAppMetrics(): AppMetrics {
     watchConnected: new Gauge({
       name: 'jit_watcher_event_stream_connected',
       help: '1 while the Teleport event stream is connected',
+      registers: [registry],
+    }),
+    eventSignals: new Counter({
+      name: 'jit_watcher_event_signals_total',
+      help: 'requestsChanged signals this worker sent from the event stream',
+      labelNames: ['reconcile'],
       registers: [registry],
     }),
     errors: new Counter({

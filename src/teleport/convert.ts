@@ -79,7 +79,17 @@ export function accessRequestFromWire(wire: WireAccessRequest): AccessRequest {
   if (resourceExpires) request.resourceExpires = resourceExpires;
   if (spec.RequestReason) request.requestReason = spec.RequestReason;
   if (spec.ResolveReason) request.resolveReason = spec.ResolveReason;
+  const annotations = labelValuesFromWire(spec.ResolveAnnotations);
+  if (annotations) request.resolveAnnotations = annotations;
   return request;
+}
+
+function labelValuesFromWire(
+  wire: WireLabelValues | null | undefined,
+): Record<string, string[]> | undefined {
+  const entries = Object.entries(wire?.Values ?? {});
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.map(([key, list]) => [key, list.Values ?? []]));
 }
 
 export function labelValuesToWire(values: Record<string, string[]> | undefined): WireLabelValues {

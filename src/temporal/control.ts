@@ -10,11 +10,15 @@ import {
   pauseSignal,
   policyQuery,
   recentDecisionsQuery,
+  reportWorkerSignal,
+  requestsChangedSignal,
   resumeSignal,
   setPolicySignal,
   statusQuery,
   sweepNowSignal,
+  type RequestsChanged,
   type WatcherStatus,
+  type WorkerReport,
 } from './workflows/messages';
 import type { watcher, WatcherInput } from './workflows/watcher';
 
@@ -24,6 +28,8 @@ export interface WatcherControl {
   resume(): Promise<void>;
   sweepNow(): Promise<void>;
   setPolicy(policy: Policy): Promise<void>;
+  requestsChanged(change: RequestsChanged): Promise<void>;
+  reportWorker(report: WorkerReport): Promise<void>;
   status(): Promise<WatcherStatus>;
   recentDecisions(): Promise<DecisionRecord[]>;
   policy(): Promise<Policy>;
@@ -56,6 +62,8 @@ function controlFor(handle: WorkflowHandle<typeof watcher>): WatcherControl {
     resume: () => handle.signal(resumeSignal),
     sweepNow: () => handle.signal(sweepNowSignal),
     setPolicy: (policy) => handle.signal(setPolicySignal, policy),
+    requestsChanged: (change) => handle.signal(requestsChangedSignal, change),
+    reportWorker: (report) => handle.signal(reportWorkerSignal, report),
     status: () => handle.query(statusQuery),
     recentDecisions: () => handle.query(recentDecisionsQuery),
     policy: () => handle.query(policyQuery),

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../util/freePort';
-import { waitFor } from '../util/waitFor';
+import { StopWaiting, waitFor } from '../util/waitFor';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from './searchAttributes';
 
 const STARTUP_TIMEOUT_MS = 60_000; // first start on a cold disk compiles the SQLite schema
@@ -78,7 +78,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 
-  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a terminal's Ctrl-C reaches us first and we stop the server only
+  // after the worker has drained; the exit hook makes sure it never outlives us.
+  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const output: string[] = [];
   const remember = (chunk: Buffer): void => {
     output.push(chunk.toString());
@@ -94,7 +101,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await waitFor(
       async () => {
         if (exited !== undefined) {
-          throw new Error(`temporal exited with code ${exited}: ${lastLine(output)}`);
+          throw new StopWaiting(`temporal exited with code ${exited}: ${lastLine(output)}`);
         }
         return await probe(address);
       },

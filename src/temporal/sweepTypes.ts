@@ -10,6 +10,8 @@ export type Fingerprints = Record<string, string>;
 export interface PlanInput {
   /** Pending requests at or before this key were handled by earlier runs of the sweep. */
   afterKey?: string;
+  /** A targeted sweep: read only these requests instead of the whole cluster. */
+  targets?: string[];
   pageSize: number;
   fingerprints: Fingerprints;
   fullEvaluation: boolean;
@@ -81,6 +83,8 @@ export interface SweepInput {
   policy: Policy;
   fingerprints: Fingerprints;
   fullEvaluation: boolean;
+  /** Event-driven: only these requests (and their users) are looked at. */
+  targets?: string[];
   /** Set when a run continues as new: where the previous run stopped. */
   resume?: SweepResume;
 }

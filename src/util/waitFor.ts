@@ -1,6 +1,11 @@
 // Polls a condition until it holds or a deadline passes. Used where the only signal is outside
 // state (a port opening, a request changing state in Teleport); never as a fixed sleep.
 
+/** Thrown by a probe to stop waiting at once: the condition can never hold. */
+export class StopWaiting extends Error {
+  override name = 'StopWaiting';
+}
+
 export interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
@@ -19,6 +24,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (err) {
+      if (err instanceof StopWaiting) throw err;
       lastError = err;
     }
     if (Date.now() >= deadline) {

@@ -98,5 +98,14 @@ export function formatStatus(id: string, s: WatcherStatus): string {
   lines.push(`holders     ${s.holders} users hold approved access`);
   if (s.policyChangedAt) lines.push(`policy      changed ${s.policyChangedAt}`);
   if (s.lastError) lines.push(`last error  ${s.lastError}`);
+  for (const w of Object.values(s.workers)) {
+    const identity = w.identityExpiresAt
+      ? `identity until ${w.identityExpiresAt}`
+      : 'identity unknown';
+    const problem = w.identityProblem ? `; ${w.identityProblem}` : '';
+    lines.push(
+      `worker      ${w.worker}: ${identity}, event stream ${w.eventStream ?? 'off'}${problem}`,
+    );
+  }
   return lines.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
 // it. Approve and deny re-read the request first: one a human resolved meanwhile is left alone,
 // and one an earlier attempt already resolved is reported as applied, so no action lands twice.
 import type { AccessRequest } from '../../domain/accessRequest';
+import { ANNOTATION_DECISION, ANNOTATION_POLICY } from '../../domain/annotations';
 import type { Decision } from '../../policy/types';
 import type { ActionInput, ActionOutcome } from '../sweepTypes';
 import type { ActivityDeps } from './deps';
@@ -20,8 +21,8 @@ export function createActionActivities(deps: ActivityDeps) {
       const unchanged = alreadyResolved(current, decision, state);
       if (unchanged) return unchanged;
       const annotations = {
-        'jit-watcher/policy': [decision.policy],
-        'jit-watcher/decision': [decision.id],
+        [ANNOTATION_POLICY]: [decision.policy],
+        [ANNOTATION_DECISION]: [decision.id],
       };
       if (input.reviewMode === 'review') {
         await client.submitReview({

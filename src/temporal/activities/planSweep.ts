@@ -16,6 +16,7 @@ export function pendingKey(r: AccessRequest): string {
 export function createPlanSweep(deps: ActivityDeps) {
   return async function planSweep(input: PlanInput): Promise<SweepPlan> {
     const now = deps.now?.() ?? new Date();
+    if (input.targets) return planTargeted(deps, input.targets, now);
     const client = deps.teleport();
     const [requests, locks] = await Promise.all([
       client.listAccessRequests(),
@@ -56,5 +57,35 @@ export function createPlanSweep(deps: ActivityDeps) {
       changedUsers: changedUsers.length,
     });
     return plan;
+  };
+}
+
+/**
+ * An event-driven sweep reads only the requests the event stream named, so its cost does not
+ * grow with the cluster: pending ones are evaluated, approved ones have their user re-evaluated.
+ */
+async function planTargeted(deps: ActivityDeps, ids: string[], now: Date): Promise<SweepPlan> {
+  const client = deps.teleport();
+  const found = await Promise.all(ids.map((id) => client.getAccessRequest(id))).catch(
+    asActivityFailure,
+  );
+  const requests = found.filter((r): r is AccessRequest => r !== undefined);
+  const pending = requests
+    .filter((r) => r.state === 'PENDING')
+    .sort((a, b) => (pendingKey(a) < pendingKey(b) ? -1 : 1));
+  const changedUsers = [
+    ...new Set(requests.filter((r) => r.state === 'APPROVED').map((r) => r.user)),
+  ].sort();
+  return {
+    now: now.toISOString(),
+    pending: pending.map(requestToJson),
+    changedUsers,
+    goneUsers: [],
+    counts: {
+      requests: requests.length,
+      pending: pending.length,
+      holders: changedUsers.length,
+      locks: 0,
+    },
   };
 }

@@ -13,11 +13,26 @@ export const setPolicySignal = defineSignal<[Policy]>('setPolicy');
 export const requestsChangedSignal = defineSignal<[RequestsChanged]>('requestsChanged');
 
 export interface RequestsChanged {
+  /** Requests to evaluate at once: new pending ones, ones approved elsewhere, unlocked ones. */
   requestIds: string[];
-  users: string[];
+  /** True after the stream (re)connected: anything may have changed, sweep everything. */
+  reconcile?: boolean;
   /** Free text for the history: what the worker saw, e.g. "event stream reconnected". */
   cause: string;
 }
+
+/** What a worker reports about itself; shown by `status`. */
+export interface WorkerReport {
+  worker: string;
+  /** RFC 3339 expiry of the Teleport identity the worker uses. */
+  identityExpiresAt?: string;
+  /** Set when the identity is close to expiry or a renewed file could not be used. */
+  identityProblem?: string;
+  eventStream?: 'connected' | 'reconnecting' | 'disabled' | 'off';
+  at: string;
+}
+
+export const reportWorkerSignal = defineSignal<[WorkerReport]>('reportWorker');
 
 export interface WatcherStatus {
   cluster: string;
@@ -37,6 +52,8 @@ export interface WatcherStatus {
   lastError?: string;
   policyChangedAt?: string;
   holders: number;
+  /** Latest report of each worker, by worker identity. */
+  workers: Record<string, WorkerReport>;
 }
 
 export const statusQuery = defineQuery<WatcherStatus>('status');

@@ -89,6 +89,7 @@ class SweepRun {
       pageSize: PENDING_PAGE_SIZE,
       fingerprints: this.state.fingerprints,
       fullEvaluation: this.input.fullEvaluation,
+      ...(this.input.targets ? { targets: this.input.targets } : {}),
     });
     this.state.afterKey = plan.nextKey;
     if (!plan.nextKey) {

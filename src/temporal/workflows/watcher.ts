@@ -17,6 +17,7 @@ import {
   pauseSignal,
   policyQuery,
   recentDecisionsQuery,
+  reportWorkerSignal,
   requestsChangedSignal,
   resumeSignal,
   setPolicySignal,
@@ -38,7 +39,8 @@ export async function watcher(input: WatcherInput): Promise<never> {
   setHandler(pauseSignal, () => state.pause());
   setHandler(resumeSignal, () => state.resume());
   setHandler(sweepNowSignal, () => state.requestSweep('sweepNow signal'));
-  setHandler(requestsChangedSignal, (change) => state.requestSweep(change.cause));
+  setHandler(requestsChangedSignal, (change) => state.requestsChanged(change));
+  setHandler(reportWorkerSignal, (report) => state.reportWorker(report));
   setHandler(setPolicySignal, (policy) => state.setPolicy(policy, new Date(Date.now())));
   setHandler(statusQuery, () => state.status());
   setHandler(recentDecisionsQuery, () => state.recent);
@@ -55,7 +57,8 @@ export async function watcher(input: WatcherInput): Promise<never> {
       await condition(() => !state.paused || shouldContinueAsNew(state));
     } else {
       state.nextSweepAt = new Date(Date.now() + state.pollIntervalMs).toISOString();
-      await condition(() => state.sweepRequested || state.paused, state.pollIntervalMs);
+      const woken = await condition(() => state.workWaiting || state.paused, state.pollIntervalMs);
+      if (!woken) state.requestSweep('poll interval');
     }
   }
 }

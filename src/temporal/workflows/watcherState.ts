@@ -4,10 +4,14 @@
 import { validatePolicy } from '../../policy/policy';
 import type { Policy } from '../../policy/types';
 import type { DecisionRecord, Fingerprints, SweepInput, SweepResult } from '../sweepTypes';
-import type { WatcherStatus } from './messages';
+import type { RequestsChanged, WatcherStatus, WorkerReport } from './messages';
 
 /** Decisions the `recentDecisions` query keeps: bounded so the state stays small. */
 const RECENT_LIMIT = 100;
+/** Requests a targeted sweep takes; a larger burst becomes a full sweep instead. */
+const MAX_TARGETS = 500;
+/** Workers `status` remembers; the oldest report is dropped beyond this. */
+const MAX_WORKERS = 20;
 
 export interface WatcherInput {
   cluster: string;
@@ -27,6 +31,9 @@ export interface CarriedState {
   lastFullEvaluationAt?: string;
   fullEvaluationDue: boolean;
   sweepRequested: boolean;
+  /** Requests reported changed by the event stream, waiting for a targeted sweep. */
+  targets: string[];
+  workers: Record<string, WorkerReport>;
   sweeps: number;
   totals: WatcherStatus['totals'];
   recent: DecisionRecord[];
@@ -56,14 +63,17 @@ export class WatcherState {
       fingerprints: {},
       fullEvaluationDue: true,
       sweepRequested: false,
+      targets: [],
+      workers: {},
       sweeps: 0,
       totals: { approved: 0, denied: 0, locked: 0, failed: 0 },
       recent: [],
     };
   }
 
-  get sweepRequested(): boolean {
-    return this.carried.sweepRequested;
+  /** A full sweep or a targeted one is waiting. */
+  get workWaiting(): boolean {
+    return this.carried.sweepRequested || this.carried.targets.length > 0;
   }
 
   get recent(): DecisionRecord[] {
@@ -83,6 +93,31 @@ export class WatcherState {
     this.carried.sweepRequested = true;
   }
 
+  /** Changes seen on the event stream: a targeted sweep, or a full one to reconcile. */
+  requestsChanged(change: RequestsChanged): void {
+    if (change.reconcile) {
+      this.requestSweep(change.cause);
+      return;
+    }
+    const targets = [...new Set([...this.carried.targets, ...change.requestIds])];
+    if (targets.length > MAX_TARGETS) {
+      this.carried.targets = [];
+      this.requestSweep(`${change.cause} (burst of ${targets.length} changes)`);
+    } else {
+      this.carried.targets = targets;
+    }
+  }
+
+  reportWorker(report: WorkerReport): void {
+    const workers = { ...this.carried.workers, [report.worker]: report };
+    const names = Object.keys(workers).sort((a, b) =>
+      (workers[a]?.at ?? '') < (workers[b]?.at ?? '') ? -1 : 1,
+    );
+    for (const name of names.slice(0, Math.max(0, names.length - MAX_WORKERS)))
+      delete workers[name];
+    this.carried.workers = workers;
+  }
+
   /** Takes effect at the next sweep; an invalid policy is refused and reported in status. */
   setPolicy(policy: Policy, now: Date): void {
     const problems = validatePolicy(policy);
@@ -96,8 +131,20 @@ export class WatcherState {
   }
 
   beginSweep(now: Date): SweepInput {
+    const targeted = !this.carried.sweepRequested && this.carried.targets.length > 0;
+    const targets = this.carried.targets;
     this.carried.sweepRequested = false;
+    this.carried.targets = [];
     this.nextSweepAt = undefined;
+    if (targeted) {
+      return {
+        cluster: this.cluster,
+        policy: this.policy,
+        fingerprints: this.carried.fingerprints,
+        fullEvaluation: false,
+        targets,
+      };
+    }
     const last = this.carried.lastFullEvaluationAt;
     const fullEvaluation =
       this.carried.fullEvaluationDue ||
@@ -157,6 +204,7 @@ export class WatcherState {
       sweeps: c.sweeps,
       totals: { ...c.totals },
       holders: Object.keys(c.fingerprints).length,
+      workers: { ...c.workers },
     };
     if (c.lastSweep) status.lastSweep = c.lastSweep;
     if (this.nextSweepAt && !this.paused) status.nextSweepAt = this.nextSweepAt;

@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# The jit-watcher image: compiled JavaScript, production dependencies and the .proto files, run by
+# a non-root user. Debian, not Alpine: Temporal's core bridge ships glibc builds only. The image
+# has no Temporal CLI, so it needs a Temporal frontend (JIT_WATCHER_TEMPORAL_ADDRESS).
+#   docker build -t jit-watcher .
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# Dependencies first, so a source change does not reinstall them.
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY proto ./proto
+# tsx (and its esbuild) only runs TypeScript sources in development; the image runs dist/.
+# The core bridge ships native builds for five platforms plus its Rust sources: keep the one
+# this platform loads (the bridge's own naming, so the two cannot disagree).
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/tsx node_modules/esbuild node_modules/@esbuild \
+           node_modules/.bin/tsx node_modules/.bin/esbuild \
+ && bridge=node_modules/@temporalio/core-bridge \
+ && target="$(node -p "require('./$bridge/common.js').getPrebuiltTargetName()")" \
+ && find "$bridge/releases" -mindepth 1 -maxdepth 1 ! -name "$target" -exec rm -rf {} + \
+ && rm -rf "$bridge/sdk-core" \
+ && node -e "require('@temporalio/core-bridge')" \
+ && node dist/cli/main.js --help >/dev/null
+
+FROM ${NODE_IMAGE}
+WORKDIR /app
+ENV NODE_ENV=production \
+    JIT_WATCHER_METRICS_LISTEN=0.0.0.0:9464
+# Owned by root and read-only to the service user: the process cannot alter its own code.
+# proto/ sits beside dist/ because dist/teleport/proto.js loads ../../proto.
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/proto ./proto
+# The base image's "node" user, by number so Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
+EXPOSE 9464
+# /healthz answers while the process lives; readiness (/readyz) is for orchestrators to route on.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "const port = (process.env.JIT_WATCHER_METRICS_LISTEN || '').split(':').pop(); if (!port) process.exit(0); fetch('http://127.0.0.1:' + port + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));"]
+ENTRYPOINT ["node", "dist/cli/main.js"]
+CMD ["run"]

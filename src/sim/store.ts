@@ -95,7 +95,12 @@ export class SimStore {
   listRequests(query: RequestQuery = {}): SimAccessRequest[] {
     this.purgeExpired();
     const now = this.now();
-    return [...this.requests.values()]
+    // Lookups by id are the watcher's hot path (it re-reads before acting): no scan.
+    const candidates =
+      query.id !== undefined && query.id !== ''
+        ? [this.requests.get(query.id)].filter((r) => r !== undefined)
+        : [...this.requests.values()];
+    return candidates
       .filter((r) => !requestExpired(r, now) && requestMatches(r, query))
       .sort((a, b) => a.created.getTime() - b.created.getTime() || (a.id < b.id ? -1 : 1))
       .map((r) => structuredClone(r));

@@ -1,12 +1,13 @@
 // Builds the Temporal worker that runs the watcher and sweep workflows and the activities. The
 // workflow bundle is built once per process and reused, because webpack takes seconds on a small
 // machine and tests start several workers.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   bundleWorkflowCode,
   Worker,
   type NativeConnection,
-  type WorkflowBundle,
+  type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { ActivityDeps } from './activities/deps';
@@ -24,14 +25,32 @@ export interface WorkerOptions {
   shutdownGraceTimeMs?: number;
 }
 
-let bundle: Promise<WorkflowBundle> | undefined;
+/** Where `npm run build` leaves the pre-bundled workflows (override: JIT_WATCHER_WORKFLOW_BUNDLE). */
+export const WORKFLOW_BUNDLE_FILE = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'dist',
+  'workflow-bundle.js',
+);
 
-/** The workflows, bundled once: prebuilt `dist/` code in production, sources under tsx. */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve(path.join(__dirname, 'workflows')),
-    logger: quietBundlerLogger,
-  });
+let bundle: Promise<WorkflowBundleOption> | undefined;
+
+/**
+ * The workflows, bundled once per process. Compiled code (production images, `npm run build`)
+ * loads the pre-built bundle, because webpack costs seconds and a few hundred MB at start; under
+ * tsx (development, tests) the sources are bundled here, so a stale build is never picked up.
+ */
+export function workflowBundle(): Promise<WorkflowBundleOption> {
+  const explicit = process.env.JIT_WATCHER_WORKFLOW_BUNDLE;
+  const compiled = __filename.endsWith('.js') && fs.existsSync(WORKFLOW_BUNDLE_FILE);
+  const prebuilt = explicit ?? (compiled ? WORKFLOW_BUNDLE_FILE : undefined);
+  bundle ??= prebuilt
+    ? Promise.resolve({ codePath: prebuilt })
+    : bundleWorkflowCode({
+        workflowsPath: require.resolve(path.join(__dirname, 'workflows')),
+        logger: quietBundlerLogger,
+      });
   return bundle;
 }
 
@@ -44,6 +63,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     activities: createActivities(options.deps),
     ...(options.identity ? { identity: options.identity } : {}),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
+    // A sweep schedules hundreds of short activities at once: more pollers keep them flowing.
+    maxConcurrentActivityTaskPolls: 10,
     // Let activities in flight finish on SIGTERM before the process exits.
     shutdownGraceTime: options.shutdownGraceTimeMs ?? 10_000,
   });

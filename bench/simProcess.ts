@@ -1,0 +1,107 @@
+// Benchmarks run the simulated Teleport cluster in its own process (`jit-watcher sim start`), so
+// the figures for the watcher process (time, memory) are the watcher's alone.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ClusterFile } from '../src/sim/cliState';
+import { GrpcTeleportClient } from '../src/teleport/client';
+import { readIdentityFile } from '../src/teleport/identityFile';
+import { waitFor } from '../src/util/waitFor';
+
+export interface SimProcess {
+  cluster: ClusterFile;
+  admin: GrpcTeleportClient;
+  stop(): Promise<void>;
+}
+
+export async function startSimProcess(): Promise<SimProcess> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-bench-sim-'));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(__dirname, '..', 'src', 'cli', 'main.ts'),
+      'sim',
+      'start',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
+  const file = path.join(dir, 'cluster.json');
+  const cluster = await waitFor(
+    async () => JSON.parse(await fs.readFile(file, 'utf8')) as ClusterFile,
+    { timeoutMs: 30_000, what: 'the simulated cluster to start' },
+  );
+  const admin = await GrpcTeleportClient.connect({
+    address: cluster.authAddress,
+    identity: await readIdentityFile(cluster.adminIdentity),
+    callTimeoutMs: 30_000,
+  });
+  return {
+    cluster,
+    admin,
+    async stop() {
+      admin.close();
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates `count` pending requests, one resource each, spread over count/5 users. */
+export async function createRequests(
+  admin: GrpcTeleportClient,
+  count: number,
+  prefix: string,
+): Promise<string[]> {
+  const users = Math.max(1, Math.round(count * 0.2));
+  const ids: string[] = [];
+  const concurrency = 32;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const request = await admin.createRequest({
+          user: `${prefix}-user-${i % users}`,
+          roles: ['node-access'],
+          resources: [{ clusterName: 'bench', kind: 'node', name: `${prefix}-node-${i}` }],
+        });
+        ids.push(request.id);
+      }
+    }),
+  );
+  return ids;
+}
+
+/** Samples this process's resident memory until stopped; returns the peak in MiB. */
+export function sampleRss(intervalMs = 100): () => number {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), intervalMs);
+  return () => {
+    clearInterval(timer);
+    return Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20);
+  };
+}
+
+/**
+ * Bundles the workflows in a separate process, as `npm run build` does for production, so the
+ * measured worker's memory is not inflated by webpack.
+ */
+export function usePrebuiltWorkflowBundle(): void {
+  if (process.env.JIT_WATCHER_WORKFLOW_BUNDLE) return;
+  const file = path.join(os.tmpdir(), `jit-watcher-bench-bundle-${process.pid}.js`);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, '..', 'scripts', 'bundle-workflows.ts'), file],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (result.status !== 0) throw new Error('bundling the workflows failed');
+  process.env.JIT_WATCHER_WORKFLOW_BUNDLE = file;
+}

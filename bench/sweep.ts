@@ -33,6 +33,7 @@ interface Row {
 
 async function main(): Promise<void> {
   const sizes = process.argv
+  usePrebuiltWorkflowBundle();
     .slice(2)
     .map(Number)
     .filter((n) => n > 0);
@@ -91,7 +92,7 @@ async function benchSize(size: number, client: Client, native: NativeConnection)
       what: 'the start-up sweep',
     });
     // The watcher sweeps once at start: that is the first sweep. Then one where nothing changed.
-    rows.push(await measured(size, 'first', control, client, async () => undefined));
+    rows.push(await measured(size, 'first', control, client, () => Promise.resolve()));
     rows.push(await measured(size, 'no change', control, client, () => control.sweepNow()));
     await control.handle.terminate('bench over');
   });

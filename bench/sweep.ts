@@ -33,10 +33,10 @@ interface Row {
 
 async function main(): Promise<void> {
   const sizes = process.argv
-  usePrebuiltWorkflowBundle();
     .slice(2)
     .map(Number)
     .filter((n) => n > 0);
+  usePrebuiltWorkflowBundle();
   const rows: Row[] = [];
   const server = await startDevServer({ dynamicConfig: {} });
   const connection = await Connection.connect({ address: server.address });

@@ -2,13 +2,13 @@
 // decisions --user`, dry-run recording without acting, continue-as-new keeping state, and the
 // recorded histories replaying without determinism errors.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { decisionsCommand } from '../../src/cli/commands/decisions';
 import { watcherLockName } from '../../src/policy/decision';
 import { workflowBundle } from '../../src/temporal/worker';
 import { waitFor } from '../../src/util/waitFor';
-import { startStack, type Stack } from '../support/stack';
+import { runningStack, type Stack } from '../support/stack';
 
 const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 
@@ -25,23 +25,10 @@ async function runDecisions(stack: Stack, args: string[]): Promise<string> {
 }
 
 describe('audit trail and durability', () => {
-  let stack: Stack;
-  let worker: Worker;
-  let running: Promise<void>;
-
-  before(async () => {
-    stack = await startStack({ continueAsNewAfterEvents: 40 });
-    worker = await stack.newWorker();
-    running = worker.run();
-  });
-  after(async () => {
-    worker.shutdown();
-    await running;
-    await stack.close();
-  });
+  const suite = runningStack({ continueAsNewAfterEvents: 40 });
 
   test('decisions --user finds every decision about that user, with its reason', async () => {
-    const { store } = stack.sim;
+    const { store } = suite.stack.sim;
     const ok = store.createRequest({
       user: 'ivy',
       roles: ['node-access'],
@@ -49,11 +36,11 @@ describe('audit trail and durability', () => {
     });
     const bad = store.createRequest({ user: 'ivy', roles: ['prod-a', 'research-b'] });
     store.createRequest({ user: 'someone-else', roles: ['node-access'] });
-    await stack.sweep();
+    await suite.stack.sweep();
 
     const lines = await waitFor(
       async () => {
-        const out = await runDecisions(stack, ['--user', 'ivy', '--json']);
+        const out = await runDecisions(suite.stack, ['--user', 'ivy', '--json']);
         const found = out.trim().split('\n').filter(Boolean);
         return found.length >= 2 ? found : undefined;
       },
@@ -74,14 +61,14 @@ describe('audit trail and durability', () => {
     assert.equal(deny?.decision.action, 'deny');
     assert.match(deny?.decision.reason ?? '', /prod/);
 
-    const table = await runDecisions(stack, ['--user', 'ivy']);
+    const table = await runDecisions(suite.stack, ['--user', 'ivy']);
     assert.match(table, /^TIME\s+REQUEST\s+USER\s+ACTION\s+POLICY\s+OUTCOME\s+REASON/);
   });
 
   test('dry-run records decisions and changes nothing', async () => {
-    const { store } = stack.sim;
-    const policy = await stack.control.policy();
-    await stack.control.setPolicy({ ...policy, dryRun: true });
+    const { store } = suite.stack.sim;
+    const policy = await suite.stack.control.policy();
+    await suite.stack.control.setPolicy({ ...policy, dryRun: true });
     const pending = store.createRequest({
       user: 'jack',
       roles: ['node-access'],
@@ -94,36 +81,36 @@ describe('audit trail and durability', () => {
       created: new Date(Date.now() - 60_000),
       state: 'APPROVED',
     });
-    await stack.sweep();
+    await suite.stack.sweep();
     assert.equal(store.getRequest(pending.id)?.state, 'PENDING');
     assert.equal(store.getLock(watcherLockName(old.id)), undefined);
-    const recent = await stack.control.recentDecisions();
+    const recent = await suite.stack.control.recentDecisions();
     const mine = recent.filter((r) => r.decision.user === 'jack');
     assert.ok(mine.some((r) => r.decision.action === 'approve' && r.outcome.status === 'dry-run'));
-    await stack.control.setPolicy(policy);
+    await suite.stack.control.setPolicy(policy);
   });
 
   test('continue-as-new keeps the state', async () => {
-    const before = await stack.control.status();
-    const firstRun = (await stack.control.handle.describe()).runId;
-    for (let i = 0; i < 6; i++) await stack.sweep();
-    await waitFor(async () => (await stack.control.handle.describe()).runId !== firstRun, {
+    const before = await suite.stack.control.status();
+    const firstRun = (await suite.stack.control.handle.describe()).runId;
+    for (let i = 0; i < 6; i++) await suite.stack.sweep();
+    await waitFor(async () => (await suite.stack.control.handle.describe()).runId !== firstRun, {
       timeoutMs: 30_000,
       what: 'the watcher to continue as new',
     });
-    const after = await stack.control.status();
+    const after = await suite.stack.control.status();
     assert.ok(after.sweeps >= before.sweeps + 6, `sweeps ${before.sweeps} -> ${after.sweeps}`);
     assert.ok(after.totals.approved >= before.totals.approved);
-    assert.deepEqual(await stack.control.policy(), await stack.control.policy());
-    assert.ok((await stack.control.recentDecisions()).length > 0);
+    assert.deepEqual(await suite.stack.control.policy(), await suite.stack.control.policy());
+    assert.ok((await suite.stack.control.recentDecisions()).length > 0);
   });
 
   test('recorded histories replay without determinism errors', async () => {
     const histories = [];
-    for await (const run of stack.client.workflow.list({
-      query: `TaskQueue = '${stack.taskQueue}'`,
+    for await (const run of suite.stack.client.workflow.list({
+      query: `TaskQueue = '${suite.stack.taskQueue}'`,
     })) {
-      const history = await stack.client.workflow
+      const history = await suite.stack.client.workflow
         .getHandle(run.workflowId, run.runId)
         .fetchHistory();
       histories.push({ workflowId: run.workflowId, history });

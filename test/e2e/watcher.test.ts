@@ -1,32 +1,18 @@
 // The watcher end to end: simulated Teleport, real Temporal, real worker. Each test reads its
 // outcome from the Teleport side (request states, locks) and from the watcher's queries.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Worker } from '@temporalio/worker';
-import { startStack, type Stack } from '../support/stack';
+import { describe, test } from 'node:test';
+import { runningStack } from '../support/stack';
 import { watcherLockName } from '../../src/policy/decision';
 
 const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 
 describe('watcher end to end', () => {
-  let stack: Stack;
-  let worker: Worker;
-  let running: Promise<void>;
-
-  before(async () => {
-    stack = await startStack();
-    worker = await stack.newWorker();
-    running = worker.run();
-  });
-  after(async () => {
-    worker.shutdown();
-    await running;
-    await stack.close();
-  });
+  const suite = runningStack();
 
   test('approves compliant requests and denies violations with the reason on the request', async () => {
-    const { store } = stack.sim;
+    const { store } = suite.stack.sim;
     const ok = store.createRequest({
       user: 'alice',
       roles: ['node-access'],
@@ -38,7 +24,7 @@ describe('watcher end to end', () => {
       roles: ['node-access'],
       resources: ['a', 'b', 'c', 'd', 'e'].map(node),
     });
-    await stack.sweep();
+    await suite.stack.sweep();
 
     assert.equal(store.getRequest(ok.id)?.state, 'APPROVED');
     assert.equal(store.getRequest(mixed.id)?.state, 'DENIED');
@@ -51,7 +37,7 @@ describe('watcher end to end', () => {
   });
 
   test('a fourth resource locks the oldest request, until that request expires', async () => {
-    const { store } = stack.sim;
+    const { store } = suite.stack.sim;
     const old = store.createRequest({
       user: 'erin',
       roles: ['node-access'],
@@ -59,13 +45,13 @@ describe('watcher end to end', () => {
       created: minutesAgo(30),
       state: 'APPROVED',
     });
-    await stack.sweep();
+    await suite.stack.sweep();
     const fresh = store.createRequest({
       user: 'erin',
       roles: ['node-access'],
       resources: [node('e-3'), node('e-4')],
     });
-    await stack.sweep();
+    await suite.stack.sweep();
 
     assert.equal(store.getRequest(fresh.id)?.state, 'APPROVED');
     const lock = store.getLock(watcherLockName(old.id));
@@ -76,69 +62,69 @@ describe('watcher end to end', () => {
   });
 
   test('prod then research: the older prod request is locked', async () => {
-    const { store } = stack.sim;
+    const { store } = suite.stack.sim;
     const prod = store.createRequest({
       user: 'carol',
       roles: ['prod-db'],
       created: minutesAgo(20),
       state: 'APPROVED',
     });
-    await stack.sweep();
+    await suite.stack.sweep();
     const research = store.createRequest({ user: 'carol', roles: ['research-lab'] });
-    await stack.sweep();
+    await suite.stack.sweep();
     assert.equal(store.getRequest(research.id)?.state, 'APPROVED');
     assert.match(store.getLock(watcherLockName(prod.id))?.message ?? '', /research/);
   });
 
   test('pause stops every change until resume', async () => {
-    const { store } = stack.sim;
-    await stack.control.pause();
+    const { store } = suite.stack.sim;
+    await suite.stack.control.pause();
     const waiting = store.createRequest({
       user: 'frank',
       roles: ['node-access'],
       resources: [node('f-1')],
     });
-    await stack.control.sweepNow();
-    const status = await stack.control.status();
+    await suite.stack.control.sweepNow();
+    const status = await suite.stack.control.status();
     assert.equal(status.paused, true);
     assert.equal(store.getRequest(waiting.id)?.state, 'PENDING');
-    await stack.control.resume();
-    await stack.sweep();
+    await suite.stack.control.resume();
+    await suite.stack.sweep();
     assert.equal(store.getRequest(waiting.id)?.state, 'APPROVED');
   });
 
   test('setPolicy changes the outcome of the next sweep', async () => {
-    const { store } = stack.sim;
-    const policy = await stack.control.policy();
-    await stack.control.setPolicy({ ...policy, maxResources: 6 });
+    const { store } = suite.stack.sim;
+    const policy = await suite.stack.control.policy();
+    await suite.stack.control.setPolicy({ ...policy, maxResources: 6 });
     const big = store.createRequest({
       user: 'gina',
       roles: ['node-access'],
       resources: ['1', '2', '3', '4', '5'].map(node),
     });
-    await stack.sweep();
+    await suite.stack.sweep();
     assert.equal(store.getRequest(big.id)?.state, 'APPROVED');
-    assert.equal((await stack.control.policy()).maxResources, 6);
-    await stack.control.setPolicy(policy);
+    assert.equal((await suite.stack.control.policy()).maxResources, 6);
+    await suite.stack.control.setPolicy(policy);
   });
 
   test('an invalid policy is refused and reported in status', async () => {
-    const policy = await stack.control.policy();
-    await stack.control.setPolicy({ ...policy, maxResources: 0 });
-    const status = await stack.control.status();
+    const policy = await suite.stack.control.policy();
+    await suite.stack.control.setPolicy({ ...policy, maxResources: 0 });
+    const status = await suite.stack.control.status();
     assert.match(status.lastError ?? '', /setPolicy refused: maxResources: must be at least 1/);
-    assert.equal((await stack.control.policy()).maxResources, policy.maxResources);
+    assert.equal((await suite.stack.control.policy()).maxResources, policy.maxResources);
   });
 
   test('queries answer: status, recent decisions, policy', async () => {
-    const status = await stack.control.status();
+    const status = await suite.stack.control.status();
     assert.equal(status.paused, false);
     assert.ok(status.sweeps >= 1);
     assert.ok(
       status.totals.approved >= 1 && status.totals.denied >= 2 && status.totals.locked >= 2,
     );
     assert.ok(status.lastSweep?.ok !== undefined);
-    const recent = await stack.control.recentDecisions();
+    const recent = await suite.stack.control.recentDecisions();
     assert.ok(recent.some((r) => r.decision.action === 'deny' && r.decision.user === 'bob'));
     assert.ok(
       recent.every((r) => typeof r.decision.reason === 'string' && r.decision.reason.length > 0),
@@ -146,7 +132,7 @@ describe('watcher end to end', () => {
   });
 
   test('a request resolved by a human before the action is left alone', async () => {
-    const { store, faults } = stack.sim;
+    const { store, faults } = suite.stack.sim;
     const request = store.createRequest({
       user: 'hank',
       roles: ['node-access'],
@@ -155,7 +141,7 @@ describe('watcher end to end', () => {
     // The approve activity re-reads the request; a human denies it while the sweep is planning.
     faults.setLatency('ListAccessRequests', 300);
     const unsubscribe = store.subscribe(() => undefined);
-    const sweeping = stack.sweep();
+    const sweeping = suite.stack.sweep();
     store.setState(request.id, { state: 'DENIED', reason: 'denied by a human' });
     await sweeping;
     faults.setLatency('ListAccessRequests', 0);

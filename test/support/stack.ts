@@ -1,6 +1,7 @@
 // The whole stack for end-to-end tests: a simulated Teleport cluster, the real Teleport client, the
 // shared Temporal dev server, a worker and the cluster's watcher workflow. Sweeps are driven by the
 // sweepNow signal (the poll interval is long), and every wait is on a condition with a timeout.
+import { after, before } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { defaultPolicy } from '../../src/policy/policy';
@@ -89,4 +90,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await temporal.close();
     },
   };
+}
+
+/**
+ * For a suite: starts a stack with one worker running before the tests and stops both after.
+ * Read `.stack` inside tests (it is set once `before` has run).
+ */
+export function runningStack(options: StackOptions = {}): { stack: Stack } {
+  const holder = {} as { stack: Stack };
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  before(async () => {
+    holder.stack = await startStack(options);
+    worker = await holder.stack.newWorker();
+    running = worker.run();
+  });
+  after(async () => {
+    worker?.shutdown();
+    await running;
+    await holder.stack?.close();
+  });
+  return holder;
 }

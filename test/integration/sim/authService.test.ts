@@ -1,48 +1,28 @@
 // The simulated Auth server over real mTLS on loopback, called with a raw grpc-js client:
 // the request and lock methods, Teleport's error codes and messages, RBAC refusals.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { startSimCluster, type SimCluster } from '../../../src/sim/cluster';
-import { messageQueue, rawClient, rejectsWith, type RawClient } from './rawClient';
+import { messageQueue, rejectsWith, simSuite } from './rawClient';
 
 type Msg = Record<string, unknown>;
 
 describe('simulated Auth server: methods and RBAC', () => {
-  let cluster: SimCluster;
-  const clients: RawClient[] = [];
-  const connect = async (user: string, roles: string[], activeRequests?: string[]) => {
-    const client = rawClient(
-      cluster.authAddress,
-      await cluster.issueIdentity({ user, roles, activeRequests }),
-    );
-    clients.push(client);
-    return client;
-  };
-  let bot: RawClient;
-
-  before(async () => {
-    cluster = await startSimCluster({ proxy: false });
-    bot = await connect('bot', ['jit-watcher']);
-  });
-  after(async () => {
-    for (const c of clients) c.close();
-    await cluster.stop();
-  });
+  const suite = simSuite();
 
   test('Ping names the cluster and version', async () => {
-    const pong = await bot.unary<Msg>('Ping', {});
+    const pong = await suite.bot.unary<Msg>('Ping', {});
     assert.equal(pong.ClusterName, 'sim.example.com');
     assert.equal(pong.ServerVersion, '17.4.8');
   });
 
   test('ListAccessRequests pages with an opaque NextKey', async () => {
-    for (let i = 0; i < 5; i++) cluster.store.createRequest({ user: 'pager', roles: ['r'] });
+    for (let i = 0; i < 5; i++) suite.cluster.store.createRequest({ user: 'pager', roles: ['r'] });
     const seen: string[] = [];
     let startKey = '';
     let pages = 0;
     do {
-      const page = await bot.unary<{ AccessRequests?: Msg[]; NextKey?: string }>(
+      const page = await suite.bot.unary<{ AccessRequests?: Msg[]; NextKey?: string }>(
         'ListAccessRequests',
         {
           Filter: { User: 'pager' },
@@ -59,10 +39,10 @@ describe('simulated Auth server: methods and RBAC', () => {
   });
 
   test('GetAccessRequestsV2 streams every match', async () => {
-    cluster.store.createRequest({ user: 'streamer', roles: ['r'] });
-    cluster.store.createRequest({ user: 'streamer', roles: ['r'], state: 'APPROVED' });
+    suite.cluster.store.createRequest({ user: 'streamer', roles: ['r'] });
+    suite.cluster.store.createRequest({ user: 'streamer', roles: ['r'], state: 'APPROVED' });
     const q = messageQueue<Msg>(
-      bot.stream('GetAccessRequestsV2', { User: 'streamer', State: 'APPROVED' }),
+      suite.bot.stream('GetAccessRequestsV2', { User: 'streamer', State: 'APPROVED' }),
     );
     const first = await q.next();
     assert.equal((first.Spec as Msg).State, 'APPROVED');
@@ -70,56 +50,58 @@ describe('simulated Auth server: methods and RBAC', () => {
   });
 
   test('SetAccessRequestState approves, and DENIED is final with Teleport messages', async () => {
-    const req = cluster.store.createRequest({ user: 'alice', roles: ['node-access'] });
-    await bot.unary('SetAccessRequestState', {
+    const req = suite.cluster.store.createRequest({ user: 'alice', roles: ['node-access'] });
+    await suite.bot.unary('SetAccessRequestState', {
       ID: req.id,
       State: 'DENIED',
       Reason: 'policy',
       Annotations: { Values: { policy: { Values: ['p1'] } } },
     });
-    assert.deepEqual(cluster.store.getRequest(req.id)?.resolveAnnotations, { policy: ['p1'] });
-    await bot.unary('SetAccessRequestState', { ID: req.id, State: 'DENIED' });
+    assert.deepEqual(suite.cluster.store.getRequest(req.id)?.resolveAnnotations, {
+      policy: ['p1'],
+    });
+    await suite.bot.unary('SetAccessRequestState', { ID: req.id, State: 'DENIED' });
     await rejectsWith(
-      bot.unary('SetAccessRequestState', { ID: req.id, State: 'APPROVED' }),
+      suite.bot.unary('SetAccessRequestState', { ID: req.id, State: 'APPROVED' }),
       grpc.status.INVALID_ARGUMENT,
       'cannot set request-state "APPROVED" (already denied)',
     );
     await rejectsWith(
-      bot.unary('SetAccessRequestState', { ID: 'missing', State: 'APPROVED' }),
+      suite.bot.unary('SetAccessRequestState', { ID: 'missing', State: 'APPROVED' }),
       grpc.status.NOT_FOUND,
       'cannot set state of access request "missing" (not found)',
     );
     await rejectsWith(
-      bot.unary('SetAccessRequestState', { ID: req.id, State: 'PROMOTED' }),
+      suite.bot.unary('SetAccessRequestState', { ID: req.id, State: 'PROMOTED' }),
       grpc.status.INVALID_ARGUMENT,
     );
   });
 
   test('callers are refused by rule, by active requests and for their own requests', async () => {
-    const req = cluster.store.createRequest({ user: 'alice', roles: ['node-access'] });
-    const requester = await connect('alice', ['requester']);
+    const req = suite.cluster.store.createRequest({ user: 'alice', roles: ['node-access'] });
+    const requester = await suite.connect('alice', ['requester']);
     await rejectsWith(
       requester.unary('SetAccessRequestState', { ID: req.id, State: 'APPROVED' }),
       grpc.status.PERMISSION_DENIED,
       'access denied to perform action "update" on "access_request"',
     );
-    const elevated = await connect('bot', ['jit-watcher'], ['some-request']);
+    const elevated = await suite.connect('bot', ['jit-watcher'], ['some-request']);
     await rejectsWith(
       elevated.unary('SetAccessRequestState', { ID: req.id, State: 'APPROVED' }),
       grpc.status.PERMISSION_DENIED,
       'cannot directly update the state of an access request while using an access request',
     );
-    const selfApprover = await connect('alice', ['jit-watcher']);
+    const selfApprover = await suite.connect('alice', ['jit-watcher']);
     await rejectsWith(
       selfApprover.unary('SetAccessRequestState', { ID: req.id, State: 'APPROVED' }),
       grpc.status.PERMISSION_DENIED,
       'directly updating the state of your own access requests is not permitted',
     );
-    assert.equal(cluster.store.getRequest(req.id)?.state, 'PENDING');
+    assert.equal(suite.cluster.store.getRequest(req.id)?.state, 'PENDING');
   });
 
   test('a requester creates and sees only its own requests; an editor acts for anyone', async () => {
-    const requester = await connect('dave', ['requester']);
+    const requester = await suite.connect('dave', ['requester']);
     const created = await requester.unary<Msg>('CreateAccessRequestV2', {
       Spec: { User: 'dave', Roles: ['db-access'], RequestReason: 'deploy' },
     });
@@ -129,7 +111,7 @@ describe('simulated Auth server: methods and RBAC', () => {
       grpc.status.PERMISSION_DENIED,
       'access denied to perform action "create" on "access_request"',
     );
-    const editor = await connect('admin', ['editor']);
+    const editor = await suite.connect('admin', ['editor']);
     await editor.unary('CreateAccessRequestV2', {
       Spec: {
         User: 'erin',
@@ -144,8 +126,8 @@ describe('simulated Auth server: methods and RBAC', () => {
   });
 
   test('SubmitAccessReview resolves with one review and refuses a second', async () => {
-    const req = cluster.store.createRequest({ user: 'alice', roles: ['node-access'] });
-    const reviewed = await bot.unary<Msg>('SubmitAccessReview', {
+    const req = suite.cluster.store.createRequest({ user: 'alice', roles: ['node-access'] });
+    const reviewed = await suite.bot.unary<Msg>('SubmitAccessReview', {
       RequestID: req.id,
       Review: { Author: 'bot', ProposedState: 'APPROVED', Reason: 'within policy' },
     });
@@ -153,7 +135,7 @@ describe('simulated Auth server: methods and RBAC', () => {
     assert.equal(spec.State, 'APPROVED');
     assert.equal(spec.Reviews[0]?.Author, 'bot');
     await rejectsWith(
-      bot.unary('SubmitAccessReview', {
+      suite.bot.unary('SubmitAccessReview', {
         RequestID: req.id,
         Review: { Author: 'bot', ProposedState: 'DENIED' },
       }),
@@ -161,7 +143,7 @@ describe('simulated Auth server: methods and RBAC', () => {
       'user "bot" has already reviewed this request',
     );
     await rejectsWith(
-      bot.unary('SubmitAccessReview', {
+      suite.bot.unary('SubmitAccessReview', {
         RequestID: req.id,
         Review: { Author: 'carol', ProposedState: 'DENIED' },
       }),
@@ -171,27 +153,27 @@ describe('simulated Auth server: methods and RBAC', () => {
   });
 
   test('locks: upsert, get, list by target, delete, NOT_FOUND', async () => {
-    await bot.unary('UpsertLock', {
+    await suite.bot.unary('UpsertLock', {
       Metadata: { Name: 'lock-1' },
       Spec: { Target: { AccessRequest: 'req-locked' }, Message: 'policy violation' },
     });
-    const lock = await bot.unary<{ Spec: Msg }>('GetLock', { Name: 'lock-1' });
+    const lock = await suite.bot.unary<{ Spec: Msg }>('GetLock', { Name: 'lock-1' });
     assert.equal(lock.Spec.CreatedBy, 'bot');
     assert.ok(lock.Spec.CreatedAt);
-    const found = await bot.unary<{ Locks?: Msg[] }>('GetLocks', {
+    const found = await suite.bot.unary<{ Locks?: Msg[] }>('GetLocks', {
       Targets: [{ AccessRequest: 'req-locked' }],
       InForceOnly: true,
     });
     assert.equal(found.Locks?.length, 1);
-    await bot.unary('DeleteLock', { Name: 'lock-1' });
-    await rejectsWith(bot.unary('GetLock', { Name: 'lock-1' }), grpc.status.NOT_FOUND);
-    await rejectsWith(bot.unary('DeleteLock', { Name: 'lock-1' }), grpc.status.NOT_FOUND);
+    await suite.bot.unary('DeleteLock', { Name: 'lock-1' });
+    await rejectsWith(suite.bot.unary('GetLock', { Name: 'lock-1' }), grpc.status.NOT_FOUND);
+    await rejectsWith(suite.bot.unary('DeleteLock', { Name: 'lock-1' }), grpc.status.NOT_FOUND);
   });
 
   test('a lock on an access request takes identities carrying it out of service', async () => {
-    const holder = await connect('frank', ['requester'], ['req-frank']);
+    const holder = await suite.connect('frank', ['requester'], ['req-frank']);
     await holder.unary('Ping', {});
-    cluster.store.upsertLock({
+    suite.cluster.store.upsertLock({
       name: 'lock-frank',
       target: { accessRequest: 'req-frank' },
       message: 'revoked',
@@ -201,6 +183,6 @@ describe('simulated Auth server: methods and RBAC', () => {
       grpc.status.PERMISSION_DENIED,
       'lock targeting AccessRequest:"req-frank" is in force: revoked',
     );
-    cluster.store.deleteLock('lock-frank');
+    suite.cluster.store.deleteLock('lock-frank');
   });
 });

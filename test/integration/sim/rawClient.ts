@@ -2,10 +2,12 @@
 // key, certificate and CAs (assigned by position, as Teleport does), nothing else. Deliberately
 // independent of src/teleport's client, so these tests check the server, not the client.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { AUTH_SERVER_NAME } from '../../../src/teleport/certificateFields';
 import { splitIdentity } from '../../../src/sim/cliRpc';
 import { authServiceClientConstructor } from '../../../src/teleport/proto';
+import { startSimCluster, type SimCluster } from '../../../src/sim/cluster';
 
 export { splitIdentity, type IdentityPems as PemParts } from '../../../src/sim/cliRpc';
 
@@ -115,4 +117,39 @@ export async function rejectsWith(
     else if (details) assert.match(err.details, details);
     return true;
   });
+}
+
+/** One simulated cluster per suite, a bot client on it, and a way to connect as anyone else. */
+export interface SimSuite {
+  cluster: SimCluster;
+  bot: RawClient;
+  connect(user: string, roles: string[], activeRequests?: string[]): Promise<RawClient>;
+  /** Closes this client when the suite ends. */
+  own(client: RawClient): RawClient;
+}
+
+export function simSuite(): SimSuite {
+  const clients: RawClient[] = [];
+  const suite = {
+    async connect(user: string, roles: string[], activeRequests?: string[]) {
+      const client = rawClient(
+        suite.cluster.authAddress,
+        await suite.cluster.issueIdentity({ user, roles, activeRequests }),
+      );
+      return suite.own(client);
+    },
+    own(client: RawClient) {
+      clients.push(client);
+      return client;
+    },
+  } as SimSuite;
+  before(async () => {
+    suite.cluster = await startSimCluster({ proxy: false });
+    suite.bot = await suite.connect('bot', ['jit-watcher']);
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await suite.cluster.stop();
+  });
+  return suite;
 }

@@ -1,38 +1,19 @@
 // WatchEvents on the simulated Auth server: INIT, PUT/DELETE order, filters and refusals,
 // dropped streams, and expiry on a manual clock reaching watchers.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { ManualClock } from '../../../src/sim/clock';
-import { startSimCluster, type SimCluster } from '../../../src/sim/cluster';
-import { messageQueue, rawClient, type RawClient } from './rawClient';
+import { startSimCluster } from '../../../src/sim/cluster';
+import { messageQueue, rawClient, simSuite } from './rawClient';
 
 type Msg = Record<string, unknown>;
 
 describe('WatchEvents', () => {
-  let cluster: SimCluster;
-  const clients: RawClient[] = [];
-  const connect = async (user: string, roles: string[], activeRequests?: string[]) => {
-    const client = rawClient(
-      cluster.authAddress,
-      await cluster.issueIdentity({ user, roles, activeRequests }),
-    );
-    clients.push(client);
-    return client;
-  };
-  let bot: RawClient;
-
-  before(async () => {
-    cluster = await startSimCluster({ proxy: false });
-    bot = await connect('bot', ['jit-watcher']);
-  });
-  after(async () => {
-    for (const c of clients) c.close();
-    await cluster.stop();
-  });
+  const suite = simSuite();
 
   test('WatchEvents: INIT, then PUT and DELETE in order, filtered', async () => {
-    const stream = bot.stream('WatchEvents', {
+    const stream = suite.bot.stream('WatchEvents', {
       Kinds: [{ Kind: 'access_request', Filter: { user: 'watched' } }, { Kind: 'lock' }],
     });
     const q = messageQueue<Msg>(stream);
@@ -43,10 +24,10 @@ describe('WatchEvents', () => {
         ((init.WatchStatus as Msg).Spec as { Kinds: Msg[] }).Kinds.map((k) => k.Kind),
         ['access_request', 'lock'],
       );
-      cluster.store.createRequest({ user: 'someone-else', roles: ['r'] });
-      const req = cluster.store.createRequest({ user: 'watched', roles: ['r'] });
-      cluster.store.setState(req.id, { state: 'APPROVED' });
-      cluster.store.deleteRequest(req.id);
+      suite.cluster.store.createRequest({ user: 'someone-else', roles: ['r'] });
+      const req = suite.cluster.store.createRequest({ user: 'watched', roles: ['r'] });
+      suite.cluster.store.setState(req.id, { state: 'APPROVED' });
+      suite.cluster.store.deleteRequest(req.id);
       const put = await q.next();
       assert.equal(put.Type, 'PUT');
       assert.equal(((put.AccessRequest as Msg).Spec as Msg).State, 'PENDING');
@@ -65,13 +46,15 @@ describe('WatchEvents', () => {
 
   test('WatchEvents refuses unknown filter keys and unreadable kinds', async () => {
     const bad = messageQueue<Msg>(
-      bot.stream('WatchEvents', { Kinds: [{ Kind: 'access_request', Filter: { foo: 'x' } }] }),
+      suite.bot.stream('WatchEvents', {
+        Kinds: [{ Kind: 'access_request', Filter: { foo: 'x' } }],
+      }),
     );
     const err = await bad.error();
     assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
     assert.equal(err.details, 'unknown filter key foo');
 
-    const requester = await connect('gina', ['requester']);
+    const requester = await suite.connect('gina', ['requester']);
     const denied = messageQueue<Msg>(
       requester.stream('WatchEvents', { Kinds: [{ Kind: 'lock' }] }),
     );

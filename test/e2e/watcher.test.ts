@@ -2,6 +2,7 @@
 // outcome from the Teleport side (request states, locks) and from the watcher's queries.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { waitFor } from '../../src/util/waitFor';
 import { runningStack } from '../support/stack';
 import { watcherLockName } from '../../src/policy/decision';
 
@@ -131,22 +132,31 @@ describe('watcher end to end', () => {
     );
   });
 
-  test('a request resolved by a human before the action is left alone', async () => {
+  test('a request a human resolves between snapshot and action is left alone', async () => {
     const { store, faults } = suite.stack.sim;
     const request = store.createRequest({
       user: 'hank',
       roles: ['node-access'],
       resources: [node('h-1')],
     });
-    // The approve activity re-reads the request; a human denies it while the sweep is planning.
+    // Reads are slowed so the approve activity's re-read is still in flight when the human acts:
+    // the sweep's snapshot (read 1) saw the request pending; its re-read (read 2) must not.
     faults.setLatency('ListAccessRequests', 300);
-    const unsubscribe = store.subscribe(() => undefined);
+    const reads = faults.callCount('ListAccessRequests');
     const sweeping = suite.stack.sweep();
+    await waitFor(() => faults.callCount('ListAccessRequests') >= reads + 2, {
+      what: 'the approve activity to re-read the request',
+    });
     store.setState(request.id, { state: 'DENIED', reason: 'denied by a human' });
     await sweeping;
     faults.setLatency('ListAccessRequests', 0);
-    unsubscribe();
+
     assert.equal(store.getRequest(request.id)?.state, 'DENIED');
     assert.equal(store.getRequest(request.id)?.resolveReason, 'denied by a human');
+    const recent = await suite.stack.control.recentDecisions();
+    const record = recent.find((r) => r.decision.requestId === request.id);
+    assert.equal(record?.decision.action, 'approve');
+    assert.equal(record?.outcome.status, 'skipped');
+    assert.match(record?.outcome.detail ?? '', /already DENIED by someone else: denied by a human/);
   });
 });

@@ -79,18 +79,22 @@ interface CdpMessage {
   error?: { message: string };
 }
 
-/** Headless Chromium and a DevTools protocol session on one page. */
+/** Headless Chromium, driven over the DevTools protocol; one tab per screenshot. */
 class Browser {
   private nextId = 0;
   private readonly pending = new Map<number, (m: CdpMessage) => void>();
   private readonly profile = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-watcher-chromium-'));
   private readonly child: ChildProcess;
+  /** The DevTools session of the page being shot; calls with '' go to the browser. */
   private sessionId = '';
+  private exited = false;
 
   constructor() {
-    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
-    flags.push('--disable-background-networking', '--disable-component-update', '--disable-sync');
-    flags.push('--hide-scrollbars', `--window-size=${WIDTH},900`, `--user-data-dir=${this.profile}`);
+    const flags = [
+      ...['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+      ...['--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      ...['--hide-scrollbars', `--window-size=${WIDTH},900`, `--user-data-dir=${this.profile}`],
+    ];
     this.child = spawn(CHROMIUM, [...flags, '--remote-debugging-pipe', 'about:blank'], {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
     });
@@ -105,12 +109,16 @@ class Browser {
         if (message.id !== undefined) this.pending.get(message.id)?.(message);
       }
     });
+    // A browser that fails to start or dies fails the pending calls and every later one.
+    (this.child.stdio[3] as Writable).on('error', () => undefined);
     this.child.once('exit', () => {
+      this.exited = true;
       for (const settle of this.pending.values()) settle({ error: { message: 'chromium exited' } });
     });
   }
 
   async send(method: string, params: object = {}, session = this.sessionId): Promise<CdpResult> {
+    if (this.exited) throw new Error(`chromium ${method}: chromium exited`);
     const id = ++this.nextId;
     const reply = new Promise<CdpMessage>((resolve) => this.pending.set(id, resolve));
     const message = { id, method, params, ...(session ? { sessionId: session } : {}) };
@@ -121,13 +129,11 @@ class Browser {
     return result ?? {};
   }
 
-  async open(): Promise<void> {
-    const { targetId } = await this.send('Target.createTarget', { url: 'about:blank' });
-    const attached = await this.send('Target.attachToTarget', { targetId, flatten: true });
-    this.sessionId = String(attached.sessionId);
-  }
-
+  /** Each page in a new tab, so the last page's text cannot pass for this one's. */
   async shoot(shot: Shot): Promise<void> {
+    const { targetId } = await this.send('Target.createTarget', { url: 'about:blank' }, '');
+    const attached = await this.send('Target.attachToTarget', { targetId, flatten: true }, '');
+    this.sessionId = String(attached.sessionId);
     const metrics = { width: WIDTH, height: shot.height, deviceScaleFactor: 1, mobile: false };
     await this.send('Emulation.setDeviceMetricsOverride', metrics);
     await this.send('Page.navigate', { url: shot.url });
@@ -142,12 +148,17 @@ class Browser {
     await sleep(SETTLE_MS);
     const { data } = await this.send('Page.captureScreenshot', { format: 'png' });
     fs.writeFileSync(shot.file, Buffer.from(String(data), 'base64'));
+    await this.send('Target.closeTarget', { targetId }, '');
     console.log(`saved ${path.relative(process.cwd(), shot.file)}  (${shot.url})`);
   }
 
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
   async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    if (this.child.exitCode === null) {
+    if (!this.exited) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
       await this.send('Browser.close', {}, '').catch(() => this.child.kill('SIGKILL'));
       await exited;
     }
@@ -166,6 +177,15 @@ async function main(): Promise<void> {
   const controller = new AbortController();
   const demo = startDemo(controller.signal);
   let browser: Browser | undefined;
+  // Ctrl-C still stops the dev server, which runs in its own process group.
+  let interrupted = false;
+  const stop = (): void => {
+    interrupted = true;
+    controller.abort();
+    browser?.kill();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     const running = await demo.running;
     const shots: Shot[] = [
@@ -179,18 +199,19 @@ async function main(): Promise<void> {
         file: 'web-ui-watcher.png',
         url: workflowUrl(running.webUiUrl, watcherWorkflowId(DEMO_CLUSTER)),
         waitForText: 'Event History',
-        height: 900,
+        height: 1600,
       },
       {
         file: 'web-ui-sweep-history.png',
         url: await busiestSweepUrl(running),
         waitForText: 'Event History',
-        height: 900,
+        height: 1600,
       },
     ];
     browser = new Browser();
-    await browser.open();
     for (const shot of shots) await browser.shoot({ ...shot, file: path.join(DOCS, shot.file) });
+  } catch (err) {
+    throw interrupted ? new Error('interrupted') : err;
   } finally {
     await browser?.close();
     controller.abort();

@@ -46,13 +46,13 @@ function visibleRequests(
   ctx: HandlerContext,
   caller: Caller,
   filter?: WireRequestFilter,
-): SimAccessRequest[] {
+): readonly SimAccessRequest[] {
   const query: RequestQuery = { ...filterFromWire(filter), requester: caller.user };
   if (ctx.authorizer.can(caller, 'access_request', 'list', 'read')) {
-    return ctx.store.listRequests(query);
+    return ctx.store.viewRequests(query);
   }
   if (query.user && query.user !== caller.user) return [];
-  return ctx.store.listRequests({ ...query, user: caller.user });
+  return ctx.store.viewRequests({ ...query, user: caller.user });
 }
 
 export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImplementation {

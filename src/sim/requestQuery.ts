@@ -90,7 +90,7 @@ function decodePageKey(token: string): string {
 
 /** One page in the requested order; `nextKey` is empty on the last page. */
 export function pageOf(
-  requests: SimAccessRequest[],
+  requests: readonly SimAccessRequest[],
   params: PageParams,
 ): { page: SimAccessRequest[]; nextKey: string } {
   const limit = params.limit ?? 0;

@@ -93,6 +93,14 @@ export class SimStore {
 
   /** Every live request matching the query, oldest first. */
   listRequests(query: RequestQuery = {}): SimAccessRequest[] {
+    return this.viewRequests(query).map((r) => structuredClone(r));
+  }
+
+  /**
+   * The same, without copies: for the server, which converts to wire messages at once. A large
+   * cluster lists in pages, and copying every request for every page would dominate its cost.
+   */
+  viewRequests(query: RequestQuery = {}): readonly SimAccessRequest[] {
     this.purgeExpired();
     const now = this.now();
     // Lookups by id are the watcher's hot path (it re-reads before acting): no scan.
@@ -102,8 +110,7 @@ export class SimStore {
         : [...this.requests.values()];
     return candidates
       .filter((r) => !requestExpired(r, now) && requestMatches(r, query))
-      .sort((a, b) => a.created.getTime() - b.created.getTime() || (a.id < b.id ? -1 : 1))
-      .map((r) => structuredClone(r));
+      .sort((a, b) => a.created.getTime() - b.created.getTime() || (a.id < b.id ? -1 : 1));
   }
 
   setState(id: string, change: StateChange): SimAccessRequest {

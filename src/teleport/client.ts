@@ -22,6 +22,8 @@ import type {
   GetLocksParams,
   PingResult,
   RequestFilter,
+  RequestPage,
+  RequestPageParams,
   SetRequestStateParams,
   SubmitReviewParams,
   TeleportClient,
@@ -116,6 +118,30 @@ export class GrpcTeleportClient implements TeleportClient {
       }
     }
     return this.listStreamed(wireFilter);
+  }
+
+  async listAccessRequestsPage(params: RequestPageParams): Promise<RequestPage> {
+    if (!this.useLegacyList) {
+      try {
+        const page = await this.unary<{ AccessRequests?: WireAccessRequest[]; NextKey?: string }>(
+          'ListAccessRequests',
+          {
+            Filter: wireRequestFilter(params.filter ?? {}),
+            Limit: params.limit,
+            StartKey: params.startKey ?? '',
+            Sort: 'CREATED',
+          },
+        );
+        const requests = (page.AccessRequests ?? []).map(accessRequestFromWire);
+        return page.NextKey ? { requests, nextKey: page.NextKey } : { requests };
+      } catch (err) {
+        if (!isTeleportError(err, 'NotImplemented')) throw err;
+        this.useLegacyList = true;
+      }
+    }
+    // Before 14.3 there is no server-side paging: page the full stream the same way.
+    const all = await this.listStreamed(wireRequestFilter(params.filter ?? {}));
+    return pageLocally(all, params);
   }
 
   private async listPaged(filter: object): Promise<AccessRequest[]> {
@@ -276,6 +302,22 @@ export class GrpcTeleportClient implements TeleportClient {
       );
     });
   }
+}
+
+function wireRequestFilter(filter: RequestFilter): object {
+  return { ID: filter.id ?? '', User: filter.user ?? '', State: filter.state ?? 'NONE' };
+}
+
+/** Teleport's CREATED order and inclusive start key, for servers that cannot page. */
+function pageLocally(all: AccessRequest[], params: RequestPageParams): RequestPage {
+  const keyOf = (r: AccessRequest) => `${r.created.toISOString()}/${r.id}`;
+  const sorted = all
+    .map((r) => ({ key: keyOf(r), r }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .filter(({ key }) => params.startKey === undefined || key >= params.startKey);
+  const next = sorted[params.limit];
+  const requests = sorted.slice(0, params.limit).map(({ r }) => r);
+  return next ? { requests, nextKey: next.key } : { requests };
 }
 
 function newGrpcClient(bridge: TlsBridge): grpc.Client {

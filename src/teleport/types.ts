@@ -14,6 +14,20 @@ export interface RequestFilter {
   state?: RequestState;
 }
 
+export interface RequestPageParams {
+  filter?: RequestFilter;
+  /** Where the previous page stopped (its nextKey); omitted for the first page. */
+  startKey?: string;
+  limit: number;
+}
+
+export interface RequestPage {
+  /** Oldest first (Teleport's CREATED sort). */
+  requests: AccessRequest[];
+  /** Opaque; absent on the last page. */
+  nextKey?: string;
+}
+
 export interface SetRequestStateParams {
   id: string;
   state: 'APPROVED' | 'DENIED';
@@ -62,6 +76,8 @@ export interface TeleportClient {
   ping(): Promise<PingResult>;
   /** Every request matching the filter, all pages. */
   listAccessRequests(filter?: RequestFilter): Promise<AccessRequest[]>;
+  /** One page of matching requests, oldest first, so a caller can work through a large cluster. */
+  listAccessRequestsPage(params: RequestPageParams): Promise<RequestPage>;
   /** One request by id, or undefined when Teleport has none by that id. */
   getAccessRequest(id: string): Promise<AccessRequest | undefined>;
   setRequestState(params: SetRequestStateParams): Promise<void>;

@@ -8,7 +8,7 @@ import type { AccessRequestJson } from './requestJson';
 export type Fingerprints = Record<string, string>;
 
 export interface PlanInput {
-  /** Pending requests at or before this key were handled by earlier runs of the sweep. */
+  /** Teleport's key for the next page of pending requests (earlier pages were handled). */
   afterKey?: string;
   /** A targeted sweep: read only these requests instead of the whole cluster. */
   targets?: string[];
@@ -22,7 +22,7 @@ export interface SweepPlan {
   now: string;
   /** The next page of pending requests, oldest first. */
   pending: AccessRequestJson[];
-  /** Sort key of the last pending request returned, when more follow. */
+  /** Teleport's key for the next page, when more pending requests follow. */
   nextKey?: string;
   /** Users whose holdings differ from their fingerprint (all holders on a full evaluation). */
   changedUsers: string[];

@@ -1,6 +1,6 @@
-// Reads the cluster once per sweep run and tells the workflow what to work on: the next page of
-// pending requests (oldest first) and the users whose holdings changed. The full lists stay in
-// this activity; only a bounded page crosses into workflow history.
+// Tells each sweep run what to work on: the next page of pending requests (oldest first, paged by
+// Teleport) and, on the last page, the users whose holdings changed. Full lists stay in this
+// activity; only a bounded page crosses into workflow history.
 import type { AccessRequest } from '../../domain/accessRequest';
 import type { PlanInput, SweepPlan } from '../sweepTypes';
 import { requestToJson } from '../requestJson';
@@ -18,44 +18,43 @@ export function createPlanSweep(deps: ActivityDeps) {
     const now = deps.now?.() ?? new Date();
     if (input.targets) return planTargeted(deps, input.targets, now);
     const client = deps.teleport();
-    const [requests, locks] = await Promise.all([
-      client.listAccessRequests(),
+    // Teleport pages pending requests oldest first, so each run reads one page, not the cluster.
+    const page = await client
+      .listAccessRequestsPage({
+        filter: { state: 'PENDING' },
+        startKey: input.afterKey,
+        limit: input.pageSize,
+      })
+      .catch(asActivityFailure);
+    const plan: SweepPlan = {
+      now: now.toISOString(),
+      pending: page.requests.map(requestToJson),
+      changedUsers: [],
+      goneUsers: [],
+      counts: { requests: 0, pending: page.requests.length, holders: 0, locks: 0 },
+    };
+    if (page.nextKey) {
+      plan.nextKey = page.nextKey;
+      return plan;
+    }
+    // Last page: now look at holdings, once per sweep, over approved requests and locks.
+    const [approved, locks] = await Promise.all([
+      client.listAccessRequests({ state: 'APPROVED' }),
       client.getLocks(),
     ]).catch(asActivityFailure);
-
-    const pending = requests
-      .filter((r) => r.state === 'PENDING')
-      .map((r) => ({ key: pendingKey(r), r }))
-      .filter(({ key }) => input.afterKey === undefined || key > input.afterKey)
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const page = pending.slice(0, input.pageSize);
-    const more = pending.length > page.length;
-
-    const current = holdingsFingerprints(requests, locks, now);
-    const changedUsers = [...current]
+    const current = holdingsFingerprints(approved, locks, now);
+    plan.changedUsers = [...current]
       .filter(([user, fp]) => input.fullEvaluation || input.fingerprints[user] !== fp)
       .map(([user]) => user)
       .sort();
-    const goneUsers = Object.keys(input.fingerprints).filter((u) => !current.has(u));
-
-    const plan: SweepPlan = {
-      now: now.toISOString(),
-      pending: page.map(({ r }) => requestToJson(r)),
-      changedUsers,
-      goneUsers,
-      counts: {
-        requests: requests.length,
-        pending: pending.length,
-        holders: current.size,
-        locks: locks.length,
-      },
+    plan.goneUsers = Object.keys(input.fingerprints).filter((u) => !current.has(u));
+    plan.counts = {
+      requests: approved.length,
+      pending: page.requests.length,
+      holders: current.size,
+      locks: locks.length,
     };
-    if (more) plan.nextKey = page[page.length - 1]?.key;
-    deps.log.debug('sweep planned', {
-      ...plan.counts,
-      page: page.length,
-      changedUsers: changedUsers.length,
-    });
+    deps.log.debug('sweep planned', { ...plan.counts, changedUsers: plan.changedUsers.length });
     return plan;
   };
 }

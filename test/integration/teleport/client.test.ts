@@ -157,6 +157,44 @@ describe('listing', () => {
   });
 });
 
+for (const listAccessRequests of [true, false]) {
+  test(`pages pending requests oldest first (${listAccessRequests ? 'ListAccessRequests' : 'before 14.3'})`, async () => {
+    const sim = await startSimCluster({ listAccessRequests });
+    const bot = await clientFor(sim);
+    try {
+      const base = Date.now() - 60_000;
+      const pending = Array.from(
+        { length: 7 },
+        (_, i) =>
+          sim.store.createRequest({
+            user: `p${i}`,
+            roles: ['node-access'],
+            created: new Date(base + i * 1000),
+          }).id,
+      );
+      sim.store.createRequest({ user: 'x', roles: ['node-access'], state: 'APPROVED' });
+      const seen: string[] = [];
+      let startKey: string | undefined;
+      let pages = 0;
+      do {
+        const page = await bot.listAccessRequestsPage({
+          filter: { state: 'PENDING' },
+          startKey,
+          limit: 3,
+        });
+        seen.push(...page.requests.map((r) => r.id));
+        startKey = page.nextKey;
+        pages += 1;
+      } while (startKey);
+      assert.deepEqual(seen, pending);
+      assert.equal(pages, 3);
+    } finally {
+      bot.close();
+      await sim.stop();
+    }
+  });
+}
+
 describe('errors carry Teleport kinds and messages', () => {
   let sim: SimCluster;
   let bot: GrpcTeleportClient;

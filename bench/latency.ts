@@ -3,7 +3,9 @@
 // Scenarios: idle cluster; 10,000 open (approved) requests; a burst of 1,000 new requests at once;
 // and the idle case again with the event stream off (polling only, every 5 s) for comparison.
 // Usage: npm run bench:latency [-- --samples 30 --open 10000 --burst 1000]
+import { Client, Connection } from '@temporalio/client';
 import { runService } from '../src/app/service';
+import { watcherWorkflowId } from '../src/temporal/names';
 import { defaultConfig, type Config } from '../src/config/types';
 import type { GrpcTeleportClient } from '../src/teleport/client';
 import { startDevServer, type DevServer } from '../src/temporal/devServer';
@@ -43,10 +45,19 @@ class DecisionClock {
     })().catch(() => undefined);
   }
 
-  decided(id: string): Promise<number> {
+  decided(id: string, timeoutMs = 120_000): Promise<number> {
     const seen = this.early.get(id);
     if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiting.set(id, resolve));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`request ${id} not decided within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.waiting.set(id, (t) => {
+        clearTimeout(timer);
+        resolve(t);
+      });
+    });
   }
 
   stop(): void {
@@ -146,6 +157,13 @@ async function withService<T>(
   } finally {
     stop();
     await service;
+    // The next scenario's cluster has the same name: its watcher must start afresh.
+    const connection = await Connection.connect({ address: temporal.address });
+    await new Client({ connection }).workflow
+      .getHandle(watcherWorkflowId(sim.cluster.clusterName))
+      .terminate('scenario over')
+      .catch(() => undefined);
+    await connection.close();
   }
 }
 
@@ -226,15 +244,21 @@ async function scenario(
   try {
     await clock.ready;
     await prepare?.(sim);
+    progress('cluster ready; starting the watcher');
     return await withService(sim, temporal, configure, async () => {
       // Let the start-up sweep settle, so it does not stand in front of the first sample.
       await oneRequest(sim, clock, 'warm-up', 0);
+      progress('warmed up; measuring');
       return measure(sim, clock);
     });
   } finally {
     clock.stop();
     await sim.stop();
   }
+}
+
+function progress(line: string): void {
+  console.error(`[${new Date().toISOString()}] ${line}`);
 }
 
 function parseOptions(argv: string[]): Options {

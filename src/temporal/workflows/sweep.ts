@@ -30,6 +30,8 @@ export const PENDING_PAGE_SIZE = 250;
 export const USERS_PER_RUN = 500;
 /** Recent decisions a sweep reports back to the watcher. */
 const RECENT_LIMIT = 50;
+/** Errors a sweep reports back: the latest say enough, all of them are in the history. */
+const ERROR_LIMIT = 20;
 
 const read = proxyActivities<typeof activities>(READ_OPTIONS);
 const evaluate = proxyActivities<typeof activities>(EVALUATE_OPTIONS);
@@ -54,21 +56,30 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
     const more = await run.pendingPage();
     if (more) {
       run.publishSearchAttributes();
-      return continueAsNew<typeof sweep>({ ...input, resume: state });
+      return continueAsNew<typeof sweep>(carryOver(input, state));
     }
     state.phase = 'users';
   }
   await run.usersBatch();
   run.publishSearchAttributes();
-  if (state.userQueue.length > 0) return continueAsNew<typeof sweep>({ ...input, resume: state });
+  if (state.userQueue.length > 0) return continueAsNew<typeof sweep>(carryOver(input, state));
 
   for (const user of state.goneUsers) delete state.fingerprints[user];
   return {
     fingerprints: state.fingerprints,
     counts: state.counts,
     recent: state.recent,
-    errors: state.errors,
+    errors: state.errors.slice(-ERROR_LIMIT),
     runs: state.runs,
+  };
+}
+
+/** The next run's input; fingerprints travel once, in `resume`. */
+function carryOver(input: SweepInput, state: SweepResume): SweepInput {
+  return {
+    ...input,
+    fingerprints: {},
+    resume: { ...state, errors: state.errors.slice(-ERROR_LIMIT) },
   };
 }
 
@@ -99,11 +110,12 @@ class SweepRun {
     // Evaluate and act per request concurrently: each request's chain is independent.
     await Promise.allSettled(
       plan.pending.map(async (request) => {
-        const decision = await evaluate.evaluateRequest({
-          request,
-          policy: this.input.policy,
-          now: plan.now,
-        });
+        const decision = await evaluate
+          .evaluateRequest({ request, policy: this.input.policy, now: plan.now })
+          .catch((err: unknown) => {
+            this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
+            throw err;
+          });
         this.state.counts.evaluatedRequests += 1;
         const outcome = await this.apply(decision);
         if (decision.action === 'approve' && outcome.status === 'applied') {

@@ -1,9 +1,12 @@
 // Builders for policy tests: requests and locks from a line of shorthand, so each table row reads as
 // the situation it describes. Times are minutes relative to NOW; test data only, never used by src.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import type { AccessRequest, RequestState } from '../../../src/domain/accessRequest';
 import type { Lock } from '../../../src/domain/lock';
 import { defaultPolicy } from '../../../src/policy/policy';
 import type { Decision, Policy } from '../../../src/policy/types';
+import { evaluateUser } from '../../../src/policy/user';
 
 export const NOW = new Date('2026-01-01T12:00:00Z');
 
@@ -84,4 +87,20 @@ export function brief(decisions: Decision[]): string[] {
 /** Only the decisions that change something. */
 export function actions(decisions: Decision[]): Decision[] {
   return decisions.filter((d) => d.action !== 'none');
+}
+
+/** One test per row: evaluate the row's user and compare the brief decisions. */
+export function userRowTests(rows: UserRow[]): void {
+  for (const row of rows) {
+    void it(row.name, () => {
+      const got = evaluateUser(
+        row.user ?? 'alice',
+        row.requests.map(req),
+        row.locks ?? [],
+        policy(row.policy),
+        NOW,
+      );
+      assert.deepEqual(brief(got), row.want);
+    });
+  }
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateUser } from '../../../src/policy/user';
-import { NOW, brief, nodes, policy, req, type UserRow } from './helpers';
+import { NOW, nodes, policy, req, userRowTests, type UserRow } from './helpers';
 
 const rows: UserRow[] = [
   {
@@ -94,19 +94,7 @@ const rows: UserRow[] = [
 ];
 
 void describe('environment separation', () => {
-  for (const row of rows) {
-    void it(row.name, () => {
-      const requests = row.requests.map(req);
-      const got = evaluateUser(
-        row.user ?? 'alice',
-        requests,
-        row.locks ?? [],
-        policy(row.policy),
-        NOW,
-      );
-      assert.deepEqual(brief(got), row.want);
-    });
-  }
+  userRowTests(rows);
 
   void it('names the newer request holding the other environment', () => {
     const requests = [

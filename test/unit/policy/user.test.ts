@@ -7,11 +7,11 @@ import { evaluateUser } from '../../../src/policy/user';
 import {
   NOW,
   at,
-  brief,
   lockOn,
   nodes,
   policy,
   req,
+  userRowTests,
   type RequestShorthand,
   type UserRow,
 } from './helpers';
@@ -159,19 +159,7 @@ const rows: UserRow[] = [
 ];
 
 void describe('evaluateUser', () => {
-  for (const row of rows) {
-    void it(row.name, () => {
-      const requests = row.requests.map(req);
-      const got = evaluateUser(
-        row.user ?? 'alice',
-        requests,
-        row.locks ?? [],
-        policy(row.policy),
-        NOW,
-      );
-      assert.deepEqual(brief(got), row.want);
-    });
-  }
+  userRowTests(rows);
 
   void it('builds the lock: watcher name, the reason as message, the access expiry', () => {
     const requests = [

@@ -26,6 +26,8 @@ export interface LoggedDecision {
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const ACTIONS = new Set(['approveRequest', 'denyRequest', 'lockRequest']);
+/** How the SDK's core records a local activity in history. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 export function visibilityQuery(q: DecisionQuery): string {
   const clauses = [`WorkflowType = 'sweep'`];
@@ -65,6 +67,8 @@ export function decisionsInHistory(
   const byDecisionId = new Map<string, LoggedDecision>();
   for (const event of events) {
     const at = eventTime(event);
+    const marker = localActivityResult(event);
+    if (marker?.type === 'evaluateRequest') record(marker.result as Decision);
     const s = event.activityTaskScheduledEventAttributes;
     if (s) {
       scheduled.set(String(event.eventId), {
@@ -102,6 +106,18 @@ export function decisionsInHistory(
     }
   }
   return decisions;
+}
+
+/** A completed local activity is a marker: its type is in `data`, its return value in `result`. */
+function localActivityResult(event: HistoryEvent): { type: string; result: unknown } | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || marker.failure) return undefined;
+  const data = firstPayload(marker.details?.data?.payloads) as
+    { activity_type?: string } | undefined;
+  const result = firstPayload(marker.details?.result?.payloads);
+  return data?.activity_type && result !== undefined
+    ? { type: data.activity_type, result }
+    : undefined;
 }
 
 function firstPayload(payloads: temporal.api.common.v1.IPayload[] | null | undefined): unknown {

@@ -1,7 +1,7 @@
 // Timeouts and retry policies of every activity the sweep runs, in one place. Teleport errors
 // that cannot succeed on retry (AccessDenied, BadParameter, ...) arrive as non-retryable failures
 // from the activities themselves, so the policies here only bound the retrying ones.
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /** Reading the cluster: worth retrying for a while, the next sweep tries again anyway. */
 export const READ_OPTIONS: ActivityOptions = {
@@ -14,7 +14,13 @@ export const READ_OPTIONS: ActivityOptions = {
   },
 };
 
-/** Pure evaluation: only an infrastructure failure would make it fail. */
+/** Judging a pending request, as a local activity: pure, so only a crash would make it fail. */
+export const JUDGE_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumAttempts: 5 },
+};
+
+/** Evaluating a user reads Teleport: a regular activity with its own retries. */
 export const EVALUATE_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 5 },

@@ -5,6 +5,7 @@
 // Workflow code: deterministic, no I/O; time comes from the workflow clock.
 import {
   continueAsNew,
+  proxyLocalActivities,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -20,7 +21,7 @@ import {
   type SweepResult,
   type SweepResume,
 } from '../sweepTypes';
-import { ACTION_OPTIONS, EVALUATE_OPTIONS, READ_OPTIONS } from './activityOptions';
+import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from './activityOptions';
 import { cappedKeywords } from './keywords';
 import { failureMessage } from './failureMessage';
 
@@ -35,6 +36,9 @@ const ERROR_LIMIT = 20;
 
 const read = proxyActivities<typeof activities>(READ_OPTIONS);
 const evaluate = proxyActivities<typeof activities>(EVALUATE_OPTIONS);
+// Judging one pending request is pure and takes microseconds: a local activity runs it in this
+// worker without a server round trip, and its result is still recorded in the history (a marker).
+const judge = proxyLocalActivities<typeof activities>(JUDGE_OPTIONS);
 const act = proxyActivities<typeof activities>(ACTION_OPTIONS);
 
 export async function sweep(input: SweepInput): Promise<SweepResult> {
@@ -110,7 +114,7 @@ class SweepRun {
     // Evaluate and act per request concurrently: each request's chain is independent.
     await Promise.allSettled(
       plan.pending.map(async (request) => {
-        const decision = await evaluate
+        const decision = await judge
           .evaluateRequest({ request, policy: this.input.policy, now: plan.now })
           .catch((err: unknown) => {
             this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);

@@ -5,6 +5,7 @@
 // Usage: npm run bench:latency [-- --samples 30 --open 10000 --burst 1000]
 import { Client, Connection } from '@temporalio/client';
 import { runService } from '../src/app/service';
+import { watcherControl } from '../src/temporal/control';
 import { watcherWorkflowId } from '../src/temporal/names';
 import { defaultConfig, type Config } from '../src/config/types';
 import type { GrpcTeleportClient } from '../src/teleport/client';
@@ -246,14 +247,29 @@ async function scenario(
     await prepare?.(sim);
     progress('cluster ready; starting the watcher');
     return await withService(sim, temporal, configure, async () => {
-      // Let the start-up sweep settle, so it does not stand in front of the first sample.
+      // Let the start-up sweep settle, so it does not stand in front of the first sample: the
+      // watcher shows a next sweep time only while it is idle, waiting.
       await oneRequest(sim, clock, 'warm-up', 0);
+      await waitFor(async () => (await watcherStatus(temporal, sim)).nextSweepAt !== undefined, {
+        timeoutMs: 10 * 60_000,
+        intervalMs: 250,
+        what: 'the start-up sweep to finish',
+      });
       progress('warmed up; measuring');
       return measure(sim, clock);
     });
   } finally {
     clock.stop();
     await sim.stop();
+  }
+}
+
+async function watcherStatus(temporal: DevServer, sim: SimProcess) {
+  const connection = await Connection.connect({ address: temporal.address });
+  try {
+    return await watcherControl(new Client({ connection }), sim.cluster.clusterName).status();
+  } finally {
+    await connection.close();
   }
 }
 

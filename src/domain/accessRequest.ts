@@ -1,8 +1,9 @@
 // The access request as the rest of jit-watcher sees it: plain data with Date values, no wire
 // shapes. src/teleport/ converts to and from Teleport's protobuf messages; nothing else should.
 
-/** Teleport's request states; PROMOTED means promoted to an access list. */
-export type RequestState = 'NONE' | 'PENDING' | 'APPROVED' | 'DENIED' | 'PROMOTED';
+/** Teleport's request states, in enum order; PROMOTED means promoted to an access list. */
+export const REQUEST_STATES = ['NONE', 'PENDING', 'APPROVED', 'DENIED', 'PROMOTED'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
 
 /** One resource named by a resource access request (Teleport's types.ResourceID). */
 export interface ResourceId {

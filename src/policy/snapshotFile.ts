@@ -1,13 +1,17 @@
 // Reads a snapshot file (JSON text) into a Snapshot for `simulate` and tests. Pure: the caller reads
 // the file. A bad file is a returned error naming the field and entry, never a thrown one.
 // Resources are "kind/name" (cluster: the file's clusterName, default "") or "/cluster/kind/name[/sub]".
-import type { AccessRequest, RequestState, ResourceId } from '../domain/accessRequest';
+import {
+  REQUEST_STATES,
+  type AccessRequest,
+  type RequestState,
+  type ResourceId,
+} from '../domain/accessRequest';
 import type { Lock, LockTarget } from '../domain/lock';
 import type { Snapshot } from './types';
 
 export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; error: string };
 
-const STATES: readonly RequestState[] = ['NONE', 'PENDING', 'APPROVED', 'DENIED', 'PROMOTED'];
 const TOP_FIELDS = ['now', 'clusterName', 'requests', 'locks', 'previousWatcherLocks'];
 const REQUEST_FIELDS = [
   'id',
@@ -86,9 +90,9 @@ function readSnapshot(raw: unknown): Snapshot {
 function readRequest(raw: unknown, at: string, cluster: string): AccessRequest {
   const r = record(raw, at, REQUEST_FIELDS);
   const state = r.state;
-  if (typeof state !== 'string' || !STATES.includes(state as RequestState)) {
+  if (typeof state !== 'string' || !REQUEST_STATES.includes(state as RequestState)) {
     throw new Problem(
-      `${at}.state: must be one of ${STATES.join(', ')}, got ${JSON.stringify(state) ?? 'nothing'}`,
+      `${at}.state: must be one of ${REQUEST_STATES.join(', ')}, got ${JSON.stringify(state) ?? 'nothing'}`,
     );
   }
   const created = time(r.created, `${at}.created`);

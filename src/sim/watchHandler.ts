@@ -6,7 +6,8 @@ import type { Caller } from './callerIdentity';
 import { badParameter, SimError, StatusError } from './errors';
 import { endWithError, serverStream, type HandlerContext } from './handlerContext';
 import { targetFromFilter, targetIsEmpty, targetMatchesLock } from './lockRules';
-import type { RequestState, StoreEvent } from './model';
+import { REQUEST_STATES } from '../domain/accessRequest';
+import type { StoreEvent } from './model';
 import { requestMatches, type RequestQuery } from './requestQuery';
 import { lockToWire, requestToWire, resourceHeader } from './wire';
 
@@ -20,14 +21,6 @@ interface WatchRequest {
   Kinds?: WireWatchKind[];
   AllowPartialSuccess?: boolean;
 }
-
-const REQUEST_STATES: readonly RequestState[] = [
-  'NONE',
-  'PENDING',
-  'APPROVED',
-  'DENIED',
-  'PROMOTED',
-];
 
 type Matcher = (event: StoreEvent) => boolean;
 

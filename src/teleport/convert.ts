@@ -1,6 +1,11 @@
 // Converts between Teleport's wire messages and jit-watcher's domain objects. Go's zero time
 // (0001-01-01, sent for unset non-nullable timestamps) becomes undefined here and nowhere else.
-import type { AccessRequest, RequestState, ResourceId } from '../domain/accessRequest';
+import {
+  REQUEST_STATES,
+  type AccessRequest,
+  type RequestState,
+  type ResourceId,
+} from '../domain/accessRequest';
 import type { Lock, LockTarget } from '../domain/lock';
 import type {
   WireAccessRequest,
@@ -12,13 +17,6 @@ import type {
 } from './wire';
 
 const GO_ZERO_TIME_SECONDS = -62135596800;
-const REQUEST_STATES: readonly RequestState[] = [
-  'NONE',
-  'PENDING',
-  'APPROVED',
-  'DENIED',
-  'PROMOTED',
-];
 
 export function fromTimestamp(ts: WireTimestamp | null | undefined): Date | undefined {
   if (!ts) return undefined;

@@ -1,8 +1,8 @@
 // `jit-watcher start | pause | resume | sweep | status | policy`: talk to the cluster's watcher
 // workflow through Temporal. The same signals work from `temporal workflow signal` and `tctl`.
 import { ConfigError } from '../../config/errors';
-import { usage } from '../../config/help';
-import { loadConfig, type CommandFlagSpecs } from '../../config/load';
+import type { CommandFlagSpecs } from '../../config/load';
+import { loadCommandConfig } from '../commandConfig';
 import { ensureWatcher, watcherControl } from '../../temporal/control';
 import { watcherWorkflowId } from '../../temporal/names';
 import type { WatcherStatus } from '../../temporal/workflows/messages';
@@ -26,22 +26,14 @@ export async function controlCommand(
   argv: string[],
   io: CliIo,
 ): Promise<number> {
-  const { config, flags, help, rest } = await loadConfig({
+  const loaded = await loadCommandConfig(
     argv,
-    env: io.env,
-    readFile: io.readFile,
-    requireTeleport: false,
-    commandFlags: FLAGS,
-  });
-  if (help) {
-    io.stdout(
-      usage(
-        `jit-watcher ${verb} [--cluster NAME | -i IDENTITY_FILE] [--temporal-address HOST:PORT]`,
-        FLAGS,
-      ),
-    );
-    return 0;
-  }
+    io,
+    FLAGS,
+    `jit-watcher ${verb} [--cluster NAME | -i IDENTITY_FILE] [--temporal-address HOST:PORT]`,
+  );
+  if (!loaded) return 0;
+  const { config, flags, rest } = loaded;
   if (rest.length > 0)
     throw new ConfigError(
       `unexpected argument ${JSON.stringify(rest[0])}; ${verb} takes flags only`,

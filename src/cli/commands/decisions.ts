@@ -2,8 +2,8 @@
 // with its reason, read back from the sweep histories in Temporal.
 import { ConfigError } from '../../config/errors';
 import { parseGoDuration } from '../../config/duration';
-import { usage } from '../../config/help';
-import { loadConfig, type CommandFlagSpecs } from '../../config/load';
+import type { CommandFlagSpecs } from '../../config/load';
+import { loadCommandConfig } from '../commandConfig';
 import { findDecisions, type LoggedDecision } from '../../temporal/decisionLog';
 import type { CliIo } from '../io';
 import { withTemporalClient } from '../temporalClient';
@@ -35,19 +35,14 @@ export async function decisionsCommand(
   io: CliIo,
   now = new Date(),
 ): Promise<number> {
-  const { config, flags, help } = await loadConfig({
+  const loaded = await loadCommandConfig(
     argv,
-    env: io.env,
-    readFile: io.readFile,
-    requireTeleport: false,
-    commandFlags: FLAGS,
-  });
-  if (help) {
-    io.stdout(
-      usage('jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json]', FLAGS),
-    );
-    return 0;
-  }
+    io,
+    FLAGS,
+    'jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json]',
+  );
+  if (!loaded) return 0;
+  const { config, flags } = loaded;
   let since: Date | undefined;
   if (flags.since) {
     const ms = parseGoDuration(flags.since);

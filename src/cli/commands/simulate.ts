@@ -2,8 +2,8 @@
 // and never carried out; it talks to neither Teleport nor Temporal. Bad flags or a bad file throw
 // ConfigError for main to print (exit 2); output goes through io so tests capture it.
 import { ConfigError } from '../../config/errors';
-import { usage } from '../../config/help';
-import { loadConfig, type CommandFlagSpecs } from '../../config/load';
+import type { CommandFlagSpecs } from '../../config/load';
+import { loadCommandConfig } from '../commandConfig';
 import { evaluate } from '../../policy/evaluate';
 import { parseSnapshot } from '../../policy/snapshotFile';
 import type { Decision, Snapshot } from '../../policy/types';
@@ -28,17 +28,9 @@ const FLAGS = {
 const USAGE = 'jit-watcher simulate --snapshot FILE [--config FILE] [policy flags] [--json]';
 
 export async function simulateCommand(argv: string[], io: SimulateIo): Promise<number> {
-  const { config, rest, flags, help } = await loadConfig({
-    argv,
-    env: io.env,
-    readFile: io.readFile,
-    requireTeleport: false,
-    commandFlags: FLAGS,
-  });
-  if (help) {
-    io.stdout(usage(USAGE, FLAGS));
-    return 0;
-  }
+  const loaded = await loadCommandConfig(argv, io, FLAGS, USAGE);
+  if (!loaded) return 0;
+  const { config, rest, flags } = loaded;
   if (rest[0] !== undefined) {
     throw new ConfigError(
       `unexpected argument ${JSON.stringify(rest[0])}; simulate takes flags only ` +

@@ -124,6 +124,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
+    maxConcurrentActivities: config.worker.maxConcurrentActivities,
     deps: { teleport: () => teleport, log, metrics },
   });
   if (config.metrics.listen) {
@@ -143,6 +144,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     log.info('metrics listening', { address: server.address });
   }
 
+  log.info('worker polling', { taskQueue: config.temporal.taskQueue, identity: workerIdentity });
   // runUntil drains the worker when `stop` resolves, however early that happens.
   await worker.runUntil(options.stopSignal ?? processStopSignal(log));
   log.info('worker stopped');

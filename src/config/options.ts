@@ -61,6 +61,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'temporal.devServer.port', flags: ['temporal-dev-port'], env: ['JIT_WATCHER_TEMPORAL_DEV_PORT'], ...PORT, help: 'embedded dev server gRPC port' },
   { key: 'temporal.devServer.uiPort', flags: ['temporal-dev-ui-port'], env: ['JIT_WATCHER_TEMPORAL_DEV_UI_PORT'], ...PORT, help: 'embedded dev server Web UI port' },
   { key: 'temporal.devServer.dbFile', flags: ['temporal-dev-db'], env: ['JIT_WATCHER_TEMPORAL_DEV_DB'], kind: 'string', help: 'embedded dev server database file' },
+  { key: 'worker.maxConcurrentActivities', flags: ['max-concurrent-activities'], env: ['JIT_WATCHER_MAX_CONCURRENT_ACTIVITIES'], kind: 'int', min: 1, example: '100', help: 'activities one worker runs at once, so also its concurrent Teleport calls' },
   { key: 'metrics.listen', flags: ['metrics-listen'], env: ['JIT_WATCHER_METRICS_LISTEN'], kind: 'string', example: '127.0.0.1:9464', help: 'host:port for Prometheus metrics; empty disables' },
 ];
 

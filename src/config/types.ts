@@ -32,6 +32,7 @@ export interface Config {
     apiKey?: string;
     devServer: { port: number; uiPort: number; dbFile: string };
   };
+  worker: { maxConcurrentActivities: number };
   /** listen: host:port for Prometheus metrics; empty disables them. */
   metrics: { listen: string };
 }
@@ -51,6 +52,7 @@ export function defaultConfig(): Config {
       taskQueue: 'jit-watcher',
       devServer: { port: 7233, uiPort: 8233, dbFile: '.temporal/jit-watcher.db' },
     },
+    worker: { maxConcurrentActivities: 100 },
     metrics: { listen: '127.0.0.1:9464' },
   };
 }

@@ -1,14 +1,25 @@
 // Caller checks the simulated Auth server makes before touching the store, after Teleport's
 // ServerWithRoles: resource rules, the review option, and locks that cover the caller's own
 // identity. Only decides; never changes state.
+import type { LockTarget } from '../domain/lock';
 import { accessDenied } from './errors';
+import type { IndexKey } from './lockIndex';
 import type { Caller } from './callerIdentity';
-import { lockInForce, lockInForceMessage } from './lockRules';
+import { lockInForceMessage } from './lockRules';
 import { allows, mayRequest, mayReview, type RoleRegistry, type Verb } from './roles';
 import type { SimStore } from './store';
 
-/** Lock target fields an API caller's identity can match. */
-const CALLER_LOCK_FIELDS = ['user', 'role', 'accessRequest'];
+/** Lock target fields an API caller's identity cannot match: they bind sessions, not calls. */
+const SESSION_LOCK_FIELDS: ReadonlyArray<keyof LockTarget> = [
+  'login',
+  'node',
+  'mfaDevice',
+  'windowsDesktop',
+  'device',
+  'serverId',
+  'botInstanceId',
+  'joinToken',
+];
 
 export class Authorizer {
   constructor(
@@ -44,18 +55,19 @@ export class Authorizer {
    * the whole identity out of service, as Teleport's lock enforcement does.
    */
   requireNotLocked(caller: Caller): void {
-    const now = this.store.now();
-    for (const lock of this.store.listLocks()) {
-      if (!lockInForce(lock, now)) continue;
-      const t = lock.target;
-      // Locks on nodes, devices, desktops... bind sessions, not API callers.
-      const setFields = Object.entries(t).filter(([, v]) => !!v);
-      if (!setFields.every(([k]) => CALLER_LOCK_FIELDS.includes(k))) continue;
-      const covers =
+    const keys: IndexKey[] = [
+      ['user', caller.user],
+      ...caller.roles.map((role): IndexKey => ['role', role]),
+      ...caller.activeRequests.map((id): IndexKey => ['accessRequest', id]),
+    ];
+    const lock = this.store.findLockInForce(keys, ({ target: t }) => {
+      if (SESSION_LOCK_FIELDS.some((field) => !!t[field])) return false;
+      return (
         (!t.user || t.user === caller.user) &&
         (!t.role || caller.roles.includes(t.role)) &&
-        (!t.accessRequest || caller.activeRequests.includes(t.accessRequest));
-      if (covers) throw accessDenied(lockInForceMessage(lock));
-    }
+        (!t.accessRequest || caller.activeRequests.includes(t.accessRequest))
+      );
+    });
+    if (lock) throw accessDenied(lockInForceMessage(lock));
   }
 }

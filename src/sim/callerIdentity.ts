@@ -16,7 +16,22 @@ export interface Caller {
   activeRequests: string[];
 }
 
+/** Parsed callers by certificate: parsing ASN.1 on every call was the simulator's largest cost. */
+const parsed = new Map<string, Caller>();
+const PARSED_LIMIT = 1_000;
+
 export function callerFromCertificate(der: Buffer): Caller {
+  const key = der.toString('base64');
+  const known = parsed.get(key);
+  if (known)
+    return { ...known, roles: [...known.roles], activeRequests: [...known.activeRequests] };
+  const caller = parseCaller(der);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(key, caller);
+  return caller;
+}
+
+function parseCaller(der: Buffer): Caller {
   const subject = new x509.X509Certificate(der).subjectName;
   return {
     user: subject.getField(SUBJECT_USER)[0] ?? '',

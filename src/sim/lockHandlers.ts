@@ -24,7 +24,7 @@ export function lockHandlers(ctx: HandlerContext): grpc.UntypedServiceImplementa
 
     GetLocks: unary(ctx, 'GetLocks', (req: GetLocksRequest, caller) => {
       authorizer.require(caller, 'lock', 'list', 'read');
-      const locks = store.listLocks({
+      const locks = store.viewLocks({
         targets: (req.Targets ?? []).map((t) => targetFromWire(t)),
         inForceOnly: req.InForceOnly ?? false,
       });

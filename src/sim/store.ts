@@ -7,6 +7,7 @@ import { systemNow, type Now } from './clock';
 import { alreadyExists, badParameter, notFound } from './errors';
 import { EventBus, type StoreListener } from './eventBus';
 import { ExpiryTimer } from './expiryTimer';
+import { LockIndex, lookupKey, type IndexKey } from './lockIndex';
 import { checkLockTarget, lockInForce, lockSelected } from './lockRules';
 import type { SimAccessRequest, SimLock } from './model';
 import { requestMatches, type RequestQuery } from './requestQuery';
@@ -53,7 +54,9 @@ export interface LockQuery {
 
 export class SimStore {
   private readonly requests = new Map<string, SimAccessRequest>();
-  private readonly locks = new Map<string, SimLock>();
+  private readonly locks = new LockIndex();
+  /** Request ids by user: per-user reads are the watcher's other hot path. */
+  private readonly idsByUser = new Map<string, Set<string>>();
   private readonly bus = new EventBus();
   private readonly timer: ExpiryTimer;
   readonly now: Now;
@@ -103,14 +106,19 @@ export class SimStore {
   viewRequests(query: RequestQuery = {}): readonly SimAccessRequest[] {
     this.purgeExpired();
     const now = this.now();
-    // Lookups by id are the watcher's hot path (it re-reads before acting): no scan.
-    const candidates =
-      query.id !== undefined && query.id !== ''
-        ? [this.requests.get(query.id)].filter((r) => r !== undefined)
-        : [...this.requests.values()];
-    return candidates
+    return this.candidates(query)
       .filter((r) => !requestExpired(r, now) && requestMatches(r, query))
       .sort((a, b) => a.created.getTime() - b.created.getTime() || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Lookups by id and by user are the watcher's hot paths (it re-reads before acting): no scan. */
+  private candidates(query: RequestQuery): SimAccessRequest[] {
+    const byId = (id: string) => this.requests.get(id);
+    if (query.id) return [byId(query.id)].filter((r) => r !== undefined);
+    if (query.user) {
+      return [...(this.idsByUser.get(query.user) ?? [])].map(byId).filter((r) => r !== undefined);
+    }
+    return [...this.requests.values()];
   }
 
   setState(id: string, change: StateChange): SimAccessRequest {
@@ -128,7 +136,7 @@ export class SimStore {
   /** Removes a request with a DELETE event; to watchers this looks exactly like its expiry. */
   deleteRequest(id: string): void {
     this.purgeExpired();
-    if (!this.requests.delete(id)) {
+    if (!this.removeRequest(id)) {
       throw notFound(`cannot delete access request "${id}" (not found)`);
     }
     this.bus.publish({ type: 'delete', kind: 'access_request', name: id });
@@ -148,7 +156,7 @@ export class SimStore {
       createdBy: input.createdBy ?? '',
       revision: (previous?.revision ?? 0) + 1,
     };
-    this.locks.set(lock.name, lock);
+    this.locks.set(lock);
     this.bus.publish({ type: 'put', kind: 'lock', lock: structuredClone(lock) });
     if (lock.expires) this.noteExpiry(lock.expires.getTime());
     return structuredClone(lock);
@@ -161,13 +169,38 @@ export class SimStore {
   }
 
   listLocks(query: LockQuery = {}): SimLock[] {
+    return this.viewLocks(query).map((l) => structuredClone(l));
+  }
+
+  /** The same, without copies, for the server: it converts to wire messages at once. */
+  viewLocks(query: LockQuery = {}): readonly SimLock[] {
     this.purgeExpired();
     const now = this.now();
-    return [...this.locks.values()]
-      .filter((l) => lockSelected(l, query.targets ?? []))
+    const targets = query.targets ?? [];
+    return this.lockCandidates(targets)
+      .filter((l) => lockSelected(l, targets))
       .filter((l) => !query.inForceOnly || lockInForce(l, now))
-      .sort((a, b) => (a.name < b.name ? -1 : 1))
-      .map((l) => structuredClone(l));
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** Locks that may match `targets`: from the index when every target names an indexed field. */
+  private lockCandidates(targets: LockTarget[]): SimLock[] {
+    const keys = targets.map(lookupKey);
+    if (keys.length === 0 || keys.some((k) => k === undefined)) return [...this.locks.values()];
+    return this.locks.withAnyOf(keys.filter((k) => k !== undefined));
+  }
+
+  /**
+   * The first lock in force that targets one of `keys` and satisfies `test`: the server asks
+   * this on every call to see whether the caller's identity is locked out.
+   */
+  findLockInForce(
+    keys: readonly IndexKey[],
+    test: (lock: Readonly<SimLock>) => boolean,
+  ): Readonly<SimLock> | undefined {
+    this.purgeExpired();
+    const now = this.now();
+    return this.locks.withAnyOf(keys).find((lock) => lockInForce(lock, now) && test(lock));
   }
 
   deleteLock(name: string): void {
@@ -183,7 +216,7 @@ export class SimStore {
     let purged = 0;
     for (const req of [...this.requests.values()]) {
       // A watcher may re-enter the store from a DELETE event: skip what it already purged.
-      if (!requestExpired(req, now) || !this.requests.delete(req.id)) continue;
+      if (!requestExpired(req, now) || !this.removeRequest(req.id)) continue;
       this.bus.publish({ type: 'delete', kind: 'access_request', name: req.id });
       purged++;
     }
@@ -211,9 +244,21 @@ export class SimStore {
 
   private putRequest(req: SimAccessRequest): SimAccessRequest {
     this.requests.set(req.id, req);
+    const ids = this.idsByUser.get(req.user) ?? new Set<string>();
+    this.idsByUser.set(req.user, ids.add(req.id));
     this.bus.publish({ type: 'put', kind: 'access_request', request: structuredClone(req) });
     this.noteExpiry(req.resourceExpires.getTime());
     return structuredClone(req);
+  }
+
+  private removeRequest(id: string): boolean {
+    const req = this.requests.get(id);
+    if (!req) return false;
+    this.requests.delete(id);
+    const ids = this.idsByUser.get(req.user);
+    ids?.delete(id);
+    if (ids?.size === 0) this.idsByUser.delete(req.user);
+    return true;
   }
 
   private noteExpiry(ms: number): void {

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Decision } from '../policy/types';
-import type { ActionOutcome } from './sweepTypes';
+import type { ActionOutcome, UserEvaluation } from './sweepTypes';
 
 export interface DecisionQuery {
   user?: string;
@@ -62,62 +62,78 @@ export function decisionsInHistory(
   sweepId: string,
   runId: string,
 ): LoggedDecision[] {
-  const scheduled = new Map<string, { type: string; input: unknown }>();
   const decisions: LoggedDecision[] = [];
   const byDecisionId = new Map<string, LoggedDecision>();
-  for (const event of events) {
-    const at = eventTime(event);
-    const marker = localActivityResult(event);
-    if (marker?.type === 'evaluateRequest') record(marker.result as Decision);
-    const s = event.activityTaskScheduledEventAttributes;
-    if (s) {
-      scheduled.set(String(event.eventId), {
-        type: s.activityType?.name ?? '',
-        input: firstPayload(s.input?.payloads),
-      });
-      continue;
+  const record = (decision: Decision, at: string): void => {
+    const logged: LoggedDecision = { at, sweepId, runId, decision };
+    decisions.push(logged);
+    byDecisionId.set(decision.id, logged);
+  };
+  for (const done of activityCompletions(events)) {
+    if (done.type === 'evaluateRequest' && done.result) record(done.result as Decision, done.at);
+    if (done.type === 'evaluateUser' && done.result) {
+      for (const d of (done.result as UserEvaluation).decisions) record(d, done.at);
     }
-    const done =
-      event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes;
-    if (!done) continue;
-    const origin = scheduled.get(String(done.scheduledEventId));
-    if (!origin) continue;
-    const completed = event.activityTaskCompletedEventAttributes;
-    if (origin.type === 'evaluateRequest' && completed) {
-      record(firstPayload(completed.result?.payloads) as Decision);
-    } else if (origin.type === 'evaluateUser' && completed) {
-      const result = firstPayload(completed.result?.payloads) as { decisions: Decision[] };
-      result.decisions.forEach(record);
-    } else if (ACTIONS.has(origin.type)) {
-      const decision = (origin.input as { decision: Decision }).decision;
-      const logged = byDecisionId.get(decision.id);
-      if (!logged) continue;
-      logged.outcome = completed
-        ? (firstPayload(completed.result?.payloads) as ActionOutcome)
-        : {
-            status: 'failed',
-            detail: event.activityTaskFailedEventAttributes?.failure?.message ?? 'failed',
-          };
-    }
-    function record(decision: Decision): void {
-      const logged: LoggedDecision = { at, sweepId, runId, decision };
-      decisions.push(logged);
-      byDecisionId.set(decision.id, logged);
-    }
+    if (!ACTIONS.has(done.type)) continue;
+    const outcome = done.result as ActionOutcome | undefined;
+    const logged = byDecisionId.get(outcome?.decisionId ?? done.failure?.decisionId ?? '');
+    if (!logged) continue;
+    logged.outcome = outcome ?? { status: 'failed', detail: done.failure?.message ?? 'failed' };
   }
   return decisions;
 }
 
-/** A completed local activity is a marker: its type is in `data`, its return value in `result`. */
-function localActivityResult(event: HistoryEvent): { type: string; result: unknown } | undefined {
-  const marker = event.markerRecordedEventAttributes;
-  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || marker.failure) return undefined;
-  const data = firstPayload(marker.details?.data?.payloads) as
-    { activity_type?: string } | undefined;
-  const result = firstPayload(marker.details?.result?.payloads);
-  return data?.activity_type && result !== undefined
-    ? { type: data.activity_type, result }
-    : undefined;
+interface Completion {
+  at: string;
+  type: string;
+  result?: unknown;
+  failure?: { message: string; decisionId?: string };
+}
+
+/**
+ * Every finished activity of a run in history order, whether it ran as a regular activity
+ * (scheduled, then completed or failed events) or as a local one (a single marker).
+ */
+function* activityCompletions(events: HistoryEvent[]): Generator<Completion> {
+  const scheduledTypes = new Map<string, string>();
+  for (const event of events) {
+    const at = eventTime(event);
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
+      const data = firstPayload(marker.details?.data?.payloads) as { activity_type?: string };
+      yield {
+        at,
+        type: data?.activity_type ?? '',
+        result: firstPayload(marker.details?.result?.payloads),
+        ...(marker.failure ? { failure: failureSummary(marker.failure) } : {}),
+      };
+      continue;
+    }
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) scheduledTypes.set(String(event.eventId), scheduled.activityType?.name ?? '');
+    const completed = event.activityTaskCompletedEventAttributes;
+    const failed = event.activityTaskFailedEventAttributes;
+    const origin = scheduledTypes.get(String((completed ?? failed)?.scheduledEventId));
+    if (origin === undefined) continue;
+    yield {
+      at,
+      type: origin,
+      result: completed ? firstPayload(completed.result?.payloads) : undefined,
+      ...(failed?.failure ? { failure: failureSummary(failed.failure) } : {}),
+    };
+  }
+}
+
+/** The message of a failure and the decision it names, if the activity put one in its details. */
+function failureSummary(failure: temporal.api.failure.v1.IFailure): Completion['failure'] {
+  // A local activity's failure wraps the activity's own error as its cause.
+  const own = failure.applicationFailureInfo ? failure : (failure.cause ?? failure);
+  const about = firstPayload(own.applicationFailureInfo?.details?.payloads) as
+    { decisionId?: string } | undefined;
+  return {
+    message: own.message ?? failure.message ?? 'failed',
+    ...(about?.decisionId ? { decisionId: about.decisionId } : {}),
+  };
 }
 
 function firstPayload(payloads: temporal.api.common.v1.IPayload[] | null | undefined): unknown {

@@ -13,8 +13,6 @@ export interface PlanInput {
   /** A targeted sweep: read only these requests instead of the whole cluster. */
   targets?: string[];
   pageSize: number;
-  fingerprints: Fingerprints;
-  fullEvaluation: boolean;
 }
 
 export interface SweepPlan {
@@ -24,11 +22,21 @@ export interface SweepPlan {
   pending: AccessRequestJson[];
   /** Teleport's key for the next page, when more pending requests follow. */
   nextKey?: string;
+  /** Users a targeted sweep must re-evaluate: holders of the approved requests it was named. */
+  changedUsers: string[];
+}
+
+export interface UsersPlanInput {
+  fingerprints: Fingerprints;
+  /** Every holder, whatever their fingerprint: after a policy change, and now and then. */
+  fullEvaluation: boolean;
+}
+
+export interface UsersPlan {
   /** Users whose holdings differ from their fingerprint (all holders on a full evaluation). */
   changedUsers: string[];
   /** Users with a fingerprint who hold nothing in force any more. */
   goneUsers: string[];
-  counts: { requests: number; pending: number; holders: number; locks: number };
 }
 
 export interface EvaluateRequestInput {
@@ -58,6 +66,11 @@ export type OutcomeStatus = 'applied' | 'skipped' | 'failed' | 'dry-run' | 'none
 export interface ActionOutcome {
   status: OutcomeStatus;
   detail: string;
+  /**
+   * The decision acted on, in outcomes the action activities return: a local activity's history
+   * marker records its result but not its input, and the decision log pairs the two by this id.
+   */
+  decisionId?: string;
 }
 
 export interface DecisionRecord {
@@ -95,7 +108,6 @@ export interface SweepResume {
   userQueue: string[];
   touchedUsers: string[];
   fingerprints: Fingerprints;
-  goneUsers: string[];
   counts: SweepCounts;
   recent: DecisionRecord[];
   errors: string[];

@@ -62,9 +62,10 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     workflowBundle: await workflowBundle(),
     activities: createActivities(options.deps),
     ...(options.identity ? { identity: options.identity } : {}),
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 200,
-    // A sweep schedules hundreds of short activities at once: more pollers keep them flowing.
-    maxConcurrentActivityTaskPolls: 10,
+    // Most of a sweep's activities are local (judgements, user evaluations, actions); the rest
+    // read the cluster. One limit for both keeps Teleport from seeing more calls than it allows.
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
+    maxConcurrentLocalActivityExecutions: options.maxConcurrentActivities ?? 100,
     // Let activities in flight finish on SIGTERM before the process exits.
     shutdownGraceTime: options.shutdownGraceTimeMs ?? 10_000,
   });

@@ -1,10 +1,11 @@
 // Faults the watcher must ride out without applying any action twice: the cluster unavailable
-// for a while, and a worker stopped in the middle of a sweep with a second worker finishing it.
+// for a while, and a worker killed in the middle of a sweep with a second worker finishing it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SimStore } from '../../src/sim/store';
 import { waitFor } from '../../src/util/waitFor';
 import { startStack } from '../support/stack';
+import { startWorkerProcess } from '../support/workerProcess';
 
 const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 
@@ -66,23 +67,24 @@ describe('faults', () => {
     }
   });
 
-  test('a worker stopped mid-sweep: a second worker finishes, no action applied twice', async () => {
+  test('a worker killed mid-sweep: a second worker finishes, no action applied twice', async () => {
     const stack = await startStack();
     const { store, faults } = stack.sim;
     const approvals = countApprovals(store);
-    // Slow reads keep actions in flight long enough to stop the worker among them.
+    // Slow reads keep actions in flight long enough to kill the worker among them.
     faults.setLatency('ListAccessRequests', 400);
     const ids = createRequests(store, 8, 'lee');
 
-    const first = await stack.newWorker({ shutdownGraceTimeMs: 0, maxConcurrentActivities: 2 });
-    const firstRunning = first.run();
-    await stack.control.sweepNow();
-    await waitFor(() => ids.some((id) => store.getRequest(id)?.state === 'APPROVED'), {
-      timeoutMs: 60_000,
-      what: 'the first approvals',
-    });
-    first.shutdown();
-    await firstRunning;
+    const first = await startWorkerProcess(stack, ['--max-concurrent-activities', '2']);
+    try {
+      await stack.control.sweepNow();
+      await waitFor(() => ids.some((id) => store.getRequest(id)?.state === 'APPROVED'), {
+        timeoutMs: 60_000,
+        what: 'the first approvals',
+      });
+    } finally {
+      await first.kill();
+    }
     const approvedByFirst = ids.filter((id) => store.getRequest(id)?.state === 'APPROVED').length;
 
     const second = await stack.newWorker();
@@ -93,7 +95,7 @@ describe('faults', () => {
         what: 'the second worker to approve the rest',
       });
       approvals.stop();
-      assert.ok(approvedByFirst < ids.length, 'the first worker was stopped before finishing');
+      assert.ok(approvedByFirst < ids.length, 'the first worker was killed before finishing');
       for (const id of ids)
         assert.equal(approvals.counts.get(id), 1, `request ${id} approved once`);
     } finally {

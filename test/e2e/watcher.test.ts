@@ -140,11 +140,12 @@ describe('watcher end to end', () => {
       resources: [node('h-1')],
     });
     // Reads are slowed so the approve activity's re-read is still in flight when the human acts:
-    // the sweep's snapshot (read 1) saw the request pending; its re-read (read 2) must not.
+    // the sweep's snapshot (read 1, alongside read 2 of approved holdings) saw the request pending;
+    // its re-read (read 3) must not.
     faults.setLatency('ListAccessRequests', 300);
     const reads = faults.callCount('ListAccessRequests');
     const sweeping = suite.stack.sweep();
-    await waitFor(() => faults.callCount('ListAccessRequests') >= reads + 2, {
+    await waitFor(() => faults.callCount('ListAccessRequests') >= reads + 3, {
       what: 'the approve activity to re-read the request',
     });
     store.setState(request.id, { state: 'DENIED', reason: 'denied by a human' });

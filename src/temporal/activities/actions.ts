@@ -47,19 +47,11 @@ export function createActionActivities(deps: ActivityDeps) {
       };
     } catch (err) {
       deps.metrics?.actions.inc({ action: decision.action, status: 'error' });
-      throw toActivityFailure(err);
+      throw err;
     }
   };
 
-  async function approveRequest(input: ActionInput): Promise<ActionOutcome> {
-    return resolve(input, 'APPROVED');
-  }
-
-  async function denyRequest(input: ActionInput): Promise<ActionOutcome> {
-    return resolve(input, 'DENIED');
-  }
-
-  async function lockRequest(input: ActionInput): Promise<ActionOutcome> {
+  const lock = async (input: ActionInput): Promise<ActionOutcome> => {
     const { decision } = input;
     const spec = decision.details.lock;
     if (!spec) return { status: 'failed', detail: 'lock decision without a lock specification' };
@@ -88,11 +80,32 @@ export function createActionActivities(deps: ActivityDeps) {
       return { status: 'applied', detail: `lock ${spec.name} until ${spec.expires ?? 'removed'}` };
     } catch (err) {
       deps.metrics?.actions.inc({ action: 'lock', status: 'error' });
-      throw toActivityFailure(err);
+      throw err;
     }
-  }
+  };
 
-  return { approveRequest, denyRequest, lockRequest };
+  return {
+    approveRequest: naming((input) => resolve(input, 'APPROVED')),
+    denyRequest: naming((input) => resolve(input, 'DENIED')),
+    lockRequest: naming(lock),
+  };
+}
+
+/**
+ * Every outcome and failure names its decision: the history marker of a local activity holds
+ * its result but not its input, and this is how the decision log pairs them.
+ */
+function naming(
+  act: (input: ActionInput) => Promise<ActionOutcome>,
+): (input: ActionInput) => Promise<ActionOutcome> {
+  return async (input) => {
+    const decisionId = input.decision.id;
+    try {
+      return { ...(await act(input)), decisionId };
+    } catch (err) {
+      throw toActivityFailure(err, { decisionId });
+    }
+  };
 }
 
 /** The outcome when the request needs no call: gone, resolved by a human, or by an earlier try. */

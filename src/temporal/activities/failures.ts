@@ -3,15 +3,21 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { TeleportError } from '../../teleport/errors';
 
-export function toActivityFailure(err: unknown): Error {
+/** `about` names what failed (e.g. the decision acted on), for readers of the history. */
+export function toActivityFailure(err: unknown, about?: Record<string, string>): Error {
+  const details = about ? [about] : undefined;
   if (err instanceof TeleportError) {
     return ApplicationFailure.create({
       message: err.message,
       type: err.kind,
       nonRetryable: !err.retryable,
+      details,
     });
   }
-  return err instanceof Error ? err : new Error(String(err));
+  const error = err instanceof Error ? err : new Error(String(err));
+  return details
+    ? ApplicationFailure.create({ message: error.message, type: error.name, details })
+    : error;
 }
 
 /** For `.catch()`: rethrows as an activity failure. */

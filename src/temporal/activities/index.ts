@@ -4,10 +4,12 @@ import { createActionActivities } from './actions';
 import type { ActivityDeps } from './deps';
 import { createEvaluateActivities } from './evaluate';
 import { createPlanSweep } from './planSweep';
+import { createPlanUsers } from './planUsers';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     planSweep: createPlanSweep(deps),
+    planUsers: createPlanUsers(deps),
     ...createEvaluateActivities(deps),
     ...createActionActivities(deps),
   };
@@ -15,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
 
 type Activities = ReturnType<typeof createActivities>;
 export declare const planSweep: Activities['planSweep'];
+export declare const planUsers: Activities['planUsers'];
 export declare const evaluateRequest: Activities['evaluateRequest'];
 export declare const evaluateUser: Activities['evaluateUser'];
 export declare const approveRequest: Activities['approveRequest'];

@@ -1,11 +1,10 @@
-// Tells each sweep run what to work on: the next page of pending requests (oldest first, paged by
-// Teleport) and, on the last page, the users whose holdings changed. Full lists stay in this
-// activity; only a bounded page crosses into workflow history.
+// Tells each sweep run what to work on: the next page of pending requests, oldest first, paged by
+// Teleport, or the requests the event stream named. Only a bounded page crosses into workflow
+// history. Which users to evaluate is planUsers' question.
 import type { AccessRequest } from '../../domain/accessRequest';
 import type { PlanInput, SweepPlan } from '../sweepTypes';
 import { requestToJson } from '../requestJson';
 import type { ActivityDeps } from './deps';
-import { holdingsFingerprints } from './holdingsFingerprint';
 import { asActivityFailure } from './failures';
 
 /** Orders pending requests oldest first; the key is also the cursor between runs. */
@@ -26,36 +25,12 @@ export function createPlanSweep(deps: ActivityDeps) {
         limit: input.pageSize,
       })
       .catch(asActivityFailure);
-    const plan: SweepPlan = {
+    return {
       now: now.toISOString(),
       pending: page.requests.map(requestToJson),
+      ...(page.nextKey ? { nextKey: page.nextKey } : {}),
       changedUsers: [],
-      goneUsers: [],
-      counts: { requests: 0, pending: page.requests.length, holders: 0, locks: 0 },
     };
-    if (page.nextKey) {
-      plan.nextKey = page.nextKey;
-      return plan;
-    }
-    // Last page: now look at holdings, once per sweep, over approved requests and locks.
-    const [approved, locks] = await Promise.all([
-      client.listAccessRequests({ state: 'APPROVED' }),
-      client.getLocks(),
-    ]).catch(asActivityFailure);
-    const current = holdingsFingerprints(approved, locks, now);
-    plan.changedUsers = [...current]
-      .filter(([user, fp]) => input.fullEvaluation || input.fingerprints[user] !== fp)
-      .map(([user]) => user)
-      .sort();
-    plan.goneUsers = Object.keys(input.fingerprints).filter((u) => !current.has(u));
-    plan.counts = {
-      requests: approved.length,
-      pending: page.requests.length,
-      holders: current.size,
-      locks: locks.length,
-    };
-    deps.log.debug('sweep planned', { ...plan.counts, changedUsers: plan.changedUsers.length });
-    return plan;
   };
 }
 
@@ -79,12 +54,5 @@ async function planTargeted(deps: ActivityDeps, ids: string[], now: Date): Promi
     now: now.toISOString(),
     pending: pending.map(requestToJson),
     changedUsers,
-    goneUsers: [],
-    counts: {
-      requests: requests.length,
-      pending: pending.length,
-      holders: changedUsers.length,
-      locks: 0,
-    },
   };
 }

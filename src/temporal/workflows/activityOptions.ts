@@ -20,14 +20,17 @@ export const JUDGE_OPTIONS: LocalActivityOptions = {
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumAttempts: 5 },
 };
 
-/** Evaluating a user reads Teleport: a regular activity with its own retries. */
-export const EVALUATE_OPTIONS: ActivityOptions = {
+/** Evaluating a user reads Teleport: two short calls, retried through brief outages. */
+export const EVALUATE_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 5 },
 };
 
-/** Approve, deny, lock: idempotent, so retrying through an outage is safe. */
-export const ACTION_OPTIONS: ActivityOptions = {
+/**
+ * Approve, deny, lock: idempotent, so retrying through an outage is safe. Waits between attempts
+ * longer than a few seconds become durable timers in the history rather than sleeps in the worker.
+ */
+export const ACTION_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '30s',
   retry: {
     initialInterval: '1s',
@@ -35,4 +38,5 @@ export const ACTION_OPTIONS: ActivityOptions = {
     maximumInterval: '20s',
     maximumAttempts: 10,
   },
+  localRetryThreshold: '5s',
 };

@@ -26,7 +26,7 @@ import { cappedKeywords } from './keywords';
 import { failureMessage } from './failureMessage';
 
 /** Pending requests per run: ~500 B each keeps the plan payload far below 512 KiB. */
-export const PENDING_PAGE_SIZE = 250;
+export const PENDING_PAGE_SIZE = 500;
 /** Users per run: 3 events each keeps a run far below 10,240 events. */
 export const USERS_PER_RUN = 500;
 /** Recent decisions a sweep reports back to the watcher. */
@@ -34,12 +34,15 @@ const RECENT_LIMIT = 50;
 /** Errors a sweep reports back: the latest say enough, all of them are in the history. */
 const ERROR_LIMIT = 20;
 
+// Reading the cluster is a regular activity: one per run, and it may take a while.
 const read = proxyActivities<typeof activities>(READ_OPTIONS);
-const evaluate = proxyActivities<typeof activities>(EVALUATE_OPTIONS);
-// Judging one pending request is pure and takes microseconds: a local activity runs it in this
-// worker without a server round trip, and its result is still recorded in the history (a marker).
+// Judging a request, evaluating a user and each approve, deny or lock take milliseconds. As local
+// activities they run in this worker without a server round trip (and three history events) per
+// call; each one's result is still recorded in the history, as a marker, and retried by policy.
+// This is what lets a sweep act on 10,000 requests within one poll interval.
 const judge = proxyLocalActivities<typeof activities>(JUDGE_OPTIONS);
-const act = proxyActivities<typeof activities>(ACTION_OPTIONS);
+const evaluate = proxyLocalActivities<typeof activities>(EVALUATE_OPTIONS);
+const act = proxyLocalActivities<typeof activities>(ACTION_OPTIONS);
 
 export async function sweep(input: SweepInput): Promise<SweepResult> {
   const state: SweepResume = input.resume ?? {
@@ -47,7 +50,6 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
     userQueue: [],
     touchedUsers: [],
     fingerprints: { ...input.fingerprints },
-    goneUsers: [],
     counts: emptyCounts(),
     recent: [],
     errors: [],
@@ -57,7 +59,9 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
   const run = new SweepRun(input, state);
 
   if (state.phase === 'pending') {
-    const more = await run.pendingPage();
+    // Holdings are read once per sweep, alongside its first page: users this sweep approves
+    // something for are evaluated anyway, so reading them before the approvals loses nothing.
+    const more = await alongside(run.pendingPage(), state.runs === 1 ? run.planUsers() : undefined);
     if (more) {
       run.publishSearchAttributes();
       return continueAsNew<typeof sweep>(carryOver(input, state));
@@ -68,7 +72,6 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
   run.publishSearchAttributes();
   if (state.userQueue.length > 0) return continueAsNew<typeof sweep>(carryOver(input, state));
 
-  for (const user of state.goneUsers) delete state.fingerprints[user];
   return {
     fingerprints: state.fingerprints,
     counts: state.counts,
@@ -102,16 +105,12 @@ class SweepRun {
     const plan = await read.planSweep({
       afterKey: this.state.afterKey,
       pageSize: PENDING_PAGE_SIZE,
-      fingerprints: this.state.fingerprints,
-      fullEvaluation: this.input.fullEvaluation,
       ...(this.input.targets ? { targets: this.input.targets } : {}),
     });
     this.state.afterKey = plan.nextKey;
-    if (!plan.nextKey) {
-      this.state.userQueue = union(plan.changedUsers, this.state.userQueue);
-      this.state.goneUsers = plan.goneUsers;
-    }
+    this.state.userQueue = union(plan.changedUsers, this.state.userQueue);
     // Evaluate and act per request concurrently: each request's chain is independent.
+    const touched = new Set<string>();
     await Promise.allSettled(
       plan.pending.map(async (request) => {
         const decision = await judge
@@ -123,12 +122,25 @@ class SweepRun {
         this.state.counts.evaluatedRequests += 1;
         const outcome = await this.apply(decision);
         if (decision.action === 'approve' && outcome.status === 'applied') {
-          this.state.touchedUsers = union(this.state.touchedUsers, [decision.user]);
+          touched.add(decision.user);
         }
       }),
     );
+    this.state.touchedUsers = union(this.state.touchedUsers, [...touched]);
     if (!plan.nextKey) this.state.userQueue = union(this.state.userQueue, this.state.touchedUsers);
     return plan.nextKey !== undefined;
+  }
+
+  /** Queues the users whose holdings changed; a targeted sweep was told them by its plan. */
+  async planUsers(): Promise<void> {
+    if (this.input.targets) return;
+    const plan = await read.planUsers({
+      fingerprints: this.state.fingerprints,
+      fullEvaluation: this.input.fullEvaluation,
+    });
+    this.state.userQueue = union(plan.changedUsers, this.state.userQueue);
+    // Evaluations later in this sweep set fresh fingerprints for whoever holds something again.
+    for (const user of plan.goneUsers) delete this.state.fingerprints[user];
   }
 
   /** Evaluates the next batch of queued users and locks what their evaluation says. */
@@ -208,6 +220,17 @@ class SweepRun {
       { key: JIT_DRY_RUN, value: this.acted.some((r) => r.decision.dryRun === true) },
     ]);
   }
+}
+
+/**
+ * `main`'s result once `side` has finished too. A failure of either is thrown only when both are
+ * done, so a failed run never leaves an activity of its own running.
+ */
+async function alongside<T>(main: Promise<T>, side: Promise<void> | undefined): Promise<T> {
+  const [result, extra] = await Promise.allSettled([main, side]);
+  if (result.status === 'rejected') throw result.reason;
+  if (extra.status === 'rejected') throw extra.reason;
+  return result.value;
 }
 
 function union(a: string[], b: string[]): string[] {

@@ -1,0 +1,39 @@
+// Tells a sweep which users to evaluate: those whose holdings (approved requests in force, minus
+// locked ones) differ from the fingerprint of their last evaluation, or every holder on a full
+// evaluation. Reads the cluster's approved requests and locks once per sweep; only the names of
+// the users cross into workflow history.
+import type { Fingerprints, UsersPlan, UsersPlanInput } from '../sweepTypes';
+import type { ActivityDeps } from './deps';
+import { asActivityFailure } from './failures';
+import { holdingsFingerprints } from './holdingsFingerprint';
+
+export function createPlanUsers(deps: ActivityDeps) {
+  return async function planUsers(input: UsersPlanInput): Promise<UsersPlan> {
+    const now = deps.now?.() ?? new Date();
+    const client = deps.teleport();
+    const [approved, locks] = await Promise.all([
+      client.listAccessRequests({ state: 'APPROVED' }),
+      client.getLocks(),
+    ]).catch(asActivityFailure);
+    const current = holdingsFingerprints(approved, locks, now);
+    const plan = {
+      changedUsers: changed(current, input.fingerprints, input.fullEvaluation),
+      goneUsers: Object.keys(input.fingerprints).filter((user) => !current.has(user)),
+    };
+    deps.log.debug('users planned', {
+      approved: approved.length,
+      locks: locks.length,
+      holders: current.size,
+      changedUsers: plan.changedUsers.length,
+      goneUsers: plan.goneUsers.length,
+    });
+    return plan;
+  };
+}
+
+function changed(current: Map<string, string>, known: Fingerprints, all: boolean): string[] {
+  return [...current]
+    .filter(([user, fingerprint]) => all || known[user] !== fingerprint)
+    .map(([user]) => user)
+    .sort();
+}

@@ -3,6 +3,7 @@
 // a sweep where nothing changed, with the Temporal events per sweep, the largest payload in the
 // sweep's histories and this worker process's peak RSS. Prints a Markdown table.
 // Usage: npm run bench:sweep [-- 100 1000 10000]
+import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
   usePrebuiltWorkflowBundle();
   const rows: Row[] = [];
   const server = await startDevServer({ dynamicConfig: {} });
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await Connection.connect({
+    address: server.address,
+    channelArgs: CLIENT_CHANNEL_ARGS,
+  });
   const native = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
   try {

@@ -10,7 +10,11 @@ import { createAppMetrics, type AppMetrics } from '../metrics/appMetrics';
 import { startMetricsServer } from '../metrics/server';
 import { GrpcTeleportClient } from '../teleport/client';
 import { readIdentityFile, type Identity } from '../teleport/identityFile';
-import { effectiveTemporalAddress, temporalConnectionSettings } from '../temporal/connection';
+import {
+  CLIENT_CHANNEL_ARGS,
+  effectiveTemporalAddress,
+  temporalConnectionSettings,
+} from '../temporal/connection';
 import { ensureWatcher, watcherControl, type WatcherControl } from '../temporal/control';
 import { startDevServer } from '../temporal/devServer';
 import { watcherWorkflowId } from '../temporal/names';
@@ -83,7 +87,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
   const settings = await temporalConnectionSettings(config.temporal, address);
   const native = await NativeConnection.connect(settings);
   cleanups.push(() => native.close());
-  const connection = await Connection.connect(settings);
+  const connection = await Connection.connect({ ...settings, channelArgs: CLIENT_CHANNEL_ARGS });
   cleanups.push(() => connection.close());
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const control = watcherControl(client, clusterName);

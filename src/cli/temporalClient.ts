@@ -4,7 +4,11 @@ import { Client, Connection } from '@temporalio/client';
 import { ConfigError } from '../config/errors';
 import type { Config } from '../config/types';
 import { readIdentityFile } from '../teleport/identityFile';
-import { effectiveTemporalAddress, temporalConnectionSettings } from '../temporal/connection';
+import {
+  CLIENT_CHANNEL_ARGS,
+  effectiveTemporalAddress,
+  temporalConnectionSettings,
+} from '../temporal/connection';
 
 export async function withTemporalClient<T>(
   config: Config,
@@ -14,7 +18,11 @@ export async function withTemporalClient<T>(
   const settings = await temporalConnectionSettings(config.temporal, address);
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...settings, connectTimeout: 5_000 });
+    connection = await Connection.connect({
+      ...settings,
+      connectTimeout: 5_000,
+      channelArgs: CLIENT_CHANNEL_ARGS,
+    });
   } catch {
     throw new Error(
       `cannot reach Temporal at ${address}; start it with \`jit-watcher run\` or pass --temporal-address`,

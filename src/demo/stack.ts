@@ -1,6 +1,7 @@
 // Starts what the demo runs on: the Temporal dev server (unless given an address), the simulated
 // Teleport cluster, and the real service in-process, as `jit-watcher run` would run it. Whatever
 // it started it stops, in reverse order, also when startup fails halfway or is aborted.
+import { CLIENT_CHANNEL_ARGS } from '../temporal/connection';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -81,7 +82,10 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     installDemoRuntime(options.log);
     const service = startService(config, options.log);
     cleanups.add(() => service.stop());
-    const connection = await Connection.connect({ address: temporal.address });
+    const connection = await Connection.connect({
+      address: temporal.address,
+      channelArgs: CLIENT_CHANNEL_ARGS,
+    });
     cleanups.add(() => connection.close());
     // The demo starts the watcher itself, with the input runService would use, so it holds the
     // handle it needs to terminate the watcher on a Temporal server it does not own.

@@ -55,6 +55,13 @@ export async function temporalConnectionSettings(
   return settings;
 }
 
+/**
+ * For client connections (not the worker's): a sweep's history holds a decision per request, and
+ * one page of a large sweep's history can pass gRPC's default 4 MiB message limit. Temporal's own
+ * CLI and Go SDK accept up to 128 MiB; so do we.
+ */
+export const CLIENT_CHANNEL_ARGS = { 'grpc.max_receive_message_length': 128 * 2 ** 20 };
+
 /** Where control commands find Temporal when no address is configured: the local dev server. */
 export function effectiveTemporalAddress(temporal: Config['temporal']): string {
   return temporal.address || `127.0.0.1:${temporal.devServer.port}`;

@@ -1,5 +1,6 @@
 // Test access to a real Temporal dev server: the one `npm test` started (JIT_TEST_TEMPORAL_ADDRESS),
 // or one started for this file when a test file runs alone. Never a mock, never a download.
+import { CLIENT_CHANNEL_ARGS } from '../../src/temporal/connection';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
@@ -20,7 +21,7 @@ export async function testTemporal(): Promise<TestTemporal> {
     });
     address = server.address;
   }
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, channelArgs: CLIENT_CHANNEL_ARGS });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
     address,

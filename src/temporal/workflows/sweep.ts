@@ -1,7 +1,7 @@
 // One sweep of the cluster as its own workflow, so its history is the audit of that sweep:
 // plan (read the cluster), evaluate each pending request, act on each decision, then evaluate
 // each user whose holdings changed and lock what the policy says. Large sweeps continue as new
-// page by page so no run's history or payload grows with the size of the cluster.
+// every few pages so no run's history or payload grows with the size of the cluster.
 // Workflow code: deterministic, no I/O; time comes from the workflow clock.
 import {
   continueAsNew,
@@ -18,15 +18,19 @@ import {
   type ActionOutcome,
   type DecisionRecord,
   type SweepInput,
+  type SweepPlan,
   type SweepResult,
   type SweepResume,
 } from '../sweepTypes';
+import type { AccessRequestJson } from '../requestJson';
 import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from './activityOptions';
 import { cappedKeywords } from './keywords';
 import { failureMessage } from './failureMessage';
 
-/** Pending requests per run: ~500 B each keeps the plan payload far below 512 KiB. */
+/** Pending requests per page: ~330 B each keeps a plan payload far below 512 KiB. */
 export const PENDING_PAGE_SIZE = 500;
+/** Pages per run: ~1,000 history events each keeps a run far below 10,240 events. */
+const PAGES_PER_RUN = 4;
 /** Users per run: 3 events each keeps a run far below 10,240 events. */
 export const USERS_PER_RUN = 500;
 /** Recent decisions a sweep reports back to the watcher. */
@@ -34,7 +38,7 @@ const RECENT_LIMIT = 50;
 /** Errors a sweep reports back: the latest say enough, all of them are in the history. */
 const ERROR_LIMIT = 20;
 
-// Reading the cluster is a regular activity: one per run, and it may take a while.
+// Reading the cluster is a regular activity: one per page, and it may take a while.
 const read = proxyActivities<typeof activities>(READ_OPTIONS);
 // Judging a request, evaluating a user and each approve, deny or lock take milliseconds. As local
 // activities they run in this worker without a server round trip (and three history events) per
@@ -61,7 +65,10 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
   if (state.phase === 'pending') {
     // Holdings are read once per sweep, alongside its first page: users this sweep approves
     // something for are evaluated anyway, so reading them before the approvals loses nothing.
-    const more = await alongside(run.pendingPage(), state.runs === 1 ? run.planUsers() : undefined);
+    const [more] = await bothSettled(
+      run.pendingPages(),
+      state.runs === 1 ? run.planUsers() : undefined,
+    );
     if (more) {
       run.publishSearchAttributes();
       return continueAsNew<typeof sweep>(carryOver(input, state));
@@ -100,35 +107,58 @@ class SweepRun {
     private readonly state: SweepResume,
   ) {}
 
-  /** Plans, evaluates and acts on one page of pending requests; true when more pages follow. */
-  async pendingPage(): Promise<boolean> {
-    const plan = await read.planSweep({
-      afterKey: this.state.afterKey,
+  /**
+   * Evaluates and acts on up to PAGES_PER_RUN pages of pending requests, reading each next page
+   * while the current one is handled; true when more pages follow for the next run.
+   */
+  async pendingPages(): Promise<boolean> {
+    let plan = await this.readPage(this.state.afterKey);
+    for (let page = 1; ; page++) {
+      const last = !plan.nextKey || page >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested;
+      const [next] = await bothSettled(
+        last ? undefined : this.readPage(plan.nextKey),
+        this.handlePage(plan),
+      );
+      this.state.afterKey = plan.nextKey;
+      if (!next) return plan.nextKey !== undefined;
+      plan = next;
+    }
+  }
+
+  private readPage(afterKey: string | undefined): Promise<SweepPlan> {
+    return read.planSweep({
+      afterKey,
       pageSize: PENDING_PAGE_SIZE,
       ...(this.input.targets ? { targets: this.input.targets } : {}),
     });
-    this.state.afterKey = plan.nextKey;
+  }
+
+  private async handlePage(plan: SweepPlan): Promise<void> {
     this.state.userQueue = union(plan.changedUsers, this.state.userQueue);
-    // Evaluate and act per request concurrently: each request's chain is independent.
-    const touched = new Set<string>();
-    await Promise.allSettled(
-      plan.pending.map(async (request) => {
-        const decision = await judge
-          .evaluateRequest({ request, policy: this.input.policy, now: plan.now })
-          .catch((err: unknown) => {
-            this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
-            throw err;
-          });
-        this.state.counts.evaluatedRequests += 1;
-        const outcome = await this.apply(decision);
-        if (decision.action === 'approve' && outcome.status === 'applied') {
-          touched.add(decision.user);
-        }
-      }),
-    );
-    this.state.touchedUsers = union(this.state.touchedUsers, [...touched]);
+    // Each request's chain (judge, then act) is independent of the others: run them together.
+    const approvedFor = await Promise.all(plan.pending.map((r) => this.handleRequest(r, plan.now)));
+    const touched = approvedFor.filter((user): user is string => user !== undefined);
+    this.state.touchedUsers = union(this.state.touchedUsers, touched);
     if (!plan.nextKey) this.state.userQueue = union(this.state.userQueue, this.state.touchedUsers);
-    return plan.nextKey !== undefined;
+  }
+
+  /** Judges one pending request and acts on it; the user's name when it was approved. */
+  private async handleRequest(
+    request: AccessRequestJson,
+    now: string,
+  ): Promise<string | undefined> {
+    let decision: Decision;
+    try {
+      decision = await judge.evaluateRequest({ request, policy: this.input.policy, now });
+    } catch (err) {
+      this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
+      return undefined;
+    }
+    this.state.counts.evaluatedRequests += 1;
+    const outcome = await this.apply(decision);
+    return decision.action === 'approve' && outcome.status === 'applied'
+      ? decision.user
+      : undefined;
   }
 
   /** Queues the users whose holdings changed; a targeted sweep was told them by its plan. */
@@ -223,14 +253,17 @@ class SweepRun {
 }
 
 /**
- * `main`'s result once `side` has finished too. A failure of either is thrown only when both are
- * done, so a failed run never leaves an activity of its own running.
+ * Both results once both have settled (an absent one is undefined). A failure of either is thrown
+ * only then, so a failed run never leaves an activity of its own running.
  */
-async function alongside<T>(main: Promise<T>, side: Promise<void> | undefined): Promise<T> {
-  const [result, extra] = await Promise.allSettled([main, side]);
-  if (result.status === 'rejected') throw result.reason;
-  if (extra.status === 'rejected') throw extra.reason;
-  return result.value;
+async function bothSettled<A, B>(
+  a: Promise<A> | undefined,
+  b: Promise<B> | undefined,
+): Promise<[A | undefined, B | undefined]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 function union(a: string[], b: string[]): string[] {

@@ -78,16 +78,6 @@ export async function createRequests(
   return ids;
 }
 
-/** Samples this process's resident memory until stopped; returns the peak in MiB. */
-export function sampleRss(intervalMs = 100): () => number {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), intervalMs);
-  return () => {
-    clearInterval(timer);
-    return Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20);
-  };
-}
-
 /**
  * Bundles the workflows in a separate process, as `npm run build` does for production, so the
  * measured worker's memory is not inflated by webpack.

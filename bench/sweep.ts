@@ -1,26 +1,17 @@
 // Sweep benchmark: for 100, 1,000 and 10,000 open requests (users = 20% of requests), the wall time
 // of a first sweep (every request pending: approve all, then lock what exceeds the limit) and of
 // a sweep where nothing changed, with the Temporal events per sweep, the largest payload in the
-// sweep's histories and this worker process's peak RSS. Prints a Markdown table.
-// Usage: npm run bench:sweep [-- 100 1000 10000]
-import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
+// sweep's histories and the worker process's peak RSS. Prints a Markdown table.
+// Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled)
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
-import { GrpcTeleportClient } from '../src/teleport/client';
-import { readIdentityFile } from '../src/teleport/identityFile';
+import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
 import { startDevServer } from '../src/temporal/devServer';
-import { createWorker } from '../src/temporal/worker';
-import { silentLogger } from '../src/util/logger';
-import { waitFor } from '../src/util/waitFor';
-import {
-  createRequests,
-  sampleRss,
-  startSimProcess,
-  usePrebuiltWorkflowBundle,
-} from './simProcess';
+import { StopWaiting, waitFor } from '../src/util/waitFor';
+import { createRequests, startSimProcess } from './simProcess';
+import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 interface Row {
   requests: number;
@@ -37,27 +28,24 @@ async function main(): Promise<void> {
     .slice(2)
     .map(Number)
     .filter((n) => n > 0);
-  usePrebuiltWorkflowBundle();
   const rows: Row[] = [];
   const server = await startDevServer({ dynamicConfig: {} });
   const connection = await Connection.connect({
     address: server.address,
     channelArgs: CLIENT_CHANNEL_ARGS,
   });
-  const native = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
   try {
     for (const size of sizes.length > 0 ? sizes : [100, 1_000, 10_000]) {
-      rows.push(...(await benchSize(size, client, native)));
+      rows.push(...(await benchSize(size, client, server.address)));
       console.error(`done: ${size}`);
     }
   } finally {
     await connection.close();
-    await native.close();
     await server.stop();
   }
   console.log(
-    '| open requests | sweep | wall time | runs | Temporal events | largest payload | worker RSS |',
+    '| open requests | sweep | wall time | runs | Temporal events | largest payload | worker RSS (peak) |',
   );
   console.log('|---:|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
@@ -67,42 +55,52 @@ async function main(): Promise<void> {
   }
 }
 
-async function benchSize(size: number, client: Client, native: NativeConnection): Promise<Row[]> {
+async function benchSize(size: number, client: Client, temporalAddress: string): Promise<Row[]> {
   const sim = await startSimProcess();
-  const teleport = await GrpcTeleportClient.connect({
-    address: sim.cluster.authAddress,
-    identity: await readIdentityFile(sim.cluster.watcherIdentity),
-    callTimeoutMs: 30_000,
-  });
   const taskQueue = `bench-${size}-${Date.now()}`;
-  const worker = await createWorker({
-    connection: native,
-    namespace: 'default',
+  const worker = startWorkerProcess({
+    teleportAddress: sim.cluster.authAddress,
+    identityFile: sim.cluster.watcherIdentity,
+    temporalAddress,
     taskQueue,
-    deps: { teleport: () => teleport, log: silentLogger },
   });
-  const rows: Row[] = [];
-  await worker.runUntil(async () => {
+  try {
     await createRequests(sim.admin, size, `b${size}`);
     const control = await ensureWatcher(client, taskQueue, {
-      cluster: `${sim.cluster.clusterName}-${size}`,
+      cluster: sim.cluster.clusterName,
       policy: defaultPolicy(),
       pollIntervalMs: 3_600_000,
       fullEvaluationIntervalMs: 3_600_000,
     });
-    await waitFor(async () => (await control.status()).sweeps >= 1, {
-      timeoutMs: 30 * 60_000,
-      intervalMs: 200,
-      what: 'the start-up sweep',
-    });
+    await sweeps(control, worker, 1, 'the start-up sweep');
     // The watcher sweeps once at start: that is the first sweep. Then one where nothing changed.
-    rows.push(await measured(size, 'first', control, client, () => Promise.resolve()));
-    rows.push(await measured(size, 'no change', control, client, () => control.sweepNow()));
+    const rows = [await measured(size, 'first', control, client, worker)];
+    await control.sweepNow();
+    await sweeps(control, worker, 2, 'the no-change sweep');
+    rows.push(await measured(size, 'no change', control, client, worker));
     await control.handle.terminate('bench over');
-  });
-  teleport.close();
-  await sim.stop();
-  return rows;
+    return rows;
+  } finally {
+    await worker.stop();
+    await sim.stop();
+  }
+}
+
+/** Waits until the watcher has finished `count` sweeps, failing early if the worker died. */
+async function sweeps(
+  control: WatcherControl,
+  worker: WorkerProcess,
+  count: number,
+  what: string,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const exited = worker.exited();
+      if (exited) throw new StopWaiting(exited);
+      return (await control.status()).sweeps >= count;
+    },
+    { timeoutMs: 30 * 60_000, intervalMs: 200, what },
+  );
 }
 
 async function measured(
@@ -110,22 +108,9 @@ async function measured(
   sweep: Row['sweep'],
   control: WatcherControl,
   client: Client,
-  trigger: () => Promise<void>,
+  worker: WorkerProcess,
 ): Promise<Row> {
-  const rss = sampleRss();
-  const before = await control.status();
-  await trigger();
-  const status =
-    sweep === 'first'
-      ? before
-      : await waitFor(
-          async () => {
-            const s = await control.status();
-            return s.sweeps > before.sweeps ? s : undefined;
-          },
-          { timeoutMs: 30 * 60_000, intervalMs: 100, what: 'the sweep' },
-        );
-  const last = status.lastSweep;
+  const last = (await control.status()).lastSweep;
   if (!last) throw new Error('no sweep recorded');
   const { runs, events, largest } = await historyFigures(client, last.id);
   return {
@@ -135,7 +120,7 @@ async function measured(
     runs,
     events,
     largestPayloadKiB: largest / 1024,
-    rssMiB: rss(),
+    rssMiB: worker.peakRssMiB(),
   };
 }
 

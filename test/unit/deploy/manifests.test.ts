@@ -399,3 +399,16 @@ describe('the systemd unit', () => {
     );
   }
 });
+
+describe('Node heap settings', () => {
+  it('the image and the systemd environment file cap the heap alike', () => {
+    const env = dockerfile()
+      .filter((i) => i.op === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    const image = /NODE_OPTIONS="([^"]+)"/.exec(env)?.[1];
+    assert.ok(image, 'the Dockerfile sets NODE_OPTIONS');
+    assert.equal(systemdEnv.NODE_OPTIONS, image);
+    assert.match(image, /--max-old-space-size=\d+/);
+  });
+});

@@ -1,0 +1,68 @@
+// The watcher's worker as production runs it: the compiled CLI (`npm run build`) in its own
+// process, with the Node heap settings the deployment files give it, so its memory is the
+// worker's alone, measured by the kernel's peak resident set.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..');
+const COMPILED_CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+
+/** NODE_OPTIONS from deploy/systemd/jit-watcher.env (the Dockerfile sets the same; a test checks). */
+function deployedNodeOptions(): string {
+  const env = fs.readFileSync(path.join(ROOT, 'deploy', 'systemd', 'jit-watcher.env'), 'utf8');
+  return /^NODE_OPTIONS=(.*)$/m.exec(env)?.[1] ?? '';
+}
+
+export interface WorkerProcess {
+  /** Peak resident memory so far (VmHWM), in MiB. */
+  peakRssMiB(): number;
+  /** Why the process has exited, if it has. */
+  exited(): string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  teleportAddress: string;
+  identityFile: string;
+  temporalAddress: string;
+  taskQueue: string;
+}
+
+export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
+  if (!fs.existsSync(COMPILED_CLI)) {
+    throw new Error(`${COMPILED_CLI} is missing; run npm run build first`);
+  }
+  const args = [
+    ...[COMPILED_CLI, 'worker', '-p', options.teleportAddress, '-i', options.identityFile],
+    ...['--temporal-address', options.temporalAddress],
+    ...['--temporal-task-queue', options.taskQueue],
+    ...['--watch-events=false', '--metrics-listen', ''],
+  ];
+  // Logs stay on (one JSON line per decision, as in production) but go nowhere.
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: deployedNodeOptions() },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exit: string | undefined;
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exit = `worker exited (${signal ?? code}): ${stderr.trim().split('\n').pop() ?? ''}`;
+      resolve();
+    }),
+  );
+  return {
+    peakRssMiB() {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+      return Math.round(kib / 1024);
+    },
+    exited: () => exit,
+    async stop() {
+      if (exit === undefined) child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}

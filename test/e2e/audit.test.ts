@@ -1,8 +1,9 @@
 // What the watcher records and how it survives: decisions found again with `jit-watcher
-// decisions --user`, dry-run recording without acting, continue-as-new keeping state, and the
-// recorded histories replaying without determinism errors.
+// decisions --user` (refused actions too), dry-run recording without acting, continue-as-new
+// keeping state, and the recorded histories replaying without determinism errors.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
 import { Worker } from '@temporalio/worker';
 import { decisionsCommand } from '../../src/cli/commands/decisions';
 import { watcherLockName } from '../../src/policy/decision';
@@ -63,6 +64,32 @@ describe('audit trail and durability', () => {
 
     const table = await runDecisions(suite.stack, ['--user', 'ivy']);
     assert.match(table, /^TIME\s+REQUEST\s+USER\s+ACTION\s+POLICY\s+OUTCOME\s+REASON/);
+  });
+
+  test("decisions shows an action Teleport refused as failed, with Teleport's message", async () => {
+    const { store, faults } = suite.stack.sim;
+    const request = store.createRequest({
+      user: 'lena',
+      roles: ['node-access'],
+      resources: [node('l-1')],
+    });
+    // PermissionDenied is AccessDenied to the client: not retried, recorded as the outcome.
+    faults.failNext('SetAccessRequestState', 1, grpc.status.PERMISSION_DENIED, 'access denied');
+    await suite.stack.sweep();
+    assert.equal(store.getRequest(request.id)?.state, 'PENDING');
+
+    const line = await waitFor(
+      async () =>
+        (await runDecisions(suite.stack, ['--request', request.id, '--json'])).trim() || undefined,
+      { timeoutMs: 20_000, intervalMs: 250, what: 'visibility to list the sweep' },
+    );
+    const record = JSON.parse(line.split('\n')[0] ?? '{}') as {
+      decision: { action: string };
+      outcome?: { status: string; detail: string };
+    };
+    assert.equal(record.decision.action, 'approve');
+    assert.equal(record.outcome?.status, 'failed');
+    assert.match(record.outcome?.detail ?? '', /access denied/);
   });
 
   test('dry-run records decisions and changes nothing', async () => {

@@ -143,6 +143,26 @@ describe('locks', () => {
     // An empty query target selects nothing, as in Teleport.
     { targets: [{}], expect: [] },
   ];
+  test('GetLocks follows a lock whose target changed, and forgets a deleted one', () => {
+    const { store } = setup();
+    store.upsertLock({ name: 'l', target: { user: 'alice' } });
+    store.upsertLock({ name: 'l', target: { accessRequest: 'r9' } });
+    const names = (target: LockTarget) => store.listLocks({ targets: [target] }).map((l) => l.name);
+    assert.deepEqual(names({ user: 'alice' }), []);
+    assert.deepEqual(names({ accessRequest: 'r9' }), ['l']);
+    store.deleteLock('l');
+    assert.deepEqual(names({ accessRequest: 'r9' }), []);
+  });
+
+  test('GetLocks by a field no index covers (node) still finds the lock', () => {
+    const { store } = setup();
+    store.upsertLock({ name: 'n', target: { node: 'db-1', user: 'alice' } });
+    assert.deepEqual(
+      store.listLocks({ targets: [{ node: 'db-1' }] }).map((l) => l.name),
+      ['n'],
+    );
+  });
+
   for (const q of queries) {
     test(`GetLocks ${JSON.stringify(q.targets)}`, () => {
       const { store } = setup();

@@ -3,6 +3,7 @@
 // worker's alone, measured by the kernel's peak resident set.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
@@ -39,17 +40,24 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     ...['--temporal-task-queue', options.taskQueue],
     ...['--watch-events=false', '--metrics-listen', ''],
   ];
-  // Logs stay on (one JSON line per decision, as in production) but go nowhere.
+  // Logs stay on (one JSON line per decision, as in production) and go to a file, as a journal
+  // would take them: a pipe read by this busy process would hold the worker back.
+  const logFile = path.join(
+    os.tmpdir(),
+    `jit-watcher-bench-worker-${process.pid}-${options.taskQueue}.log`,
+  );
+  const log = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', log],
     env: { ...process.env, NODE_OPTIONS: deployedNodeOptions() },
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  fs.closeSync(log);
   let exit: string | undefined;
   const gone = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
-      exit = `worker exited (${signal ?? code}): ${stderr.trim().split('\n').pop() ?? ''}`;
+      const last = fs.readFileSync(logFile, 'utf8').trim().split('\n').pop() ?? '';
+      exit = `worker exited (${signal ?? code}): ${last}`;
+      fs.rmSync(logFile, { force: true });
       resolve();
     }),
   );

@@ -23,7 +23,7 @@ export interface Stack {
   taskQueue: string;
   control: WatcherControl;
   newWorker(options?: WorkerTuning): Promise<Worker>;
-  /** Signals sweepNow and waits until a sweep that started after the signal has finished. */
+  /** Signals sweepNow; waits until a sweep that started after it has finished and none is due. */
   sweep(): Promise<void>;
   close(): Promise<void>;
 }
@@ -74,8 +74,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // A sweep already running when we signal may have read the cluster before our change.
       const signalledAt = new Date().toISOString();
       await control.sweepNow();
+      // Then wait for the watcher to be idle: a sweep queued meanwhile (by an earlier signal)
+      // would otherwise run on into the next test with whatever policy it started with.
       await waitFor(
-        async () => ((await control.status()).lastSweep?.startedAt ?? '') >= signalledAt,
+        async () => {
+          const s = await control.status();
+          const ours = (s.lastSweep?.startedAt ?? '') >= signalledAt;
+          return ours && !s.currentSweep && !s.sweepQueued;
+        },
         {
           timeoutMs: 60_000,
           intervalMs: 100,

@@ -83,7 +83,10 @@ export function formatStatus(id: string, s: WatcherStatus): string {
     `state       ${s.paused ? 'PAUSED' : 'running'}, sweep every ${s.pollIntervalMs / 1000}s`,
     `sweeps      ${s.sweeps}${s.lastSweep ? `, last ${s.lastSweep.finishedAt} (${s.lastSweep.ok ? 'ok' : 'with errors'})` : ''}`,
   ];
-  if (s.nextSweepAt) lines.push(`next sweep  ${s.nextSweepAt}`);
+  if (s.currentSweep)
+    lines.push(`sweeping    ${s.currentSweep.id} since ${s.currentSweep.startedAt}`);
+  if (s.sweepQueued) lines.push('queued      another sweep starts when this one ends');
+  else if (s.nextSweepAt) lines.push(`next sweep  ${s.nextSweepAt}`);
   lines.push(
     `totals      ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed`,
   );

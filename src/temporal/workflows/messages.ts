@@ -46,6 +46,10 @@ export interface WatcherStatus {
     ok: boolean;
     counts: Record<string, number>;
   };
+  /** The sweep under way, if one is. */
+  currentSweep?: { id: string; startedAt: string };
+  /** Another sweep was asked for (signal, event, poll) and starts when the current one ends. */
+  sweepQueued: boolean;
   /** RFC 3339; absent while paused. */
   nextSweepAt?: string;
   totals: { approved: number; denied: number; locked: number; failed: number };

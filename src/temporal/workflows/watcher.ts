@@ -66,7 +66,7 @@ export async function watcher(input: WatcherInput): Promise<never> {
 async function runSweep(state: WatcherState): Promise<void> {
   const startedAt = new Date(Date.now());
   const id = sweepWorkflowId(state.cluster, startedAt);
-  const input = state.beginSweep(startedAt);
+  const input = state.beginSweep(id, startedAt);
   try {
     const result = await executeChild(sweep, {
       workflowId: id,

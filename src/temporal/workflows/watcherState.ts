@@ -50,6 +50,8 @@ export class WatcherState {
   policy: Policy;
   paused: boolean;
   nextSweepAt?: string;
+  /** The sweep under way; never carried over, as none runs when the watcher continues as new. */
+  private current: { id: string; startedAt: string } | undefined;
   private carried: CarriedState;
 
   constructor(input: WatcherInput) {
@@ -130,7 +132,8 @@ export class WatcherState {
     this.carried.policyChangedAt = now.toISOString();
   }
 
-  beginSweep(now: Date): SweepInput {
+  beginSweep(id: string, now: Date): SweepInput {
+    this.current = { id, startedAt: now.toISOString() };
     const targeted = !this.carried.sweepRequested && this.carried.targets.length > 0;
     const targets = this.carried.targets;
     this.carried.sweepRequested = false;
@@ -163,6 +166,7 @@ export class WatcherState {
   }
 
   finishSweep(id: string, startedAt: Date, finishedAt: Date, result: SweepResult): void {
+    this.current = undefined;
     const c = this.carried;
     c.sweeps += 1;
     c.fingerprints = result.fingerprints;
@@ -182,6 +186,7 @@ export class WatcherState {
   }
 
   failSweep(id: string, startedAt: Date, finishedAt: Date, error: string): void {
+    this.current = undefined;
     this.carried.sweeps += 1;
     this.carried.lastError = error;
     // A failed sweep may have missed changes: look at everyone next time.
@@ -205,7 +210,9 @@ export class WatcherState {
       totals: { ...c.totals },
       holders: Object.keys(c.fingerprints).length,
       workers: { ...c.workers },
+      sweepQueued: this.workWaiting,
     };
+    if (this.current) status.currentSweep = { ...this.current };
     if (c.lastSweep) status.lastSweep = c.lastSweep;
     if (this.nextSweepAt && !this.paused) status.nextSweepAt = this.nextSweepAt;
     if (c.lastError) status.lastError = c.lastError;

@@ -3,23 +3,16 @@
 // identity. Only decides; never changes state.
 import type { LockTarget } from '../domain/lock';
 import { accessDenied } from './errors';
-import type { IndexKey } from './lockIndex';
+import { isIdentityField, type IndexKey } from './lockIndex';
 import type { Caller } from './callerIdentity';
 import { lockInForceMessage } from './lockRules';
 import { allows, mayRequest, mayReview, type RoleRegistry, type Verb } from './roles';
 import type { SimStore } from './store';
 
-/** Lock target fields an API caller's identity cannot match: they bind sessions, not calls. */
-const SESSION_LOCK_FIELDS: ReadonlyArray<keyof LockTarget> = [
-  'login',
-  'node',
-  'mfaDevice',
-  'windowsDesktop',
-  'device',
-  'serverId',
-  'botInstanceId',
-  'joinToken',
-];
+/** A lock binds API callers only when every field it sets is one an identity carries. */
+function bindsCallers(target: LockTarget): boolean {
+  return Object.entries(target).every(([field, value]) => !value || isIdentityField(field));
+}
 
 export class Authorizer {
   constructor(
@@ -61,7 +54,8 @@ export class Authorizer {
       ...caller.activeRequests.map((id): IndexKey => ['accessRequest', id]),
     ];
     const lock = this.store.findLockInForce(keys, ({ target: t }) => {
-      if (SESSION_LOCK_FIELDS.some((field) => !!t[field])) return false;
+      // Locks that also name a node, login, device... bind sessions, not API calls.
+      if (!bindsCallers(t)) return false;
       return (
         (!t.user || t.user === caller.user) &&
         (!t.role || caller.roles.includes(t.role)) &&

@@ -9,23 +9,23 @@ import { OID, SUBJECT_ROLES, SUBJECT_USER } from '../teleport/certificateFields'
 import { accessDenied } from './errors';
 
 export interface Caller {
-  user: string;
-  roles: string[];
-  clusterName: string;
+  readonly user: string;
+  readonly roles: readonly string[];
+  readonly clusterName: string;
   /** Access request ids the certificate was issued under. */
-  activeRequests: string[];
+  readonly activeRequests: readonly string[];
 }
 
 /** Parsed callers by certificate: parsing ASN.1 on every call was the simulator's largest cost. */
 const parsed = new Map<string, Caller>();
 const PARSED_LIMIT = 1_000;
 
+/** The caller a certificate names; shared between calls, so read-only. */
 export function callerFromCertificate(der: Buffer): Caller {
   const key = der.toString('base64');
   const known = parsed.get(key);
-  if (known)
-    return { ...known, roles: [...known.roles], activeRequests: [...known.activeRequests] };
-  const caller = parseCaller(der);
+  if (known) return known;
+  const caller = Object.freeze(parseCaller(der));
   if (parsed.size >= PARSED_LIMIT) parsed.clear();
   parsed.set(key, caller);
   return caller;

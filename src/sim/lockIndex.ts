@@ -5,10 +5,14 @@ import type { LockTarget } from '../domain/lock';
 import type { SimLock } from './model';
 
 /** The target fields an identity carries, and so the ones worth indexing. */
-export type IndexedField = 'user' | 'role' | 'accessRequest';
-export type IndexKey = readonly [field: IndexedField, value: string];
+export type IdentityField = 'user' | 'role' | 'accessRequest';
+export type IndexKey = readonly [field: IdentityField, value: string];
 
-const INDEXED: readonly IndexedField[] = ['user', 'role', 'accessRequest'];
+const IDENTITY_FIELDS: readonly IdentityField[] = ['user', 'role', 'accessRequest'];
+
+export function isIdentityField(field: string): field is IdentityField {
+  return (IDENTITY_FIELDS as readonly string[]).includes(field);
+}
 
 export class LockIndex {
   private readonly byName = new Map<string, SimLock>();
@@ -55,14 +59,14 @@ export class LockIndex {
 
 /** The key a query target can be looked up by, or undefined when it names no indexed field. */
 export function lookupKey(target: LockTarget): IndexKey | undefined {
-  const field = INDEXED.find((f) => !!target[f]);
+  const field = IDENTITY_FIELDS.find((f) => !!target[f]);
   return field && [field, target[field] ?? ''];
 }
 
 function keysOf(target: LockTarget): string[] {
-  return INDEXED.filter((f) => !!target[f]).map((f) => indexKey(f, target[f] ?? ''));
+  return IDENTITY_FIELDS.filter((f) => !!target[f]).map((f) => indexKey(f, target[f] ?? ''));
 }
 
-function indexKey(field: IndexedField, value: string): string {
+function indexKey(field: IdentityField, value: string): string {
   return `${field}\u0000${value}`;
 }

@@ -2,7 +2,7 @@
 // expiry and an ordered change feed for WatchEvents. Admin operations here bypass RBAC (the
 // server checks callers); tests use them directly. Records are replaced, never mutated in place,
 // and callers only ever get copies.
-import type { LockTarget } from '../domain/lock';
+import type { Lock, LockTarget } from '../domain/lock';
 import { systemNow, type Now } from './clock';
 import { alreadyExists, badParameter, notFound } from './errors';
 import { EventBus, type StoreListener } from './eventBus';
@@ -38,14 +38,8 @@ export interface StoreOptions {
   resourceRequestRoles?: string[];
 }
 
-export interface NewLock {
-  name: string;
-  target: LockTarget;
-  message?: string;
-  expires?: Date;
-  createdAt?: Date;
-  createdBy?: string;
-}
+/** What an upsert gives: a lock as Teleport's API carries it (the store adds the revision). */
+export type NewLock = Lock;
 
 export interface LockQuery {
   targets?: LockTarget[];

@@ -28,11 +28,11 @@ import { cappedKeywords } from './keywords';
 import { failureMessage } from './failureMessage';
 
 /** Pending requests per page: ~330 B each keeps a plan payload far below 512 KiB. */
-export const PENDING_PAGE_SIZE = 500;
+const PENDING_PAGE_SIZE = 500;
 /** Pages per run: ~1,000 history events each keeps a run far below 10,240 events. */
 const PAGES_PER_RUN = 4;
 /** Users per run: 3 events each keeps a run far below 10,240 events. */
-export const USERS_PER_RUN = 500;
+const USERS_PER_RUN = 500;
 /** Recent decisions a sweep reports back to the watcher. */
 const RECENT_LIMIT = 50;
 /** Errors a sweep reports back: the latest say enough, all of them are in the history. */

@@ -91,11 +91,23 @@ export interface SweepCounts {
   failed: number;
 }
 
+/** How a sweep splits its work into runs; the defaults suit production, tests lower them. */
+export interface SweepLimits {
+  /** Pending requests read and handled at a time. */
+  pageSize: number;
+  /** Pages one run handles before it continues as new. */
+  pagesPerRun: number;
+  /** Local activity results one workflow task may carry before the run continues as new. */
+  resultsPerTask: number;
+}
+
 export interface SweepInput {
   cluster: string;
   policy: Policy;
   fingerprints: Fingerprints;
   fullEvaluation: boolean;
+  /** Absent: the defaults in the sweep workflow. */
+  limits?: SweepLimits;
   /** Event-driven: only these requests (and their users) are looked at. */
   targets?: string[];
   /** Set when a run continues as new: where the previous run stopped. */

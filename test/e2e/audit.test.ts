@@ -12,6 +12,7 @@ import { waitFor } from '../../src/util/waitFor';
 import { runningStack, type Stack } from '../support/stack';
 
 const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 async function runDecisions(stack: Stack, args: string[]): Promise<string> {
   let out = '';
@@ -26,7 +27,11 @@ async function runDecisions(stack: Stack, args: string[]): Promise<string> {
 }
 
 describe('audit trail and durability', () => {
-  const suite = runningStack({ continueAsNewAfterEvents: 40 });
+  // Tiny sweep limits, so a handful of requests makes a sweep continue as new several times.
+  const suite = runningStack({
+    continueAsNewAfterEvents: 40,
+    sweepLimits: { pageSize: 2, pagesPerRun: 2, resultsPerTask: 3 },
+  });
 
   test('decisions --user finds every decision about that user, with its reason', async () => {
     const { store } = suite.stack.sim;
@@ -130,6 +135,46 @@ describe('audit trail and durability', () => {
     assert.ok(after.totals.approved >= before.totals.approved);
     assert.deepEqual(await suite.stack.control.policy(), await suite.stack.control.policy());
     assert.ok((await suite.stack.control.recentDecisions()).length > 0);
+  });
+
+  test('a sweep larger than its limits continues as new and finishes the job', async () => {
+    const { store } = suite.stack.sim;
+    const held = (user: string, count: number) =>
+      Array.from({ length: count }, (_, i) =>
+        store.createRequest({
+          user,
+          roles: ['node-access'],
+          resources: [node(`${user}-${i}`)],
+          created: minutesAgo(count - i),
+        }),
+      );
+    const kim = held('kim', 5);
+    const lee = held('lee', 2);
+    await suite.stack.sweep();
+
+    for (const r of [...kim, ...lee]) assert.equal(store.getRequest(r.id)?.state, 'APPROVED');
+    // kim holds five resources and the limit is three: her two oldest requests are locked.
+    const locked = kim.filter((r) => store.getLock(watcherLockName(r.id)) !== undefined);
+    assert.deepEqual(
+      locked.map((r) => r.id),
+      kim.slice(0, 2).map((r) => r.id),
+    );
+    // The sweep that approved them (a sweep queued by an earlier test may have been the one).
+    const sweepId = await waitFor(
+      async () => {
+        const out = await runDecisions(suite.stack, ['--user', 'lee', '--json']);
+        const first = out.trim().split('\n')[0];
+        return first ? (JSON.parse(first) as { sweepId: string }).sweepId : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: "visibility to list lee's sweep" },
+    );
+    // Two runs for 7 pending requests at 4 per run, the second ending with kim's evaluation and
+    // locks (3 results per task), and a third for lee's. Visibility lists a run a moment after
+    // it closes.
+    await waitFor(
+      async () => (await suite.stack.client.workflow.count(`WorkflowId = '${sweepId}'`)).count >= 3,
+      { timeoutMs: 20_000, intervalMs: 250, what: 'three runs of the sweep in visibility' },
+    );
   });
 
   test('recorded histories replay without determinism errors', async () => {

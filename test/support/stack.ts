@@ -9,6 +9,7 @@ import type { Policy } from '../../src/policy/types';
 import { startSimCluster, type SimCluster, type SimClusterOptions } from '../../src/sim/cluster';
 import type { GrpcTeleportClient } from '../../src/teleport/client';
 import { ensureWatcher, type WatcherControl } from '../../src/temporal/control';
+import type { SweepLimits } from '../../src/temporal/sweepTypes';
 import { createWorker } from '../../src/temporal/worker';
 import { silentLogger } from '../../src/util/logger';
 import { waitFor } from '../../src/util/waitFor';
@@ -37,6 +38,7 @@ export interface StackOptions {
   policy?: Partial<Policy>;
   sim?: SimClusterOptions;
   continueAsNewAfterEvents?: number;
+  sweepLimits?: SweepLimits;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -61,6 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pollIntervalMs: 10 * 60_000,
     fullEvaluationIntervalMs: 60 * 60_000,
     continueAsNewAfterEvents: options.continueAsNewAfterEvents,
+    ...(options.sweepLimits ? { sweepLimits: options.sweepLimits } : {}),
   });
   return {
     sim,

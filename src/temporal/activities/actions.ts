@@ -1,6 +1,8 @@
-// The approve, deny and lock activities: each one Teleport call, idempotent so Temporal can retry
-// it. Approve and deny re-read the request first: one a human resolved meanwhile is left alone,
-// and one an earlier attempt already resolved is reported as applied, so no action lands twice.
+// The approve, deny and lock activities: each one Teleport change, idempotent so Temporal can
+// retry it. Approve and deny re-read the request first: one a human resolved meanwhile is left
+// alone, and one an earlier attempt already resolved is reported as applied, so no action lands
+// twice. A lock is an upsert by a name derived from the request, so a repeat rewrites the same
+// lock: no read first.
 import type { AccessRequest } from '../../domain/accessRequest';
 import { ANNOTATION_DECISION, ANNOTATION_POLICY } from '../../domain/annotations';
 import type { Decision } from '../../policy/types';
@@ -57,10 +59,6 @@ export function createActionActivities(deps: ActivityDeps) {
     if (!spec) return { status: 'failed', detail: 'lock decision without a lock specification' };
     const client = deps.teleport();
     try {
-      const existing = await client.getLock(spec.name);
-      if (existing && existing.target.accessRequest === decision.requestId) {
-        return { status: 'skipped', detail: `lock ${spec.name} already in place` };
-      }
       const expires = spec.expires ? new Date(spec.expires) : undefined;
       if (expires && expires.getTime() <= Date.now()) {
         return { status: 'skipped', detail: 'request already expired; no lock needed' };

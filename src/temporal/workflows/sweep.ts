@@ -18,6 +18,7 @@ import {
   type ActionOutcome,
   type DecisionRecord,
   type SweepInput,
+  type SweepLimits,
   type SweepPlan,
   type SweepResult,
   type SweepResume,
@@ -27,12 +28,18 @@ import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from '.
 import { cappedKeywords } from './keywords';
 import { failureMessage } from './failureMessage';
 
-/** Pending requests per page: ~330 B each keeps a plan payload far below 512 KiB. */
-const PENDING_PAGE_SIZE = 500;
-/** Pages per run: ~1,000 history events each keeps a run far below 10,240 events. */
-const PAGES_PER_RUN = 4;
-/** Users per run: 3 events each keeps a run far below 10,240 events. */
-const USERS_PER_RUN = 500;
+const DEFAULT_LIMITS: SweepLimits = {
+  // ~330 B per request keeps a page's payload far below 512 KiB.
+  pageSize: 500,
+  // ~1,000 history events per page keeps a run far below 10,240 events.
+  pagesPerRun: 4,
+  // A workflow task holds every local activity result since the last page read, and the worker
+  // sends them in one gRPC message: at ~1 KB each this stays far below the server's 4 MiB limit
+  // (past it the task fails and those results never reach the history).
+  resultsPerTask: 1_500,
+};
+/** Users evaluated at once; each goes on to its locks, which run together. */
+const USER_LANES = 100;
 /** Recent decisions a sweep reports back to the watcher. */
 const RECENT_LIMIT = 50;
 /** Errors a sweep reports back: the latest say enough, all of them are in the history. */
@@ -101,20 +108,26 @@ function carryOver(input: SweepInput, state: SweepResume): SweepInput {
 class SweepRun {
   private readonly acted: DecisionRecord[] = [];
   private readonly at = new Date(Date.now()).toISOString();
+  /** Local activities scheduled since the last page read: their results share a workflow task. */
+  private results = 0;
+  private readonly limits: SweepLimits;
 
   constructor(
     private readonly input: SweepInput,
     private readonly state: SweepResume,
-  ) {}
+  ) {
+    this.limits = input.limits ?? DEFAULT_LIMITS;
+  }
 
   /**
-   * Evaluates and acts on up to PAGES_PER_RUN pages of pending requests, reading each next page
+   * Evaluates and acts on up to `pagesPerRun` pages of pending requests, reading each next page
    * while the current one is handled; true when more pages follow for the next run.
    */
   async pendingPages(): Promise<boolean> {
     let plan = await this.readPage(this.state.afterKey);
     for (let page = 1; ; page++) {
-      const last = !plan.nextKey || page >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested;
+      const last =
+        !plan.nextKey || page >= this.limits.pagesPerRun || workflowInfo().continueAsNewSuggested;
       const [next] = await bothSettled(
         last ? undefined : this.readPage(plan.nextKey),
         this.handlePage(plan),
@@ -125,12 +138,16 @@ class SweepRun {
     }
   }
 
-  private readPage(afterKey: string | undefined): Promise<SweepPlan> {
-    return read.planSweep({
+  private async readPage(afterKey: string | undefined): Promise<SweepPlan> {
+    const plan = await read.planSweep({
       afterKey,
-      pageSize: PENDING_PAGE_SIZE,
+      pageSize: this.limits.pageSize,
       ...(this.input.targets ? { targets: this.input.targets } : {}),
     });
+    // A regular activity is scheduled only once the local activities before it have finished, so
+    // their results left with that workflow task.
+    this.results = 0;
+    return plan;
   }
 
   private async handlePage(plan: SweepPlan): Promise<void> {
@@ -149,6 +166,7 @@ class SweepRun {
   ): Promise<string | undefined> {
     let decision: Decision;
     try {
+      this.results += 1;
       decision = await judge.evaluateRequest({ request, policy: this.input.policy, now });
     } catch (err) {
       this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
@@ -173,24 +191,34 @@ class SweepRun {
     for (const user of plan.goneUsers) delete this.state.fingerprints[user];
   }
 
-  /** Evaluates the next batch of queued users and locks what their evaluation says. */
+  /**
+   * Evaluates queued users, USER_LANES at a time, and locks what each evaluation says, until the
+   * queue is empty or this run's workflow task holds `resultsPerTask` results; the rest wait for
+   * the next run.
+   */
   async usersBatch(): Promise<void> {
-    const batch = this.state.userQueue.slice(0, USERS_PER_RUN);
-    this.state.userQueue = this.state.userQueue.slice(USERS_PER_RUN);
-    await Promise.allSettled(
-      batch.map(async (user) => {
-        try {
-          const result = await evaluate.evaluateUser({ user, policy: this.input.policy });
-          this.state.counts.evaluatedUsers += 1;
-          this.state.fingerprints[user] = result.fingerprint;
-          for (const decision of result.decisions) await this.apply(decision);
-        } catch (err) {
-          this.state.errors.push(`evaluate ${user}: ${failureMessage(err)}`);
-          // Forget the fingerprint so the next sweep evaluates this user again.
-          delete this.state.fingerprints[user];
-        }
-      }),
-    );
+    const lane = async (): Promise<void> => {
+      let user: string | undefined;
+      while (this.results < this.limits.resultsPerTask && (user = this.state.userQueue.shift())) {
+        await this.evaluateUser(user);
+      }
+    };
+    await Promise.all(Array.from({ length: USER_LANES }, lane));
+  }
+
+  private async evaluateUser(user: string): Promise<void> {
+    try {
+      this.results += 1;
+      const result = await evaluate.evaluateUser({ user, policy: this.input.policy });
+      this.state.counts.evaluatedUsers += 1;
+      this.state.fingerprints[user] = result.fingerprint;
+      // Each lock targets its own request: they go out together.
+      await Promise.all(result.decisions.map((decision) => this.apply(decision)));
+    } catch (err) {
+      this.state.errors.push(`evaluate ${user}: ${failureMessage(err)}`);
+      // Forget the fingerprint so the next sweep evaluates this user again.
+      delete this.state.fingerprints[user];
+    }
   }
 
   private async apply(decision: Decision): Promise<ActionOutcome> {
@@ -213,6 +241,7 @@ class SweepRun {
     if (decision.action === 'none') return { status: 'none', detail: decision.reason };
     if (decision.dryRun) return { status: 'dry-run', detail: `dry run: would ${decision.action}` };
     const input = { decision, reviewMode: this.input.policy.reviewMode };
+    this.results += 1;
     try {
       switch (decision.action) {
         case 'approve':

@@ -3,7 +3,13 @@
 // continue-as-new hands to the next run. Workflow code: no I/O, times passed in.
 import { validatePolicy } from '../../policy/policy';
 import type { Policy } from '../../policy/types';
-import type { DecisionRecord, Fingerprints, SweepInput, SweepResult } from '../sweepTypes';
+import type {
+  DecisionRecord,
+  Fingerprints,
+  SweepInput,
+  SweepLimits,
+  SweepResult,
+} from '../sweepTypes';
 import type { RequestsChanged, WatcherStatus, WorkerReport } from './messages';
 
 /** Decisions the `recentDecisions` query keeps: bounded so the state stays small. */
@@ -22,6 +28,8 @@ export interface WatcherInput {
   paused?: boolean;
   /** Continue as new after this many history events (default 2,000); tests lower it. */
   continueAsNewAfterEvents?: number;
+  /** How sweeps split their work into runs (default: the sweep's own); tests lower them. */
+  sweepLimits?: SweepLimits;
   carried?: CarriedState;
 }
 
@@ -46,6 +54,7 @@ export class WatcherState {
   readonly cluster: string;
   readonly pollIntervalMs: number;
   readonly continueAsNewAfterEvents: number | undefined;
+  readonly sweepLimits: SweepLimits | undefined;
   private readonly fullEvaluationIntervalMs: number;
   policy: Policy;
   paused: boolean;
@@ -59,6 +68,7 @@ export class WatcherState {
     this.pollIntervalMs = input.pollIntervalMs;
     this.fullEvaluationIntervalMs = input.fullEvaluationIntervalMs;
     this.continueAsNewAfterEvents = input.continueAsNewAfterEvents;
+    this.sweepLimits = input.sweepLimits;
     this.policy = input.policy;
     this.paused = input.paused ?? false;
     this.carried = input.carried ?? {
@@ -139,15 +149,13 @@ export class WatcherState {
     this.carried.sweepRequested = false;
     this.carried.targets = [];
     this.nextSweepAt = undefined;
-    if (targeted) {
-      return {
-        cluster: this.cluster,
-        policy: this.policy,
-        fingerprints: this.carried.fingerprints,
-        fullEvaluation: false,
-        targets,
-      };
-    }
+    const common = {
+      cluster: this.cluster,
+      policy: this.policy,
+      fingerprints: this.carried.fingerprints,
+      ...(this.sweepLimits ? { limits: this.sweepLimits } : {}),
+    };
+    if (targeted) return { ...common, fullEvaluation: false, targets };
     const last = this.carried.lastFullEvaluationAt;
     const fullEvaluation =
       this.carried.fullEvaluationDue ||
@@ -157,12 +165,7 @@ export class WatcherState {
       this.carried.fullEvaluationDue = false;
       this.carried.lastFullEvaluationAt = now.toISOString();
     }
-    return {
-      cluster: this.cluster,
-      policy: this.policy,
-      fingerprints: this.carried.fingerprints,
-      fullEvaluation,
-    };
+    return { ...common, fullEvaluation };
   }
 
   finishSweep(id: string, startedAt: Date, finishedAt: Date, result: SweepResult): void {
@@ -228,6 +231,7 @@ export class WatcherState {
       fullEvaluationIntervalMs: this.fullEvaluationIntervalMs,
       paused: this.paused,
       continueAsNewAfterEvents: this.continueAsNewAfterEvents,
+      ...(this.sweepLimits ? { sweepLimits: this.sweepLimits } : {}),
       carried: this.carried,
     };
   }

@@ -1,13 +1,26 @@
-// Benchmarks run the simulated Teleport cluster in its own process (`jit-watcher sim start`), so
-// the figures for the watcher process (time, memory) are the watcher's alone.
-import { spawn, spawnSync } from 'node:child_process';
+// Benchmarks run the simulated Teleport cluster in its own process (`jit-watcher sim start`, the
+// compiled CLI that `npm run build` leaves in dist/), so the figures for the watcher process (time,
+// memory) are the watcher's alone, and the simulator, sharing the machine's cores with the
+// watcher, costs no more than it must.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ClusterFile } from '../src/sim/cliState';
 import { GrpcTeleportClient } from '../src/teleport/client';
 import { readIdentityFile } from '../src/teleport/identityFile';
+import { WORKFLOW_BUNDLE_FILE } from '../src/temporal/worker';
 import { waitFor } from '../src/util/waitFor';
+
+const COMPILED_CLI = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+
+/** The compiled CLI's path; `npm run bench:*` builds it first. */
+export function compiledCli(): string {
+  if (!existsSync(COMPILED_CLI))
+    throw new Error(`${COMPILED_CLI} is missing; run npm run build first`);
+  return COMPILED_CLI;
+}
 
 export interface SimProcess {
   cluster: ClusterFile;
@@ -17,19 +30,9 @@ export interface SimProcess {
 
 export async function startSimProcess(): Promise<SimProcess> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-bench-sim-'));
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(__dirname, '..', 'src', 'cli', 'main.ts'),
-      'sim',
-      'start',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
+  const child = spawn(process.execPath, [compiledCli(), 'sim', 'start', '--dir', dir], {
+    stdio: 'ignore',
+  });
   const file = path.join(dir, 'cluster.json');
   const cluster = await waitFor(
     async () => JSON.parse(await fs.readFile(file, 'utf8')) as ClusterFile,
@@ -79,19 +82,13 @@ export async function createRequests(
 }
 
 /**
- * Bundles the workflows in a separate process, as `npm run build` does for production, so the
- * measured worker's memory is not inflated by webpack.
+ * Runs in-process workers on the workflow bundle `npm run build` made, as production does, so the
+ * measured process's memory is not inflated by webpack.
  */
 export function usePrebuiltWorkflowBundle(): void {
   if (process.env.JIT_WATCHER_WORKFLOW_BUNDLE) return;
-  const file = path.join(os.tmpdir(), `jit-watcher-bench-bundle-${process.pid}.js`);
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', path.join(__dirname, '..', 'scripts', 'bundle-workflows.ts'), file],
-    {
-      stdio: 'inherit',
-    },
-  );
-  if (result.status !== 0) throw new Error('bundling the workflows failed');
-  process.env.JIT_WATCHER_WORKFLOW_BUNDLE = file;
+  if (!existsSync(WORKFLOW_BUNDLE_FILE)) {
+    throw new Error(`${WORKFLOW_BUNDLE_FILE} is missing; run npm run build first`);
+  }
+  process.env.JIT_WATCHER_WORKFLOW_BUNDLE = WORKFLOW_BUNDLE_FILE;
 }

@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { compiledCli } from './simProcess';
 
 const ROOT = path.join(__dirname, '..');
-const COMPILED_CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 
 /** NODE_OPTIONS from deploy/systemd/jit-watcher.env (the Dockerfile sets the same; a test checks). */
 function deployedNodeOptions(): string {
@@ -31,11 +31,8 @@ export interface WorkerProcessOptions {
 }
 
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
-  if (!fs.existsSync(COMPILED_CLI)) {
-    throw new Error(`${COMPILED_CLI} is missing; run npm run build first`);
-  }
   const args = [
-    ...[COMPILED_CLI, 'worker', '-p', options.teleportAddress, '-i', options.identityFile],
+    ...[compiledCli(), 'worker', '-p', options.teleportAddress, '-i', options.identityFile],
     ...['--temporal-address', options.temporalAddress],
     ...['--temporal-task-queue', options.taskQueue],
     ...['--watch-events=false', '--metrics-listen', ''],

@@ -103,6 +103,10 @@ export class TlsRoutingProxy {
   private forward(client: net.Socket, hello: Buffer): void {
     client.pause();
     const upstream = net.connect(this.options.authPort, LOOPBACK);
+    // As Teleport's proxy (Go turns Nagle's algorithm off on every TCP connection): relaying small
+    // gRPC frames with Nagle on stalls them behind delayed ACKs.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     this.track(upstream);
     const teardown = () => {
       client.destroy();

@@ -1,10 +1,11 @@
 // Sweep benchmark: for 100, 1,000 and 10,000 open requests (users = 20% of requests), the wall time
 // of a first sweep (every request pending: approve all, then lock what exceeds the limit) and of
 // a sweep where nothing changed, with the Temporal events per sweep, the largest payload in the
-// sweep's histories and the worker process's peak RSS. Prints a Markdown table.
+// sweep's histories, the largest workflow task and the worker process's peak RSS. Prints a Markdown
+// table.
 // Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled)
 import { Client, Connection } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
 import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
@@ -20,6 +21,7 @@ interface Row {
   runs: number;
   events: number;
   largestPayloadKiB: number;
+  largestTaskMiB: number;
   rssMiB: number;
 }
 
@@ -45,12 +47,12 @@ async function main(): Promise<void> {
     await server.stop();
   }
   console.log(
-    '| open requests | sweep | wall time | runs | Temporal events | largest payload | worker RSS (peak) |',
+    '| open requests | sweep | wall time | runs | Temporal events | largest payload | largest task | worker RSS (peak) |',
   );
-  console.log('|---:|---|---:|---:|---:|---:|---:|');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.requests} | ${r.sweep} | ${r.seconds.toFixed(2)} s | ${r.runs} | ${r.events} | ${r.largestPayloadKiB.toFixed(1)} KiB | ${r.rssMiB} MiB |`,
+      `| ${r.requests} | ${r.sweep} | ${r.seconds.toFixed(2)} s | ${r.runs} | ${r.events} | ${r.largestPayloadKiB.toFixed(1)} KiB | ${r.largestTaskMiB.toFixed(2)} MiB | ${r.rssMiB} MiB |`,
     );
   }
 }
@@ -112,7 +114,7 @@ async function measured(
 ): Promise<Row> {
   const last = (await control.status()).lastSweep;
   if (!last) throw new Error('no sweep recorded');
-  const { runs, events, largest } = await historyFigures(client, last.id);
+  const { runs, events, largest, largestTask } = await historyFigures(client, last.id);
   return {
     requests: size,
     sweep,
@@ -120,18 +122,20 @@ async function measured(
     runs,
     events,
     largestPayloadKiB: largest / 1024,
+    largestTaskMiB: largestTask / 1024 / 1024,
     rssMiB: worker.peakRssMiB(),
   };
 }
 
-/** Events and the largest payload over every run (continue-as-new) of one sweep. */
+/** Events, the largest payload and the largest task over every run (continue-as-new) of one sweep. */
 async function historyFigures(
   client: Client,
   workflowId: string,
-): Promise<{ runs: number; events: number; largest: number }> {
+): Promise<{ runs: number; events: number; largest: number; largestTask: number }> {
   let runs = 0;
   let events = 0;
   let largest = 0;
+  let largestTask = 0;
   const query = `WorkflowId = '${workflowId}'`;
   await waitFor(async () => (await client.workflow.count(query)).count > 0, {
     what: 'visibility',
@@ -143,8 +147,29 @@ async function historyFigures(
       events += 1;
       largest = Math.max(largest, largestPayload(event));
     }
+    largestTask = Math.max(largestTask, largestTaskBytes(history.events ?? []));
   }
-  return { runs, events, largest };
+  return { runs, events, largest, largestTask };
+}
+
+/**
+ * The most history one workflow task's completion wrote: the events from a WorkflowTaskCompleted
+ * to the next WorkflowTaskScheduled, local activity markers mostly. The worker sends all of it in
+ * one message, which the server refuses past 4 MiB.
+ */
+function largestTaskBytes(events: temporal.api.history.v1.IHistoryEvent[]): number {
+  const { EventType } = temporal.api.enums.v1;
+  let largest = 0;
+  let task: number | undefined;
+  for (const event of events) {
+    if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) task = 0;
+    else if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) task = undefined;
+    else if (task !== undefined) {
+      task += temporal.api.history.v1.HistoryEvent.encode(event).finish().length;
+      largest = Math.max(largest, task);
+    }
+  }
+  return largest;
 }
 
 function largestPayload(event: temporal.api.history.v1.IHistoryEvent): number {
@@ -154,6 +179,8 @@ function largestPayload(event: temporal.api.history.v1.IHistoryEvent): number {
     event.activityTaskCompletedEventAttributes?.result,
     event.workflowExecutionCompletedEventAttributes?.result,
     event.workflowExecutionContinuedAsNewEventAttributes?.input,
+    // A local activity's result, in its marker.
+    ...Object.values(event.markerRecordedEventAttributes?.details ?? {}),
   ];
   let max = 0;
   for (const group of groups)

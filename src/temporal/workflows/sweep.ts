@@ -28,6 +28,7 @@ import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from '.
 import { cappedKeywords } from './keywords';
 import { failureMessage } from './failureMessage';
 
+/** Production limits; tests pass smaller ones in SweepInput.limits. */
 const DEFAULT_LIMITS: SweepLimits = {
   // ~330 B per request keeps a page's payload far below 512 KiB.
   pageSize: 500,
@@ -45,7 +46,9 @@ const RECENT_LIMIT = 50;
 /** Errors a sweep reports back: the latest say enough, all of them are in the history. */
 const ERROR_LIMIT = 20;
 
-// Reading the cluster is a regular activity: one per page, and it may take a while.
+// Reading the cluster is a regular activity: one per page, and it may take a while. A regular
+// activity is scheduled only when the workflow task closes, which waits for the local activities
+// under way: so each page's results leave in a task of their own, however large the sweep.
 const read = proxyActivities<typeof activities>(READ_OPTIONS);
 // Judging a request, evaluating a user and each approve, deny or lock take milliseconds. As local
 // activities they run in this worker without a server round trip (and three history events) per
@@ -120,21 +123,17 @@ class SweepRun {
   }
 
   /**
-   * Evaluates and acts on up to `pagesPerRun` pages of pending requests, reading each next page
-   * while the current one is handled; true when more pages follow for the next run.
+   * Evaluates and acts on up to `pagesPerRun` pages of pending requests, one page after the
+   * other; true when more pages follow for the next run. (Reading the next page while this one is
+   * handled gains nothing: the read would only leave with the task, after this page's work.)
    */
   async pendingPages(): Promise<boolean> {
-    let plan = await this.readPage(this.state.afterKey);
     for (let page = 1; ; page++) {
-      const last =
-        !plan.nextKey || page >= this.limits.pagesPerRun || workflowInfo().continueAsNewSuggested;
-      const [next] = await bothSettled(
-        last ? undefined : this.readPage(plan.nextKey),
-        this.handlePage(plan),
-      );
+      const plan = await this.readPage(this.state.afterKey);
+      await this.handlePage(plan);
       this.state.afterKey = plan.nextKey;
-      if (!next) return plan.nextKey !== undefined;
-      plan = next;
+      if (!plan.nextKey) return false;
+      if (page >= this.limits.pagesPerRun || workflowInfo().continueAsNewSuggested) return true;
     }
   }
 
@@ -144,8 +143,7 @@ class SweepRun {
       pageSize: this.limits.pageSize,
       ...(this.input.targets ? { targets: this.input.targets } : {}),
     });
-    // A regular activity is scheduled only once the local activities before it have finished, so
-    // their results left with that workflow task.
+    // The read went out with the workflow task that carried the results before it.
     this.results = 0;
     return plan;
   }

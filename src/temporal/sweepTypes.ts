@@ -13,6 +13,8 @@ export interface PlanInput {
   /** A targeted sweep: read only these requests instead of the whole cluster. */
   targets?: string[];
   pageSize: number;
+  /** The most a page's requests may take as JSON; a page of large requests holds fewer. */
+  pageBytes: number;
 }
 
 export interface SweepPlan {
@@ -93,8 +95,10 @@ export interface SweepCounts {
 
 /** How a sweep splits its work into runs; the defaults suit production, tests lower them. */
 export interface SweepLimits {
-  /** Pending requests read and handled at a time. */
+  /** Pending requests read and handled at a time, at most. */
   pageSize: number;
+  /** The most a page's requests may take as JSON (long reasons, many resources make fewer). */
+  pageBytes: number;
   /** Pages one run handles before it continues as new. */
   pagesPerRun: number;
   /** Local activity results one workflow task may carry before the run continues as new. */

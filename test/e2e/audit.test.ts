@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Worker } from '@temporalio/worker';
 import { decisionsCommand } from '../../src/cli/commands/decisions';
 import { watcherLockName } from '../../src/policy/decision';
+import type { SweepPlan } from '../../src/temporal/sweepTypes';
 import { workflowBundle } from '../../src/temporal/worker';
 import { waitFor } from '../../src/util/waitFor';
 import { runningStack, type Stack } from '../support/stack';
@@ -26,11 +27,23 @@ async function runDecisions(stack: Stack, args: string[]): Promise<string> {
   return out;
 }
 
+/** The sweep that decided about `user` (a sweep queued by an earlier test may have been it). */
+async function sweepThatDecided(stack: Stack, user: string): Promise<string> {
+  return waitFor(
+    async () => {
+      const out = await runDecisions(stack, ['--user', user, '--json']);
+      const first = out.trim().split('\n')[0];
+      return first ? (JSON.parse(first) as { sweepId: string }).sweepId : undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 250, what: `visibility to list ${user}'s sweep` },
+  );
+}
+
 describe('audit trail and durability', () => {
   // Tiny sweep limits, so a handful of requests makes a sweep continue as new several times.
   const suite = runningStack({
     continueAsNewAfterEvents: 40,
-    sweepLimits: { pageSize: 2, pagesPerRun: 2, resultsPerTask: 3 },
+    sweepLimits: { pageSize: 2, pageBytes: 2_000, pagesPerRun: 2, resultsPerTask: 3 },
   });
 
   test('decisions --user finds every decision about that user, with its reason', async () => {
@@ -159,21 +172,48 @@ describe('audit trail and durability', () => {
       locked.map((r) => r.id),
       kim.slice(0, 2).map((r) => r.id),
     );
-    // The sweep that approved them (a sweep queued by an earlier test may have been the one).
-    const sweepId = await waitFor(
-      async () => {
-        const out = await runDecisions(suite.stack, ['--user', 'lee', '--json']);
-        const first = out.trim().split('\n')[0];
-        return first ? (JSON.parse(first) as { sweepId: string }).sweepId : undefined;
-      },
-      { timeoutMs: 20_000, intervalMs: 250, what: "visibility to list lee's sweep" },
-    );
+    const sweepId = await sweepThatDecided(suite.stack, 'lee');
     // Two runs for 7 pending requests at 4 per run, the second ending with kim's evaluation and
     // locks (3 results per task), and a third for lee's. Visibility lists a run a moment after
     // it closes.
     await waitFor(
       async () => (await suite.stack.client.workflow.count(`WorkflowId = '${sweepId}'`)).count >= 3,
       { timeoutMs: 20_000, intervalMs: 250, what: 'three runs of the sweep in visibility' },
+    );
+  });
+
+  test('a page of large requests is read again, smaller', async () => {
+    const { store } = suite.stack.sim;
+    // Two of these take ~3.8 KB as JSON, over the suite's 2,000-byte pages.
+    const large = [1, 2].map((i) =>
+      store.createRequest({
+        user: 'max',
+        roles: ['node-access'],
+        resources: [node(`max-${i}`)],
+        reason: `${'x'.repeat(1_500)} ${i}`,
+      }),
+    );
+    await suite.stack.sweep();
+    for (const r of large) assert.equal(store.getRequest(r.id)?.state, 'APPROVED');
+
+    const sweepId = await sweepThatDecided(suite.stack, 'max');
+    const pages: number[] = [];
+    for await (const run of suite.stack.client.workflow.list({
+      query: `WorkflowId = '${sweepId}'`,
+    })) {
+      const history = await suite.stack.client.workflow
+        .getHandle(run.workflowId, run.runId)
+        .fetchHistory();
+      for (const event of history.events ?? []) {
+        const data = event.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data;
+        const plan = data ? (JSON.parse(Buffer.from(data).toString()) as SweepPlan) : undefined;
+        if (plan?.pending) pages.push(Buffer.byteLength(JSON.stringify(plan.pending)));
+      }
+    }
+    assert.ok(pages.length >= 2, `pages: ${pages.join(', ')}`);
+    assert.ok(
+      pages.every((bytes) => bytes <= 2_000),
+      `page sizes: ${pages.join(', ')}`,
     );
   });
 

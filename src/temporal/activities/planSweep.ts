@@ -18,19 +18,25 @@ export function createPlanSweep(deps: ActivityDeps) {
     if (input.targets) return planTargeted(deps, input.targets, now);
     const client = deps.teleport();
     // Teleport pages pending requests oldest first, so each run reads one page, not the cluster.
-    const page = await client
-      .listAccessRequestsPage({
-        filter: { state: 'PENDING' },
-        startKey: input.afterKey,
-        limit: input.pageSize,
-      })
-      .catch(asActivityFailure);
-    return {
-      now: now.toISOString(),
-      pending: page.requests.map(requestToJson),
-      ...(page.nextKey ? { nextKey: page.nextKey } : {}),
-      changedUsers: [],
-    };
+    // Requesters choose a request's size (reason, resources): a page of large ones is read again,
+    // smaller, so no page's payload outgrows what Temporal accepts.
+    let limit = input.pageSize;
+    for (;;) {
+      const page = await client
+        .listAccessRequestsPage({ filter: { state: 'PENDING' }, startKey: input.afterKey, limit })
+        .catch(asActivityFailure);
+      const pending = page.requests.map(requestToJson);
+      const bytes = Buffer.byteLength(JSON.stringify(pending));
+      if (bytes <= input.pageBytes || limit === 1) {
+        return {
+          now: now.toISOString(),
+          pending,
+          ...(page.nextKey ? { nextKey: page.nextKey } : {}),
+          changedUsers: [],
+        };
+      }
+      limit = Math.max(1, Math.floor((limit * input.pageBytes) / bytes));
+    }
   };
 }
 

@@ -30,8 +30,10 @@ import { failureMessage } from './failureMessage';
 
 /** Production limits; tests pass smaller ones in SweepInput.limits. */
 const DEFAULT_LIMITS: SweepLimits = {
-  // ~330 B per request keeps a page's payload far below 512 KiB.
+  // ~330 B for a request with one resource and a short reason: ~160 KiB a page.
   pageSize: 500,
+  // Requests with long reasons or many resources make smaller pages, far below 512 KiB.
+  pageBytes: 256 * 1024,
   // ~1,000 history events per page keeps a run far below 10,240 events.
   pagesPerRun: 4,
   // A workflow task holds every local activity result since the last page read, and the worker
@@ -141,6 +143,7 @@ class SweepRun {
     const plan = await read.planSweep({
       afterKey,
       pageSize: this.limits.pageSize,
+      pageBytes: this.limits.pageBytes,
       ...(this.input.targets ? { targets: this.input.targets } : {}),
     });
     // The read went out with the workflow task that carried the results before it.

@@ -3,7 +3,7 @@
 // history. Which users to evaluate is planUsers' question.
 import type { AccessRequest } from '../../domain/accessRequest';
 import type { PlanInput, SweepPlan } from '../sweepTypes';
-import { requestToJson } from '../requestJson';
+import { requestToJson, type AccessRequestJson } from '../requestJson';
 import type { ActivityDeps } from './deps';
 import { asActivityFailure } from './failures';
 
@@ -15,7 +15,7 @@ export function pendingKey(r: AccessRequest): string {
 export function createPlanSweep(deps: ActivityDeps) {
   return async function planSweep(input: PlanInput): Promise<SweepPlan> {
     const now = deps.now?.() ?? new Date();
-    if (input.targets) return planTargeted(deps, input.targets, now);
+    if (input.targets) return planTargeted(deps, input, input.targets, now);
     const client = deps.teleport();
     // Teleport pages pending requests oldest first, so each run reads one page, not the cluster.
     // Requesters choose a request's size (reason, resources): a page of large ones is read again,
@@ -43,22 +43,47 @@ export function createPlanSweep(deps: ActivityDeps) {
 /**
  * An event-driven sweep reads only the requests the event stream named, so its cost does not
  * grow with the cluster: pending ones are evaluated, approved ones have their user re-evaluated.
+ * Pending ones that do not fit in one page come in the next, from `afterKey` on.
  */
-async function planTargeted(deps: ActivityDeps, ids: string[], now: Date): Promise<SweepPlan> {
+async function planTargeted(
+  deps: ActivityDeps,
+  input: PlanInput,
+  ids: string[],
+  now: Date,
+): Promise<SweepPlan> {
   const client = deps.teleport();
   const found = await Promise.all(ids.map((id) => client.getAccessRequest(id))).catch(
     asActivityFailure,
   );
   const requests = found.filter((r): r is AccessRequest => r !== undefined);
   const pending = requests
-    .filter((r) => r.state === 'PENDING')
+    .filter((r) => r.state === 'PENDING' && (!input.afterKey || pendingKey(r) >= input.afterKey))
     .sort((a, b) => (pendingKey(a) < pendingKey(b) ? -1 : 1));
   const changedUsers = [
     ...new Set(requests.filter((r) => r.state === 'APPROVED').map((r) => r.user)),
   ].sort();
+  const page = fitPage(pending, input);
   return {
     now: now.toISOString(),
-    pending: pending.map(requestToJson),
+    pending: page.pending,
+    ...(page.next ? { nextKey: pendingKey(page.next) } : {}),
     changedUsers,
   };
+}
+
+/** The oldest requests that fit in one page (at least one), and the first that did not. */
+function fitPage(
+  requests: AccessRequest[],
+  limits: Pick<PlanInput, 'pageSize' | 'pageBytes'>,
+): { pending: AccessRequestJson[]; next?: AccessRequest } {
+  const pending: AccessRequestJson[] = [];
+  let bytes = 2;
+  for (const request of requests) {
+    const json = requestToJson(request);
+    bytes += Buffer.byteLength(JSON.stringify(json)) + 1;
+    const full = pending.length >= limits.pageSize || bytes > limits.pageBytes;
+    if (full && pending.length > 0) return { pending, next: request };
+    pending.push(json);
+  }
+  return { pending };
 }

@@ -18,25 +18,25 @@ export function createPlanSweep(deps: ActivityDeps) {
     if (input.targets) return planTargeted(deps, input, input.targets, now);
     const client = deps.teleport();
     // Teleport pages pending requests oldest first, so each run reads one page, not the cluster.
-    // Requesters choose a request's size (reason, resources): a page of large ones is read again,
-    // smaller, so no page's payload outgrows what Temporal accepts.
-    let limit = input.pageSize;
-    for (;;) {
-      const page = await client
+    const read = (limit: number) =>
+      client
         .listAccessRequestsPage({ filter: { state: 'PENDING' }, startKey: input.afterKey, limit })
         .catch(asActivityFailure);
-      const pending = page.requests.map(requestToJson);
-      const bytes = Buffer.byteLength(JSON.stringify(pending));
-      if (bytes <= input.pageBytes || limit === 1) {
-        return {
-          now: now.toISOString(),
-          pending,
-          ...(page.nextKey ? { nextKey: page.nextKey } : {}),
-          changedUsers: [],
-        };
-      }
-      limit = Math.max(1, Math.floor((limit * input.pageBytes) / bytes));
+    let page = await read(input.pageSize);
+    const fitted = fitPage(page.requests, input);
+    let pending = fitted.pending;
+    if (fitted.next) {
+      // Requesters choose a request's size (reason, resources), so a page of large ones is cut
+      // short; Teleport's next key is opaque, so the short page is read again, just that long.
+      page = await read(pending.length);
+      pending = page.requests.map(requestToJson);
     }
+    return {
+      now: now.toISOString(),
+      pending,
+      ...(page.nextKey ? { nextKey: page.nextKey } : {}),
+      changedUsers: [],
+    };
   };
 }
 

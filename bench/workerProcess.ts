@@ -1,5 +1,5 @@
 // The watcher's worker as production runs it: the compiled CLI (`npm run build`) in its own
-// process, with the Node heap settings the deployment files give it, so its memory is the
+// process, with the Node heap and allocator settings the deployment files give it, so its memory is the
 // worker's alone, measured by the kernel's peak resident set.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,10 +9,20 @@ import { compiledCli } from './simProcess';
 
 const ROOT = path.join(__dirname, '..');
 
-/** NODE_OPTIONS from deploy/systemd/jit-watcher.env (the Dockerfile sets the same; a test checks). */
-function deployedNodeOptions(): string {
+/**
+ * The process settings deploy/systemd/jit-watcher.env gives Node and the C library's allocator
+ * (the Dockerfile sets the same; a test checks). The watcher's own settings come as flags.
+ */
+function deployedProcessEnv(): Record<string, string> {
   const env = fs.readFileSync(path.join(ROOT, 'deploy', 'systemd', 'jit-watcher.env'), 'utf8');
-  return /^NODE_OPTIONS=(.*)$/m.exec(env)?.[1] ?? '';
+  const settings: Record<string, string> = {};
+  for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX']) {
+    const value = new RegExp(`^${name}=(.*)$`, 'm').exec(env)?.[1];
+    if (value === undefined)
+      throw new Error(`deploy/systemd/jit-watcher.env no longer sets ${name}`);
+    settings[name] = value;
+  }
+  return settings;
 }
 
 export interface WorkerProcess {
@@ -46,7 +56,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
   const log = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', log],
-    env: { ...process.env, NODE_OPTIONS: deployedNodeOptions() },
+    env: { ...process.env, ...deployedProcessEnv() },
   });
   fs.closeSync(log);
   let exit: string | undefined;

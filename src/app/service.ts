@@ -21,6 +21,7 @@ import { watcherWorkflowId } from '../temporal/names';
 import { createWorker } from '../temporal/worker';
 import type { Logger } from '../util/logger';
 import { EventStream } from './eventStream';
+import { tuneHeapGrowth } from './heapGrowth';
 import { IdentityReloader } from './identityReloader';
 import { installRuntime } from './runtime';
 import { WorkerReporter } from './workerReporter';
@@ -52,6 +53,7 @@ export async function runService(options: ServiceOptions): Promise<void> {
 
 async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void> {
   const { config, log } = options;
+  tuneHeapGrowth();
   const identity = await readIdentityFile(config.teleport.identityFile);
   log.info('identity loaded', {
     user: identity.user,

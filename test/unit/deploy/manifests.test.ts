@@ -400,15 +400,20 @@ describe('the systemd unit', () => {
   }
 });
 
-describe('Node heap settings', () => {
+describe('memory settings', () => {
+  const env = dockerfile()
+    .filter((i) => i.op === 'ENV')
+    .map((i) => i.args)
+    .join(' ');
   it('the image and the systemd environment file cap the heap alike', () => {
-    const env = dockerfile()
-      .filter((i) => i.op === 'ENV')
-      .map((i) => i.args)
-      .join(' ');
     const image = /NODE_OPTIONS="([^"]+)"/.exec(env)?.[1];
     assert.ok(image, 'the Dockerfile sets NODE_OPTIONS');
     assert.equal(systemdEnv.NODE_OPTIONS, image);
     assert.match(image, /--max-old-space-size=\d+/);
+  });
+  it('the image and the systemd environment file limit malloc arenas alike', () => {
+    const image = /MALLOC_ARENA_MAX=(\d+)/.exec(env)?.[1];
+    assert.ok(image, 'the Dockerfile sets MALLOC_ARENA_MAX');
+    assert.equal(systemdEnv.MALLOC_ARENA_MAX, image);
   });
 });

@@ -1,7 +1,6 @@
 // Starts what the demo runs on: the Temporal dev server (unless given an address), the simulated
 // Teleport cluster, and the real service in-process, as `jit-watcher run` would run it. Whatever
 // it started it stops, in reverse order, also when startup fails halfway or is aborted.
-import { CLIENT_CHANNEL_ARGS } from '../temporal/connection';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +9,7 @@ import { runService } from '../app/service';
 import { defaultConfig, type Config } from '../config/types';
 import type { Policy } from '../policy/types';
 import { startSimCluster, type SimCluster } from '../sim';
+import { CLIENT_CHANNEL_ARGS } from '../temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../temporal/control';
 import { findTemporalCli, startDevServer, type DevServer } from '../temporal/devServer';
 import type { Logger } from '../util/logger';

@@ -1,8 +1,8 @@
 // Test access to a real Temporal dev server: the one `npm test` started (JIT_TEST_TEMPORAL_ADDRESS),
 // or one started for this file when a test file runs alone. Never a mock, never a download.
-import { CLIENT_CHANNEL_ARGS } from '../../src/temporal/connection';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { CLIENT_CHANNEL_ARGS } from '../../src/temporal/connection';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 
 export interface TestTemporal {

@@ -20,10 +20,17 @@ export class ExpiryTimer {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.stopped || next === undefined) return;
-    const delayMs = Math.min(Math.max(0, next.getTime() - this.now().getTime()), MAX_TIMER_MS);
+    this.arm(next.getTime());
+  }
+
+  private arm(dueMs: number): void {
+    const delayMs = Math.min(Math.max(0, dueMs - this.now().getTime()), MAX_TIMER_MS);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.onDue();
+      // Node's timers may fire a millisecond early by the wall clock, and long waits are capped:
+      // calling back before the due time would find nothing expired and leave the timer unarmed.
+      if (this.now().getTime() < dueMs) this.arm(dueMs);
+      else this.onDue();
     }, delayMs);
     this.timer.unref();
   }

@@ -1,8 +1,12 @@
 // The one table of settings: each Config key with its flags, environment variables, YAML key,
-// kind and help. Parsing, merging, --help and docs all read it, so adding a setting is one row.
-// The YAML key is the Config path with a trailing "Ms" dropped (pollIntervalMs -> pollInterval).
+// kind and help. Parsing, merging, --help and docs all read it, so adding a setting is one row;
+// each policy rule brings its own rows (src/policy/registry.ts). The YAML key is the Config path
+// with a trailing "Ms" dropped (pollIntervalMs -> pollInterval).
+import { RULES } from '../policy/registry';
+import type { RuleOption } from '../policy/rule';
 
-export type Kind = 'string' | 'int' | 'bool' | 'duration' | 'list' | 'enum';
+/** 'custom': the option parses its own value (a rule's structured setting, e.g. --caps). */
+export type Kind = 'string' | 'int' | 'bool' | 'duration' | 'list' | 'enum' | 'custom';
 
 export interface OptionSpec {
   /** Dotted Config path. */
@@ -24,6 +28,8 @@ export interface OptionSpec {
   /** Not settable from YAML (secrets). */
   noYaml?: boolean;
   secret?: boolean;
+  /** 'custom' only: the raw text (flag, variable) or YAML value into the value; see RuleOption. */
+  parse?: RuleOption['parse'];
 }
 
 const PORT = { kind: 'int', min: 1, max: 65535 } as const;
@@ -34,15 +40,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'teleport.address', flags: ['p', 'proxy', 'auth-server'], env: ['JIT_WATCHER_PROXY'], kind: 'string', go: true, example: 'teleport.example.com:443', help: 'Teleport proxy or auth server address (required to talk to Teleport)' },
   { key: 'teleport.identityFile', flags: ['i', 'identity-file'], env: ['JIT_WATCHER_IDENTITY_FILE'], kind: 'string', go: true, example: '/opt/machine-id/identity', help: 'Machine ID identity file (required to talk to Teleport; must exist)' },
   { key: 'teleport.callTimeoutMs', flags: ['call-timeout'], env: ['JIT_WATCHER_CALL_TIMEOUT'], kind: 'duration', min: 100, example: '10s', help: 'deadline for each Teleport API call' },
-  { key: 'policy.maxResources', flags: ['m', 'max-resources'], env: ['JIT_WATCHER_MAX_RESOURCES'], kind: 'int', go: true, min: 1, example: '3', help: 'maximum resources one user may hold through approved requests' },
-  { key: 'policy.resourceLimit', flags: ['resource-limit'], env: ['JIT_WATCHER_RESOURCE_LIMIT'], kind: 'bool', go: true, help: 'enforce the resource limit' },
-  { key: 'policy.roleConflicts', flags: ['role-conflicts'], env: ['JIT_WATCHER_ROLE_CONFLICTS'], kind: 'bool', go: true, help: 'enforce environment separation between conflict patterns' },
-  { key: 'policy.conflictPatterns', flags: ['conflict-patterns'], env: ['JIT_WATCHER_CONFLICT_PATTERNS'], kind: 'list', go: true, example: 'prod,research', help: 'comma-separated role-name regular expressions, one per environment' },
+  ...RULES.flatMap(ruleOptions),
   { key: 'policy.autoApprove', flags: ['auto-approve'], env: ['JIT_WATCHER_AUTO_APPROVE'], kind: 'bool', help: 'approve compliant requests (off: leave them to human reviewers)' },
   { key: 'policy.dryRun', flags: ['dry-run'], env: ['JIT_WATCHER_DRY_RUN'], kind: 'bool', help: 'decide and log, but change nothing in Teleport' },
   { key: 'policy.exempt.users', flags: ['exempt-users'], env: ['JIT_WATCHER_EXEMPT_USERS'], kind: 'list', example: 'alice,bob', help: 'users whose requests are left to humans' },
   { key: 'policy.exempt.roles', flags: ['exempt-roles'], env: ['JIT_WATCHER_EXEMPT_ROLES'], kind: 'list', example: 'break-glass', help: 'roles whose requests are left to humans' },
-  { key: 'policy.roleRequestWeight', flags: ['role-request-weight'], env: ['JIT_WATCHER_ROLE_REQUEST_WEIGHT'], kind: 'int', min: 0, example: '1', help: 'what a role-only request counts toward the resource limit' },
   { key: 'policy.reviewMode', flags: ['review-mode'], env: ['JIT_WATCHER_REVIEW_MODE'], kind: 'enum', choices: ['state', 'review'], help: 'resolve requests by setting their state, or by submitting a review' },
   { key: 'pollIntervalMs', flags: ['poll-interval'], env: ['JIT_WATCHER_POLL_INTERVAL'], kind: 'duration', go: true, min: 1000, example: '30s', help: 'how often to poll Teleport' },
   { key: 'fullEvaluationIntervalMs', flags: ['full-evaluation-interval'], env: ['JIT_WATCHER_FULL_EVALUATION_INTERVAL'], kind: 'duration', min: 1000, example: '10m', help: 'how often to re-evaluate every user' },
@@ -64,6 +66,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'worker.maxConcurrentActivities', flags: ['max-concurrent-activities'], env: ['JIT_WATCHER_MAX_CONCURRENT_ACTIVITIES'], kind: 'int', min: 1, example: '100', help: 'activities one worker runs at once, so also its concurrent Teleport calls' },
   { key: 'metrics.listen', flags: ['metrics-listen'], env: ['JIT_WATCHER_METRICS_LISTEN'], kind: 'string', example: '127.0.0.1:9464', help: 'host:port for Prometheus metrics; empty disables' },
 ];
+
+/** A rule's setting as a row: its Policy key under `policy.`; rules own their policy rows. */
+function ruleOptions(rule: { options: readonly RuleOption[] }): OptionSpec[] {
+  return rule.options.map((option) => ({ ...option, key: `policy.${option.key}` }));
+}
 
 /** Where the YAML file is named; a flag and a variable, but not itself a Config key. */
 export const CONFIG_FILE_OPTION: OptionSpec = {

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { ConfigError } from './errors';
 import { CONFIG_FILE_OPTION, OPTIONS, yamlKey, type OptionSpec } from './options';
 import { nearest } from './suggest';
-import { parseValue, type Value } from './values';
+import { parseCustom, parseValue, type Value } from './values';
 
 export interface Assignment {
   key: string;
@@ -76,7 +76,10 @@ function walk(
       if (value !== null)
         out.push({
           key: spec.key,
-          value: parseValue(spec, scalar(value, spec, origin), origin),
+          value:
+            spec.kind === 'custom'
+              ? parseCustom(spec, value, origin)
+              : parseValue(spec, scalar(value, spec, origin), origin),
           origin,
         });
     } else if ([...leaves.keys()].some((leaf) => leaf.startsWith(`${path}.`))) {

@@ -5,7 +5,8 @@ import { formatDuration, parseGoDuration } from './duration';
 import { ConfigError } from './errors';
 import type { OptionSpec } from './options';
 
-export type Value = string | number | boolean | string[];
+/** object: what a 'custom' option's parser returns (plain data, checked by validatePolicy). */
+export type Value = string | number | boolean | string[] | object;
 
 /** Go's strconv.ParseBool spellings, so `-d=1` and `-d=T` keep working. */
 const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
@@ -19,6 +20,7 @@ export function parseBool(raw: string): boolean | undefined {
 
 /** `origin` is how the user named the setting: `-m`, `JIT_WATCHER_MAX_RESOURCES`, a YAML key. */
 export function parseValue(spec: OptionSpec, raw: string | string[], origin: string): Value {
+  if (spec.kind === 'custom') return parseCustom(spec, raw, origin);
   if (spec.kind === 'list') return parseList(raw);
   if (Array.isArray(raw)) throw new ConfigError(`${origin}: must be a single value, got a list`);
   const example = spec.example ? `, e.g. ${spec.example}` : '';
@@ -62,6 +64,15 @@ export function parseValue(spec: OptionSpec, raw: string | string[], origin: str
       return raw;
     }
   }
+}
+
+/** A 'custom' option's own parser: raw is a flag's or variable's text, or the YAML value as is. */
+export function parseCustom(spec: OptionSpec, raw: unknown, origin: string): Value {
+  // A row of kind 'custom' without a parser is a programming error: fail loudly in tests.
+  if (!spec.parse) throw new Error(`option ${spec.key} is 'custom' but has no parse`);
+  const parsed = spec.parse(raw);
+  if (!parsed.ok) throw new ConfigError(`${origin}: ${parsed.error}`);
+  return parsed.value;
 }
 
 function checkRange(

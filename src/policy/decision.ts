@@ -2,7 +2,7 @@
 // idempotency key) and the lock-name prefix (how the watcher recognises its own locks) never drift.
 // Builds plain JSON only: optional keys are omitted, never set to undefined.
 import type { AccessRequest } from '../domain/accessRequest';
-import type { Action, CheckName, Decision, DecisionDetails, Policy, PolicyName } from './types';
+import type { Action, Decision, DecisionDetails, Policy, PolicyName } from './types';
 
 /** Every lock the watcher creates starts with this; others' locks never do. */
 export const WATCHER_LOCK_PREFIX = 'jit-watcher-';
@@ -18,14 +18,6 @@ export function isWatcherLock(lockName: string): boolean {
 /** The same request, action and policy always give the same id, across runs and replays. */
 export function decisionId(requestId: string, action: Action, policy: PolicyName): string {
   return `${requestId}/${action}/${policy}`;
-}
-
-/** The checks the policy turns on, in the order they run. */
-export function checksRun(policy: Policy): CheckName[] {
-  const checks: CheckName[] = [];
-  if (policy.resourceLimit) checks.push('resource-limit');
-  if (policy.roleConflicts) checks.push('environment-separation');
-  return checks;
 }
 
 export function makeDecision(

@@ -4,21 +4,7 @@
 import { resourcePath, type AccessRequest } from '../domain/accessRequest';
 import { lockInForce, type Lock } from '../domain/lock';
 import { compareStrings } from './patterns';
-import type { DecisionDetails } from './types';
-
-/** A request one rule wants locked, before it becomes a Decision. */
-export interface LockVerdict {
-  request: AccessRequest;
-  policy: 'environment-separation' | 'resource-limit';
-  reason: string;
-  details: DecisionDetails;
-}
-
-/** One rule's walk over a user's requests: what stays and what it locks. */
-export interface Walk {
-  kept: AccessRequest[];
-  locked: LockVerdict[];
-}
+import type { Holding } from './rule';
 
 /** Ids of requests taken out of force by a lock in force, whoever created the lock. */
 export function lockedRequestIds(locks: Lock[], now: Date): Set<string> {
@@ -63,4 +49,14 @@ export function holdingSize(requests: AccessRequest[], roleRequestWeight: number
     for (const r of request.resources) paths.add(resourcePath(r));
   }
   return paths.size + roleOnly * roleRequestWeight;
+}
+
+/**
+ * A request in force as rules see it: its access counts from its creation (a requested start
+ * time, when the domain has one, goes here) until its access expiry.
+ */
+export function toHolding(request: AccessRequest): Holding {
+  const holding: Holding = { request, start: request.created };
+  if (request.expires !== undefined) holding.end = request.expires;
+  return holding;
 }

@@ -13,6 +13,8 @@ export type {
   Snapshot,
 } from './types';
 export { DEFAULT_POLICY, defaultPolicy, validatePolicy, type PolicyKey } from './policy';
+export { RULES, checksRun, type RuleName } from './registry';
+export type { Holding, Rule, RuleContext, RuleOption } from './rule';
 export { evaluatePending } from './pending';
 export { evaluateUser } from './user';
 export { evaluate, applyDecisions } from './evaluate';

@@ -1,19 +1,18 @@
 // Judges one pending request on its own, against the policy only, never against what the user
-// already holds (user evaluation locks older requests afterwards). A denial is a Decision with
-// action 'deny', never an exception. No clock: `now` is only passed through.
+// already holds (user evaluation locks older requests afterwards). The rules run in registry order
+// and the first denial decides. A denial is a Decision with action 'deny', never an exception.
 import type { AccessRequest } from '../domain/accessRequest';
-import { checksRun, makeDecision } from './decision';
+import { makeDecision } from './decision';
 import { exemptDecision, exemption } from './exempt';
-import { distinctResources } from './holdings';
-import { compilePatterns, describeMatches, matchRoles, mixedEnvironmentsReason } from './patterns';
+import { enabledRules } from './registry';
+import type { Facts, RuleContext } from './rule';
 import type { Decision, Policy } from './types';
 
 /**
- * approve, deny, or none (exempt; not pending; compliant while autoApprove is off). The resource
- * limit is checked before environment separation; the first failing check decides.
+ * approve, deny, or none (exempt; not pending; compliant while autoApprove is off). Details carry
+ * the checks run and the figures of every rule that judged the request, up to the one that denied.
  */
-export function evaluatePending(request: AccessRequest, policy: Policy, _now: Date): Decision {
-  const checks = checksRun(policy);
+export function evaluatePending(request: AccessRequest, policy: Policy, now: Date): Decision {
   if (request.state !== 'PENDING') {
     return makeDecision(
       request,
@@ -27,37 +26,19 @@ export function evaluatePending(request: AccessRequest, policy: Policy, _now: Da
   const ex = exemption(request, policy);
   if (ex) return exemptDecision(request, policy, ex);
 
-  const resourceCount = distinctResources(request).length;
-  const limit = policy.maxResources;
-  if (policy.resourceLimit && resourceCount > limit) {
-    return makeDecision(
-      request,
-      policy,
-      'deny',
-      'resource-limit',
-      `Request contains ${resourceCount} resources, exceeds limit of ${limit}`,
-      { checks, resourceCount, limit },
-    );
-  }
-  const matches = policy.roleConflicts
-    ? matchRoles(request.roles, compilePatterns(policy.conflictPatterns))
-    : [];
-  if (matches.length >= 2) {
-    return makeDecision(
-      request,
-      policy,
-      'deny',
-      'environment-separation',
-      mixedEnvironmentsReason(describeMatches(matches)),
-      { checks, resourceCount, limit, matches },
-    );
+  const rules = enabledRules(policy);
+  const checks = rules.map((rule) => rule.name);
+  const context: RuleContext = { now, policy, holdings: [] };
+  let facts: Facts = {};
+  for (const rule of rules) {
+    const verdict = rule.pending(request, context);
+    facts = { ...facts, ...verdict.facts };
+    if (verdict.deny !== undefined) {
+      return makeDecision(request, policy, 'deny', rule.name, verdict.deny, { checks, ...facts });
+    }
   }
 
   const ran = checks.length > 0 ? `checked: ${checks.join(', ')}` : 'no checks enabled';
-  const details =
-    matches.length > 0
-      ? { checks, resourceCount, limit, matches }
-      : { checks, resourceCount, limit };
   if (!policy.autoApprove) {
     return makeDecision(
       request,
@@ -65,7 +46,7 @@ export function evaluatePending(request: AccessRequest, policy: Policy, _now: Da
       'none',
       'compliant',
       `Complies with access policies (${ran}); auto-approval is off, left to human reviewers`,
-      details,
+      { checks, ...facts },
     );
   }
   return makeDecision(
@@ -74,6 +55,6 @@ export function evaluatePending(request: AccessRequest, policy: Policy, _now: Da
     'approve',
     'compliant',
     `Auto-approved: complies with access policies (${ran})`,
-    details,
+    { checks, ...facts },
   );
 }

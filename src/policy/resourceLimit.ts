@@ -1,23 +1,73 @@
-// The resource limit over what a user holds: keep the newest requests while they fit within
-// maxResources; the first that does not fit, and every older one, is locked. It never skips a
-// request that does not fit to keep an older, smaller one (the Go sample did).
+// The resource limit: a pending request naming more than maxResources resources is denied; over
+// what a user holds, the newest requests are kept while they fit and the first that does not, and
+// every older one, is locked. It never skips a request that does not fit to keep an older, smaller
+// one (the Go sample did).
 import type { AccessRequest } from '../domain/accessRequest';
-import { checksRun, resources } from './decision';
-import { distinctResources, holdingSize, type LockVerdict, type Walk } from './holdings';
-import type { Policy } from './types';
+import { resources } from './decision';
+import { distinctResources, holdingSize } from './holdings';
+import type { LockVerdict, Rule, RuleContext, RuleOption } from './rule';
+import { checkBoolean, show } from './validation';
 
-export function limitResources(newestFirst: AccessRequest[], policy: Policy): Walk {
-  const checks = checksRun(policy);
+// One row per setting, so the table reads as a table.
+// prettier-ignore
+const OPTIONS: readonly RuleOption[] = [
+  { key: 'maxResources', flags: ['m', 'max-resources'], env: ['JIT_WATCHER_MAX_RESOURCES'], kind: 'int', go: true, min: 1, example: '3', help: 'maximum resources one user may hold through approved requests' },
+  { key: 'resourceLimit', flags: ['resource-limit'], env: ['JIT_WATCHER_RESOURCE_LIMIT'], kind: 'bool', go: true, help: 'enforce the resource limit' },
+  { key: 'roleRequestWeight', flags: ['role-request-weight'], env: ['JIT_WATCHER_ROLE_REQUEST_WEIGHT'], kind: 'int', min: 0, example: '1', help: 'what a role-only request counts toward the resource limit' },
+];
+
+export const resourceLimitRule: Rule<'resource-limit'> = {
+  name: 'resource-limit',
+  options: OPTIONS,
+  enabled: (policy) => policy.resourceLimit,
+
+  validate(p, problem, nameOf) {
+    const max = p.maxResources;
+    if (!Number.isInteger(max)) {
+      problem('maxResources', `must be a whole number of at least 1, got ${show(max)}`);
+    } else if ((max as number) < 1) {
+      problem('maxResources', `must be at least 1, got ${show(max)}`);
+    }
+    checkBoolean(p, 'resourceLimit', problem);
+    const weight = p.roleRequestWeight;
+    if (!Number.isInteger(weight) || (weight as number) < 0) {
+      problem('roleRequestWeight', `must be a whole number of at least 0, got ${show(weight)}`);
+    } else if (Number.isInteger(max) && (weight as number) > (max as number)) {
+      // Otherwise a role-only request would be approved and then locked at once for not fitting.
+      problem(
+        'roleRequestWeight',
+        `must not exceed ${nameOf('maxResources')} (${show(max)}), got ${show(weight)}`,
+      );
+    }
+  },
+
+  pending(request, { policy }) {
+    const resourceCount = distinctResources(request).length;
+    const limit = policy.maxResources;
+    const facts = { resourceCount, limit };
+    if (resourceCount <= limit) return { facts };
+    return {
+      facts,
+      deny: `Request contains ${resourceCount} resources, exceeds limit of ${limit}`,
+    };
+  },
+
+  holdingsPhase: 'count',
+  holdings: limitResources,
+};
+
+function limitResources({ policy, holdings }: RuleContext): LockVerdict[] {
   const limit = policy.maxResources;
   const weight = policy.roleRequestWeight;
-  const walk: Walk = { kept: [], locked: [] };
+  const kept: AccessRequest[] = [];
+  const locked: LockVerdict[] = [];
   let cutoff: AccessRequest | undefined;
 
-  for (const request of newestFirst) {
-    const heldResources = holdingSize(walk.kept, weight);
-    const totalResources = holdingSize([...walk.kept, request], weight);
+  for (const { request } of holdings) {
+    const heldResources = holdingSize(kept, weight);
+    const totalResources = holdingSize([...kept, request], weight);
     if (cutoff === undefined && totalResources <= limit) {
-      walk.kept.push(request);
+      kept.push(request);
       continue;
     }
     const own = holdingSize([request], weight);
@@ -26,7 +76,7 @@ export function limitResources(newestFirst: AccessRequest[], policy: Policy): Wa
       reason =
         `Resource limit: newer requests fill the limit of ${limit} resources ` +
         `(request ${cutoff.id} already did not fit); retaining only the newest`;
-    } else if (walk.kept.length === 0) {
+    } else if (kept.length === 0) {
       reason = `Resource limit: this request alone counts ${resources(own)}, exceeding limit of ${limit}; retaining only the newest`;
     } else {
       reason =
@@ -34,20 +84,17 @@ export function limitResources(newestFirst: AccessRequest[], policy: Policy): Wa
         `requests make ${totalResources}, exceeding limit of ${limit}; retaining only the newest`;
     }
     cutoff ??= request;
-    const verdict: LockVerdict = {
+    locked.push({
       request,
-      policy: 'resource-limit',
       reason,
       details: {
-        checks,
         resourceCount: distinctResources(request).length,
         limit,
         heldResources,
         totalResources,
-        keptRequestIds: walk.kept.map((r) => r.id),
+        keptRequestIds: kept.map((r) => r.id),
       },
-    };
-    walk.locked.push(verdict);
+    });
   }
-  return walk;
+  return locked;
 }

@@ -1,8 +1,10 @@
 // The policy engine's data: the Policy it enforces, the Snapshot it reads and the Decisions it
 // returns. All of it must stay plain JSON (no Date in a Decision, no Map/Set/class) because
-// policies arrive by Temporal signal and decisions travel in Temporal payloads.
+// policies arrive by Temporal signal and decisions travel in Temporal payloads. Rules added later
+// declare their own optional Policy keys and details in their own files (see caps.ts).
 import type { AccessRequest } from '../domain/accessRequest';
 import type { Lock } from '../domain/lock';
+import type { RuleName } from './registry';
 
 /** Whether a human-visible verdict is a state change or a review (Teleport's two mechanisms). */
 export type ReviewMode = 'state' | 'review';
@@ -27,11 +29,11 @@ export interface Policy {
 
 export type Action = 'approve' | 'deny' | 'lock' | 'none';
 
-/** The policy a decision rests on; 'compliant' for approvals and requests left alone. */
-export type PolicyName = 'compliant' | 'resource-limit' | 'environment-separation' | 'exempt';
+/** The policy a decision rests on: a rule's name, 'compliant' for approvals and requests left alone. */
+export type PolicyName = 'compliant' | 'exempt' | RuleName;
 
-/** A check that can run on a request; listed in details so an auditor sees what was judged. */
-export type CheckName = 'resource-limit' | 'environment-separation';
+/** A check that can run on a request (a rule's name); listed in details so an auditor sees what was judged. */
+export type CheckName = RuleName;
 
 /** Roles of one request that match one conflict pattern. */
 export interface PatternMatch {

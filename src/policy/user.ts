@@ -1,13 +1,14 @@
-// Per-user evaluation over the approved requests in force: environment separation first, then the
-// resource limit over what remains, each violation a lock decision. Requests kept get no decision
-// (silence means "may stay"); exempt requests in force get an action-'none' record. No clock.
+// Per-user evaluation over the approved requests in force: each enabled rule, in holdings order
+// (registry.ts), walks what the rules before it kept, and each request it locks becomes a lock
+// decision. Requests kept get no decision (silence means "may stay"); exempt requests in force get
+// an action-'none' record. No clock.
 import type { AccessRequest } from '../domain/accessRequest';
 import type { Lock } from '../domain/lock';
 import { lockDecision } from './decision';
 import { exemptDecision, exemption } from './exempt';
-import { inForce, lockedRequestIds, newestFirst, type LockVerdict } from './holdings';
-import { limitResources } from './resourceLimit';
-import { separateEnvironments } from './separation';
+import { inForce, lockedRequestIds, newestFirst, toHolding } from './holdings';
+import { checksRun, holdingsOrder } from './registry';
+import type { Holding } from './rule';
 import type { Decision, Policy } from './types';
 
 /**
@@ -29,29 +30,31 @@ export function evaluateUser(
     .sort(newestFirst);
 
   const byRequest = new Map<string, Decision>();
-  const judged: AccessRequest[] = [];
+  let remaining: Holding[] = [];
   for (const request of holding) {
     const ex = exemption(request, policy);
     if (ex) byRequest.set(request.id, exemptDecision(request, policy, ex));
-    else judged.push(request);
+    else remaining.push(toHolding(request));
   }
 
-  const verdicts: LockVerdict[] = [];
-  let remaining = judged;
-  if (policy.roleConflicts) {
-    const walk = separateEnvironments(remaining, policy);
-    verdicts.push(...walk.locked);
-    remaining = walk.kept;
-  }
-  if (policy.resourceLimit) verdicts.push(...limitResources(remaining, policy).locked);
-
+  const checks = checksRun(policy);
   const before = new Set(previousWatcherLocks);
-  for (const v of verdicts) {
-    const recreated = before.has(v.request.id);
-    byRequest.set(
-      v.request.id,
-      lockDecision(v.request, policy, v.policy, v.reason, v.details, recreated),
-    );
+  for (const rule of holdingsOrder(policy)) {
+    const verdicts = rule.holdings({ now, policy, holdings: remaining });
+    for (const { request, reason, details } of verdicts) {
+      const recreated = before.has(request.id);
+      const decision = lockDecision(
+        request,
+        policy,
+        rule.name,
+        reason,
+        { checks, ...details },
+        recreated,
+      );
+      byRequest.set(request.id, decision);
+    }
+    const lockedNow = new Set(verdicts.map((v) => v.request.id));
+    remaining = remaining.filter((h) => !lockedNow.has(h.request.id));
   }
   return holding.flatMap((r) => byRequest.get(r.id) ?? []);
 }

@@ -1,12 +1,13 @@
 // The one list of policy rules. Its order is the order rules judge a pending request (the first
 // denial decides), the order of every "checked: ..." list, and, within each holdings phase, the
 // order they walk a user's holdings. Adding a rule: its file, its table test, one line here.
+import { capsRule } from './caps';
 import { resourceLimitRule } from './resourceLimit';
 import type { Rule } from './rule';
 import { separationRule } from './separation';
 import type { Policy } from './types';
 
-export const RULES = [resourceLimitRule, separationRule] as const;
+export const RULES = [resourceLimitRule, separationRule, capsRule] as const;
 
 /** The names decisions carry, derived from the list so it is never edited by hand. */
 export type RuleName = (typeof RULES)[number]['name'];

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { resourcePath, type AccessRequest } from '../../../src/domain/accessRequest';
 import type { Lock } from '../../../src/domain/lock';
 import { applyDecisions, evaluate } from '../../../src/policy/evaluate';
+import type { Cap } from '../../../src/policy/caps';
 import type { Decision, Policy, Snapshot } from '../../../src/policy/types';
 import { NOW, at, req } from './helpers';
 
@@ -63,7 +64,7 @@ const snapshotArb = fc
     previousWatcherLocks: previous.map((n) => `r${n}`),
   }));
 
-const policyArb: fc.Arbitrary<Policy> = fc.record({
+const basePolicyArb: fc.Arbitrary<Policy> = fc.record({
   maxResources: fc.integer({ min: 1, max: 4 }),
   resourceLimit: fc.boolean(),
   roleConflicts: fc.boolean(),
@@ -81,6 +82,26 @@ const policyArb: fc.Arbitrary<Policy> = fc.record({
   roleRequestWeight: fc.integer({ min: 0, max: 1 }),
   reviewMode: fc.constant('state' as const),
 });
+
+/** Absent half the time (as in a policy from before caps existed). */
+const capsArb = fc.option(
+  fc.constantFrom<Cap[]>(
+    [{ pattern: 'prod', maxRequests: 1 }],
+    [
+      { pattern: 'prod', maxResources: 2 },
+      { pattern: 'research|dev', maxRequests: 2 },
+    ],
+    [
+      { pattern: '^prod', maxRequests: 1, maxResources: 3 },
+      { pattern: 'lab', maxResources: 1 },
+    ],
+  ),
+  { nil: undefined, freq: 2 },
+);
+
+const policyArb: fc.Arbitrary<Policy> = fc
+  .tuple(basePolicyArb, capsArb)
+  .map(([p, caps]) => (caps === undefined ? p : { ...p, caps }));
 
 function exempt(r: AccessRequest, p: Policy): boolean {
   return p.exempt.users.includes(r.user) || r.roles.some((role) => p.exempt.roles.includes(role));
@@ -112,6 +133,15 @@ function environments(rs: AccessRequest[], p: Policy): Set<string> {
     if (rs.some((r) => r.roles.some((role) => re.test(role)))) envs.add(pattern);
   }
   return envs;
+}
+
+function underPattern(rs: AccessRequest[], pattern: string): AccessRequest[] {
+  const re = new RegExp(pattern, 'i');
+  return rs.filter((r) => r.roles.some((role) => re.test(role)));
+}
+
+function fitsAlone(r: AccessRequest, cap: Cap, p: Policy): boolean {
+  return cap.maxResources === undefined || size([r], p) <= cap.maxResources;
 }
 
 function shuffle<T>(xs: T[], seed: number): T[] {
@@ -164,6 +194,50 @@ void describe('policy properties', () => {
               d.requestId === newest.id && d.action === 'lock' && d.policy === 'resource-limit',
           );
           assert.deepEqual(limited, []);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  void it('after applying, no user holds more under a pattern than its cap allows', () => {
+    fc.assert(
+      fc.property(snapshotArb, policyArb, (s, p) => {
+        fc.pre(p.caps !== undefined);
+        const after = applyDecisions(s, evaluate(s, p));
+        for (const user of USERS) {
+          for (const cap of p.caps ?? []) {
+            const under = underPattern(holding(after, user, p), cap.pattern);
+            assert.ok(under.length <= (cap.maxRequests ?? Infinity));
+            assert.ok(size(under, p) <= (cap.maxResources ?? Infinity));
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  void it('the newest request in force under a pattern is never locked by a cap when it fits alone', () => {
+    fc.assert(
+      fc.property(snapshotArb, policyArb, (s, p) => {
+        fc.pre(p.caps !== undefined);
+        const decisions = evaluate(s, p);
+        const afterPending = applyDecisions(
+          s,
+          decisions.filter((d) => d.action === 'approve'),
+        );
+        const caps: Cap[] = p.caps ?? [];
+        for (const user of USERS) {
+          for (const cap of caps) {
+            const newest = underPattern(holding(afterPending, user, p), cap.pattern)[0];
+            if (!newest) continue;
+            const its = caps.filter((c) => underPattern([newest], c.pattern).length > 0);
+            if (!its.every((c) => fitsAlone(newest, c, p))) continue;
+            const capped = decisions.filter(
+              (d) => d.requestId === newest.id && d.policy === 'environment-cap',
+            );
+            assert.deepEqual(capped, []);
+          }
         }
       }),
       RUNS,

@@ -1,0 +1,246 @@
+// Per-environment caps: roles matching a pattern may be held through at most N approved requests
+// (and/or M resources) at a time. Like the resource limit, but per pattern: a pending request that
+// alone exceeds a cap is denied; over what a user holds, the newest requests under the pattern are
+// kept while they fit, and the first that does not, and every older one under it, is locked.
+import type { AccessRequest } from '../domain/accessRequest';
+import { listIds, resources } from './decision';
+import { distinctResources, holdingSize } from './holdings';
+import { compilePatterns, findBadPattern, matchRoles } from './patterns';
+import type { LockVerdict, Problem, Rule, RuleContext, RuleOption } from './rule';
+import type { PatternMatch, Policy } from './types';
+import { isRecord, show } from './validation';
+
+/** One cap; at least one of the two limits is set. */
+export interface Cap {
+  /** A role-name regular expression, matched anywhere, ignoring case (as conflict patterns). */
+  pattern: string;
+  maxRequests?: number;
+  maxResources?: number;
+}
+
+/** A cap a request falls under, with the request's roles that match its pattern. */
+export interface CapMatch extends Cap {
+  roles: string[];
+}
+
+// Optional, so setPolicy payloads and recorded histories from before caps existed stay valid.
+declare module './types' {
+  interface Policy {
+    /** Per-environment caps; absent or empty: none. */
+    caps?: Cap[];
+  }
+  interface DecisionDetails {
+    /** Caps the request falls under (pending), or the one it broke (lock). */
+    caps?: CapMatch[];
+    /** Requests under the cap held through the newer requests kept. */
+    heldRequests?: number;
+  }
+}
+
+const CAP_KEYS = ['pattern', 'maxRequests', 'maxResources'];
+const FLAG_FORM = 'PATTERN=REQUESTS[/RESOURCES], e.g. prod=1 or research=2/6 or lab=/4';
+
+const OPTIONS: readonly RuleOption[] = [
+  {
+    key: 'caps',
+    flags: ['caps'],
+    env: ['JIT_WATCHER_CAPS'],
+    kind: 'custom',
+    example: 'prod=1,research=2/6',
+    help: 'per-environment caps, comma-separated PATTERN=REQUESTS[/RESOURCES]: approved requests (and resources) one user may hold at a time under roles matching PATTERN',
+    parse: parseCaps,
+  },
+];
+
+export const capsRule: Rule<'environment-cap'> = {
+  name: 'environment-cap',
+  options: OPTIONS,
+  enabled: (policy) => (policy.caps ?? []).length > 0,
+  validate: validateCaps,
+
+  pending(request, { policy }) {
+    const under = capsFor(request, policy);
+    if (under.length === 0) return { facts: {} };
+    const size = holdingSize([request], policy.roleRequestWeight);
+    const broken = under.find((c) => c.maxResources !== undefined && size > c.maxResources);
+    if (!broken) return { facts: { caps: under } };
+    return {
+      facts: { caps: under },
+      deny:
+        `Request counts ${resources(size)} under ${describe(broken)}, ` +
+        `exceeds its cap of ${resources(broken.maxResources ?? 0)}`,
+    };
+  },
+
+  holdingsPhase: 'count',
+  holdings: capHoldings,
+};
+
+/** The caps whose pattern one of the request's roles matches, in policy order. */
+function capsFor(request: AccessRequest, policy: Policy): CapMatch[] {
+  const caps = policy.caps ?? [];
+  const matches = matchRoles(request.roles, compilePatterns(caps.map((c) => c.pattern)));
+  return matches.flatMap((m) => {
+    const cap = caps.find((c) => c.pattern === m.pattern);
+    return cap ? [{ ...cap, roles: m.roles }] : [];
+  });
+}
+
+/** Per cap, newest first: keep while the newer kept plus this one fit; lock from the first misfit. */
+function capHoldings({ policy, holdings }: RuleContext): LockVerdict[] {
+  const weight = policy.roleRequestWeight;
+  const kept = new Map<string, AccessRequest[]>();
+  const cutoff = new Map<string, AccessRequest>();
+  const locked: LockVerdict[] = [];
+
+  for (const { request } of holdings) {
+    const under = capsFor(request, policy);
+    let verdict: LockVerdict | undefined;
+    for (const cap of under) {
+      const newer = kept.get(cap.pattern) ?? [];
+      verdict = misfit(request, cap, newer, cutoff.get(cap.pattern), weight);
+      if (verdict) {
+        if (!cutoff.has(cap.pattern)) cutoff.set(cap.pattern, request);
+        break;
+      }
+    }
+    if (verdict) locked.push(verdict);
+    else
+      for (const cap of under) kept.set(cap.pattern, [...(kept.get(cap.pattern) ?? []), request]);
+  }
+  return locked;
+}
+
+/** Why the request does not fit under the cap next to the newer ones kept; undefined if it does. */
+function misfit(
+  request: AccessRequest,
+  cap: CapMatch,
+  kept: AccessRequest[],
+  cutoff: AccessRequest | undefined,
+  weight: number,
+): LockVerdict | undefined {
+  const heldRequests = kept.length;
+  const heldResources = holdingSize(kept, weight);
+  const totalResources = holdingSize([...kept, request], weight);
+  const tooMany = cap.maxRequests !== undefined && heldRequests + 1 > cap.maxRequests;
+  const tooBig = cap.maxResources !== undefined && totalResources > cap.maxResources;
+  if (cutoff === undefined && !tooMany && !tooBig) return undefined;
+
+  const where = describe(cap);
+  let reason: string;
+  if (cutoff !== undefined) {
+    reason = `newer requests fill the cap under ${where} (request ${cutoff.id} already did not fit)`;
+  } else if (tooMany) {
+    const n = cap.maxRequests ?? 0;
+    reason =
+      `roles matching ${JSON.stringify(cap.pattern)} may be held through ${n === 1 ? '1 request' : `${n} requests`} ` +
+      `at a time and newer request ${listIds(kept.map((r) => r.id))} ${heldRequests === 1 ? 'holds it' : 'hold them'}; ` +
+      `this older request's ${where} may not be held as well`;
+  } else if (heldRequests === 0) {
+    reason = `this request alone counts ${resources(totalResources)} under ${where}, exceeding its cap of ${resources(cap.maxResources ?? 0)}`;
+  } else {
+    reason =
+      `this request's ${resources(holdingSize([request], weight))} with the ${heldResources} held under ` +
+      `${where} through newer requests make ${totalResources}, exceeding its cap of ${resources(cap.maxResources ?? 0)}`;
+  }
+  return {
+    request,
+    reason: `Environment cap: ${reason}; retaining only the newest`,
+    details: {
+      caps: [cap],
+      resourceCount: distinctResources(request).length,
+      heldRequests,
+      heldResources,
+      totalResources,
+      keptRequestIds: kept.map((r) => r.id),
+    },
+  };
+}
+
+/** `"prod" (prod-db, prod-web)`: the pattern and the request's roles under it. */
+function describe(cap: PatternMatch): string {
+  return `${JSON.stringify(cap.pattern)} (${cap.roles.join(', ')})`;
+}
+
+/** A flag's or variable's `prod=1,research=2/6`, or YAML's list (checked by validateCaps). */
+function parseCaps(raw: unknown): { ok: true; value: object } | { ok: false; error: string } {
+  if (Array.isArray(raw)) return { ok: true, value: raw };
+  if (typeof raw !== 'string') {
+    return {
+      ok: false,
+      error: `must be a list of caps like [{pattern: prod, maxRequests: 1}], got ${show(raw)}`,
+    };
+  }
+  const caps: Cap[] = [];
+  for (const item of unquote(raw.trim())
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
+    const eq = item.lastIndexOf('=');
+    const [requests = '', res, ...extra] = item.slice(eq + 1).split('/');
+    const limit = (s: string | undefined) => (s === undefined || s === '' ? undefined : Number(s));
+    const cap: Cap = { pattern: item.slice(0, eq).trim() };
+    const maxRequests = limit(requests);
+    const maxResources = limit(res);
+    if (maxRequests !== undefined) cap.maxRequests = maxRequests;
+    if (maxResources !== undefined) cap.maxResources = maxResources;
+    const numbers = [requests, res ?? ''].every((s) => /^\d*$/.test(s.trim()));
+    if (eq <= 0 || extra.length > 0 || !numbers || (maxRequests ?? maxResources) === undefined) {
+      return { ok: false, error: `${show(item)} is not ${FLAG_FORM}` };
+    }
+    caps.push(cap);
+  }
+  return { ok: true, value: caps };
+}
+
+/** One pair of surrounding quotes, as when no shell ran (systemd, Docker exec form). */
+function unquote(s: string): string {
+  const quoted = s.length >= 2 && (s[0] === '"' || s[0] === "'") && s.endsWith(s[0]);
+  return quoted ? s.slice(1, -1) : s;
+}
+
+function validateCaps(p: Record<string, unknown>, problem: Problem): void {
+  const caps = p.caps;
+  if (caps === undefined) return;
+  if (!Array.isArray(caps)) {
+    problem('caps', `must be a list like [{pattern: prod, maxRequests: 1}], got ${show(caps)}`);
+    return;
+  }
+  const seen = new Set<string>();
+  caps.forEach((cap: unknown, i) => {
+    const at = `entry ${i + 1}`;
+    if (!isRecord(cap)) {
+      problem(
+        'caps',
+        `${at}: must be a mapping like {pattern: prod, maxRequests: 1}, got ${show(cap)}`,
+      );
+      return;
+    }
+    const unknown = Object.keys(cap).find((k) => !CAP_KEYS.includes(k));
+    if (unknown !== undefined) {
+      problem('caps', `${at}: unknown key ${show(unknown)}; use ${CAP_KEYS.join(', ')}`);
+    }
+    const pattern = cap.pattern;
+    if (typeof pattern !== 'string') {
+      problem(
+        'caps',
+        `${at}: pattern must be a role-name regular expression, got ${show(pattern)}`,
+      );
+      return;
+    }
+    const named = `${at} (${show(pattern)})`;
+    const bad = findBadPattern([pattern]);
+    if (bad) problem('caps', `${named}: ${bad}`);
+    if (seen.has(pattern)) problem('caps', `${named}: pattern is capped twice; give it one entry`);
+    seen.add(pattern);
+    for (const key of ['maxRequests', 'maxResources'] as const) {
+      const v = cap[key];
+      if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1)) {
+        problem('caps', `${named}: ${key} must be a whole number of at least 1, got ${show(v)}`);
+      }
+    }
+    if (cap.maxRequests === undefined && cap.maxResources === undefined) {
+      problem('caps', `${named}: needs maxRequests, maxResources or both`);
+    }
+  });
+}

@@ -47,7 +47,7 @@ const OPTIONS: readonly RuleOption[] = [
     env: ['JIT_WATCHER_CAPS'],
     kind: 'custom',
     example: 'prod=1,research=2/6',
-    help: 'per-environment caps, comma-separated PATTERN=REQUESTS[/RESOURCES]: approved requests (and resources) one user may hold at a time under roles matching PATTERN',
+    help: 'per-environment caps: PATTERN=REQUESTS[/RESOURCES] a user holds at once',
     parse: parseCaps,
   },
 ];

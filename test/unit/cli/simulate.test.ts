@@ -43,6 +43,12 @@ const examples: [string, string[], string[]][] = [
     [],
     ['lock:erin-3:environment-separation', 'lock:frank-1:resource-limit'],
   ],
+  ['gina-prod-cap.json', [], ['approve:gina-2:compliant']],
+  [
+    'gina-prod-cap.json',
+    ['--caps', 'prod=1'],
+    ['approve:gina-2:compliant', 'lock:gina-1:environment-cap'],
+  ],
 ];
 
 void describe('simulate', () => {

@@ -70,7 +70,8 @@ export function parseValue(spec: OptionSpec, raw: string | string[], origin: str
 export function parseCustom(spec: OptionSpec, raw: unknown, origin: string): Value {
   // A row of kind 'custom' without a parser is a programming error: fail loudly in tests.
   if (!spec.parse) throw new Error(`option ${spec.key} is 'custom' but has no parse`);
-  const parsed = spec.parse(raw);
+  // Text loses one pair of surrounding quotes, as lists do (no shell ran: systemd, Docker exec).
+  const parsed = spec.parse(typeof raw === 'string' ? unquote(raw.trim()) : raw);
   if (!parsed.ok) throw new ConfigError(`${origin}: ${parsed.error}`);
   return parsed.value;
 }

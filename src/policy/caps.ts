@@ -67,7 +67,7 @@ export const capsRule: Rule<'environment-cap'> = {
     return {
       facts: { caps: under },
       deny:
-        `Request counts ${resources(size)} under ${describe(broken)}, ` +
+        `Request counts ${resources(size)} under ${describeCap(broken)}, ` +
         `exceeds its cap of ${resources(broken.maxResources ?? 0)}`,
     };
   },
@@ -126,22 +126,26 @@ function misfit(
   const tooBig = cap.maxResources !== undefined && totalResources > cap.maxResources;
   if (cutoff === undefined && !tooMany && !tooBig) return undefined;
 
-  const where = describe(cap);
+  const where = describeCap(cap);
+  const capOf = `its cap of ${resources(cap.maxResources ?? 0)}`;
   let reason: string;
   if (cutoff !== undefined) {
     reason = `newer requests fill the cap under ${where} (request ${cutoff.id} already did not fit)`;
   } else if (tooMany) {
     const n = cap.maxRequests ?? 0;
+    const newer = heldRequests === 1 ? 'newer request' : 'newer requests';
     reason =
-      `roles matching ${JSON.stringify(cap.pattern)} may be held through ${n === 1 ? '1 request' : `${n} requests`} ` +
-      `at a time and newer request ${listIds(kept.map((r) => r.id))} ${heldRequests === 1 ? 'holds it' : 'hold them'}; ` +
+      `roles matching ${JSON.stringify(cap.pattern)} may be held through ` +
+      `${n === 1 ? '1 request' : `${n} requests`} at a time and ${newer} ` +
+      `${listIds(kept.map((r) => r.id))} ${heldRequests === 1 ? 'holds it' : 'hold them'}; ` +
       `this older request's ${where} may not be held as well`;
   } else if (heldRequests === 0) {
-    reason = `this request alone counts ${resources(totalResources)} under ${where}, exceeding its cap of ${resources(cap.maxResources ?? 0)}`;
+    reason = `this request alone counts ${resources(totalResources)} under ${where}, exceeding ${capOf}`;
   } else {
+    const own = resources(holdingSize([request], weight));
     reason =
-      `this request's ${resources(holdingSize([request], weight))} with the ${heldResources} held under ` +
-      `${where} through newer requests make ${totalResources}, exceeding its cap of ${resources(cap.maxResources ?? 0)}`;
+      `this request's ${own} with the ${heldResources} held under ${where} through newer ` +
+      `requests make ${totalResources}, exceeding ${capOf}`;
   }
   return {
     request,
@@ -158,7 +162,7 @@ function misfit(
 }
 
 /** `"prod" (prod-db, prod-web)`: the pattern and the request's roles under it. */
-function describe(cap: PatternMatch): string {
+function describeCap(cap: PatternMatch): string {
   return `${JSON.stringify(cap.pattern)} (${cap.roles.join(', ')})`;
 }
 
@@ -172,31 +176,26 @@ function parseCaps(raw: unknown): { ok: true; value: object } | { ok: false; err
     };
   }
   const caps: Cap[] = [];
-  for (const item of unquote(raw.trim())
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')) {
-    const eq = item.lastIndexOf('=');
-    const [requests = '', res, ...extra] = item.slice(eq + 1).split('/');
-    const limit = (s: string | undefined) => (s === undefined || s === '' ? undefined : Number(s));
-    const cap: Cap = { pattern: item.slice(0, eq).trim() };
-    const maxRequests = limit(requests);
-    const maxResources = limit(res);
-    if (maxRequests !== undefined) cap.maxRequests = maxRequests;
-    if (maxResources !== undefined) cap.maxResources = maxResources;
-    const numbers = [requests, res ?? ''].every((s) => /^\d*$/.test(s.trim()));
-    if (eq <= 0 || extra.length > 0 || !numbers || (maxRequests ?? maxResources) === undefined) {
-      return { ok: false, error: `${show(item)} is not ${FLAG_FORM}` };
-    }
+  for (const item of raw.split(',').map((s) => s.trim())) {
+    if (item === '') continue;
+    const cap = parseCap(item);
+    if (!cap) return { ok: false, error: `${show(item)} is not ${FLAG_FORM}` };
     caps.push(cap);
   }
   return { ok: true, value: caps };
 }
 
-/** One pair of surrounding quotes, as when no shell ran (systemd, Docker exec form). */
-function unquote(s: string): string {
-  const quoted = s.length >= 2 && (s[0] === '"' || s[0] === "'") && s.endsWith(s[0]);
-  return quoted ? s.slice(1, -1) : s;
+/** `prod=1`, `research=2/6`, `lab=/4`; the last `=` splits, since a pattern may contain one. */
+function parseCap(item: string): Cap | undefined {
+  const eq = item.lastIndexOf('=');
+  const limits = item.slice(eq + 1).split('/');
+  if (eq <= 0 || limits.length > 2 || !limits.every((l) => /^\s*\d*\s*$/.test(l))) return undefined;
+  const [maxRequests, maxResources] = limits.map((l) => (l.trim() === '' ? undefined : Number(l)));
+  if (maxRequests === undefined && maxResources === undefined) return undefined;
+  const cap: Cap = { pattern: item.slice(0, eq).trim() };
+  if (maxRequests !== undefined) cap.maxRequests = maxRequests;
+  if (maxResources !== undefined) cap.maxResources = maxResources;
+  return cap;
 }
 
 function validateCaps(p: Record<string, unknown>, problem: Problem): void {

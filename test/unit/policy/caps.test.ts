@@ -273,6 +273,16 @@ void describe('per-environment caps on holdings', () => {
     });
   });
 
+  void it('names every newer request that fills a cap of two', () => {
+    const requests = [prod('p1', -30), prod('p2', -20), prod('p3', -10)].map(req);
+    const p = policy({ ...roomy, caps: [{ pattern: 'prod', maxRequests: 2 }] });
+    const [d] = evaluateUser('alice', requests, [], p, NOW);
+    assert.match(
+      d?.reason ?? '',
+      /through 2 requests at a time and newer requests p3, p2 hold them;/,
+    );
+  });
+
   void it('explains a resource cap and its cutoff', () => {
     const requests = [
       prod('old', -30),

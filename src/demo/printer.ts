@@ -1,6 +1,6 @@
 // Every line the demo prints, built here so the wording and the columns live in one place and the
 // test can match what a user sees. Pure: strings in, strings out; nothing here prints.
-import type { ResourceId } from '../domain/accessRequest';
+import { describeAsk, type ResourceId } from '../domain/accessRequest';
 import type { Outcome } from './story';
 
 /** Enough of a UUID to tell the demo's requests apart at a glance. */
@@ -27,16 +27,6 @@ export function decisionLine(d: DecisionLine): string {
 
 export function shortId(id: string): string {
   return id.length > SHORT_ID_LENGTH ? `${id.slice(0, SHORT_ID_LENGTH)}…` : id;
-}
-
-/** "2 nodes", "1 node, 1 db"; role-only requests: "role prod-db", "roles prod, research". */
-export function describeAsk(roles: string[], resources: ResourceId[]): string {
-  if (resources.length === 0) {
-    return `${roles.length === 1 ? 'role' : 'roles'} ${roles.join(', ')}`;
-  }
-  const byKind = new Map<string, number>();
-  for (const r of resources) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
-  return [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
 }
 
 export function stepHeader(number: number, title: string): string {

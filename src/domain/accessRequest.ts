@@ -45,3 +45,13 @@ export function resourcePath(r: ResourceId): string {
   const base = `/${r.clusterName}/${r.kind}/${r.name}`;
   return r.subResourceName ? `${base}/${r.subResourceName}` : base;
 }
+
+/** "2 nodes", "1 node, 1 db"; role-only requests: "role prod-db", "roles prod, research". */
+export function describeAsk(roles: string[], resources: Pick<ResourceId, 'kind'>[]): string {
+  if (resources.length === 0) {
+    return `${roles.length === 1 ? 'role' : 'roles'} ${roles.join(', ')}`;
+  }
+  const byKind = new Map<string, number>();
+  for (const r of resources) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+  return [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+}

@@ -1,6 +1,9 @@
 // The access request as the rest of jit-watcher sees it: plain data with Date values, no wire
 // shapes. src/teleport/ converts to and from Teleport's protobuf messages; nothing else should.
 
+/** Enough of a UUID to tell requests apart at a glance (the demo's lines, the Web UI's summaries). */
+const SHORT_ID_LENGTH = 8;
+
 /** Teleport's request states, in enum order; PROMOTED means promoted to an access list. */
 export const REQUEST_STATES = ['NONE', 'PENDING', 'APPROVED', 'DENIED', 'PROMOTED'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
@@ -54,4 +57,8 @@ export function describeAsk(roles: string[], resources: Pick<ResourceId, 'kind'>
   const byKind = new Map<string, number>();
   for (const r of resources) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
   return [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+}
+
+export function shortId(id: string): string {
+  return id.length > SHORT_ID_LENGTH ? `${id.slice(0, SHORT_ID_LENGTH)}…` : id;
 }

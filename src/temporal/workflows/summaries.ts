@@ -1,8 +1,9 @@
 // The lines the Temporal Web UI shows for a sweep: a summary per activity and local activity, the
 // sweep's static summary and its current details, so an operator reads who and what without
-// opening payloads. Only user names, request ids, resource counts, patterns and counts: never a
-// request's reason (a user's free text). Pure: imported by workflow code.
-import { describeAsk, type ResourceId } from '../../domain/accessRequest';
+// opening payloads (which hold the full request id and decision). Only user names, short request
+// ids, resource counts, patterns and counts: never a request's reason (a user's free text).
+// Pure: imported by workflow code.
+import { describeAsk, shortId, type ResourceId } from '../../domain/accessRequest';
 import type { Decision } from '../../policy/types';
 import type { SweepCounts, SweepInput } from '../sweepTypes';
 
@@ -18,7 +19,7 @@ export interface Ask {
 }
 
 export function evaluateRequestSummary(request: { id: string; user: string }): string {
-  return oneLine(`evaluate request ${request.user} ${request.id}`);
+  return oneLine(`evaluate request ${request.user} ${shortId(request.id)}`);
 }
 
 export function evaluateUserSummary(user: string): string {
@@ -40,7 +41,7 @@ export function readHoldingsSummary(fullEvaluation: boolean): string {
  * "lock alice <id>: resource limit". `ask` describes an approval when the request is at hand.
  */
 export function actionSummary(decision: Decision, ask?: Ask): string {
-  const head = `${decision.action} ${decision.user} ${decision.requestId}`;
+  const head = `${decision.action} ${decision.user} ${shortId(decision.requestId)}`;
   if (decision.action === 'approve') {
     return oneLine(ask ? `${head} (${describeAsk(ask.roles, ask.resources)})` : head);
   }
@@ -92,14 +93,16 @@ export interface SweepProgress {
 }
 
 /**
- * The sweep's current details: where it stands, its counts so far, what it evaluated.
- * "done: approved 2, denied 1, locked 1, skipped 0, failed 0; evaluated 4 requests, 2 users".
+ * The sweep's current details: where it stands and its counts so far, then what it evaluated.
+ * "**done**: approved 2, denied 1, locked 1, skipped 0, failed 0", "evaluated 4 requests, 2 users".
  */
 export function sweepDetails({ counts, runs, stage }: SweepProgress): string {
   const outcomes = OUTCOMES.map((key) => `${key} ${counts[key]}`).join(', ');
   const requests = plural(counts.evaluatedRequests, 'request');
   const across = runs > 1 ? ` in ${runs} runs` : '';
-  return `${stage}: ${outcomes}; evaluated ${requests}, ${plural(counts.evaluatedUsers, 'user')}${across}`;
+  const evaluated = `evaluated ${requests}, ${plural(counts.evaluatedUsers, 'user')}${across}`;
+  // Markdown, as the Web UI renders it: two trailing spaces break the line.
+  return `**${stage}**: ${outcomes}  \n${evaluated}`;
 }
 
 function plural(n: number, noun: string): string {

@@ -16,6 +16,7 @@ import {
 } from '../../../src/temporal/workflows/summaries';
 
 const ID = '0194c0de-7a1b-7c2d-8e3f-405162738495';
+const SHORT = '0194c0de…';
 
 function decision(
   action: Decision['action'],
@@ -45,24 +46,24 @@ describe('actionSummary', () => {
       name: 'an approval names what the request asks for',
       decision: decision('approve', 'compliant'),
       ask: nodes(2),
-      want: `approve alice ${ID} (2 nodes)`,
+      want: `approve alice ${SHORT} (2 nodes)`,
     },
     {
       name: 'an approval of mixed kinds',
       decision: decision('approve', 'compliant'),
       ask: { roles: ['access'], resources: [{ kind: 'node' }, { kind: 'db' }] },
-      want: `approve alice ${ID} (1 node, 1 db)`,
+      want: `approve alice ${SHORT} (1 node, 1 db)`,
     },
     {
       name: 'an approval of a role-only request',
       decision: decision('approve', 'compliant'),
       ask: { roles: ['prod-db'], resources: [] },
-      want: `approve alice ${ID} (role prod-db)`,
+      want: `approve alice ${SHORT} (role prod-db)`,
     },
     {
       name: 'an approval without the request at hand',
       decision: decision('approve', 'compliant'),
-      want: `approve alice ${ID}`,
+      want: `approve alice ${SHORT}`,
     },
     {
       name: 'a denial for mixing environments names the patterns',
@@ -77,39 +78,39 @@ describe('actionSummary', () => {
         },
         'bob',
       ),
-      want: `deny bob ${ID}: mixes prod and research`,
+      want: `deny bob ${SHORT}: mixes prod and research`,
     },
     {
       name: 'three environments',
       decision: decision('deny', 'environment-separation', {
         matches: ['dev', 'prod', 'research'].map((pattern) => ({ pattern, roles: [pattern] })),
       }),
-      want: `deny alice ${ID}: mixes dev, prod and research`,
+      want: `deny alice ${SHORT}: mixes dev, prod and research`,
     },
     {
       name: 'a denial over the resource limit gives the figures',
       decision: decision('deny', 'resource-limit', { resourceCount: 5, limit: 3 }, 'dave'),
-      want: `deny dave ${ID}: 5 resources, limit 3`,
+      want: `deny dave ${SHORT}: 5 resources, limit 3`,
     },
     {
       name: 'a denial without figures names its policy',
       decision: decision('deny', 'resource-limit'),
-      want: `deny alice ${ID}: resource limit`,
+      want: `deny alice ${SHORT}: resource limit`,
     },
     {
       name: 'a lock names its policy',
       decision: decision('lock', 'resource-limit', { totalResources: 4, limit: 3 }),
-      want: `lock alice ${ID}: resource limit`,
+      want: `lock alice ${SHORT}: resource limit`,
     },
     {
       name: 'a lock for environment separation',
       decision: decision('lock', 'environment-separation', {}, 'carol'),
-      want: `lock carol ${ID}: environment separation`,
+      want: `lock carol ${SHORT}: environment separation`,
     },
     {
       name: 'a lock that someone deleted and the watcher recreates',
       decision: decision('lock', 'resource-limit', { lockRecreated: true }),
-      want: `lock alice ${ID}: resource limit, lock recreated`,
+      want: `lock alice ${SHORT}: resource limit, lock recreated`,
     },
   ];
   for (const row of rows) {
@@ -132,7 +133,7 @@ describe('actionSummary', () => {
 
 describe('activity summaries', () => {
   const rows: Array<[string, string]> = [
-    [evaluateRequestSummary({ id: ID, user: 'bob' }), `evaluate request bob ${ID}`],
+    [evaluateRequestSummary({ id: ID, user: 'bob' }), `evaluate request bob ${SHORT}`],
     [evaluateUserSummary('alice'), 'evaluate user alice'],
     [readPageSummary(1), 'read page 1 of pending requests'],
     [readPageSummary(7), 'read page 7 of pending requests'],
@@ -168,16 +169,17 @@ describe('sweepDetails', () => {
   const rows: Array<[Parameters<typeof sweepDetails>[0], string]> = [
     [
       { counts, runs: 1, stage: 'done' },
-      'done: approved 2, denied 1, locked 1, skipped 0, failed 0; evaluated 4 requests, 1 user',
+      '**done**: approved 2, denied 1, locked 1, skipped 0, failed 0  \nevaluated 4 requests, 1 user',
     ],
     [
       { counts: { ...counts, failed: 3 }, runs: 3, stage: 'under way' },
-      'under way: approved 2, denied 1, locked 1, skipped 0, failed 3; evaluated 4 requests, 1 user in 3 runs',
+      '**under way**: approved 2, denied 1, locked 1, skipped 0, failed 3  \nevaluated 4 requests, 1 user in 3 runs',
     ],
     [
       { counts: emptyCounts(), runs: 2, stage: 'continued as new' },
-      'continued as new: approved 0, denied 0, locked 0, skipped 0, failed 0; evaluated 0 requests, 0 users in 2 runs',
+      '**continued as new**: approved 0, denied 0, locked 0, skipped 0, failed 0  \nevaluated 0 requests, 0 users in 2 runs',
     ],
   ];
-  for (const [progress, want] of rows) it(want, () => assert.equal(sweepDetails(progress), want));
+  for (const [progress, want] of rows)
+    it(want.replace('  \n', ' / '), () => assert.equal(sweepDetails(progress), want));
 });

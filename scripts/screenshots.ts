@@ -15,6 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DEMO_CLUSTER, runDemo } from '../src/demo/demo';
 import { workflowListUrl, workflowUrl } from '../src/demo/printer';
 import { watcherWorkflowId } from '../src/temporal/names';
+import { JIT_ACTIONS } from '../src/temporal/searchAttributes';
 import { waitFor } from '../src/util/waitFor';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,7 +58,7 @@ function startDemo(signal: AbortSignal): { running: Promise<Running>; done: Prom
 /** The page of one run (add a tab: /history, /user-metadata). */
 interface RunPages {
   watcher: string;
-  /** The sweep with the longest history: the one that decided the most. */
+  /** The sweep that decided the most: it locked, and has the longest history of those. */
   busiestSweep: string;
 }
 
@@ -66,12 +67,14 @@ async function runPages({ webUiUrl, temporalAddress }: Running): Promise<RunPage
   try {
     const client = new Client({ connection });
     let best: { id: string; runId: string; length: number } | undefined;
-    for await (const wf of client.workflow.list({ query: "WorkflowType = 'sweep'" })) {
+    // A sweep that locked also approved and evaluated: every kind of step in one page.
+    const query = `WorkflowType = 'sweep' AND ${JIT_ACTIONS.name} = 'lock'`;
+    for await (const wf of client.workflow.list({ query })) {
       if (!best || wf.historyLength > best.length) {
         best = { id: wf.workflowId, runId: wf.runId, length: wf.historyLength };
       }
     }
-    if (!best) throw new Error('the demo ran no sweep');
+    if (!best) throw new Error('the demo ran no sweep that locked');
     const watcherId = watcherWorkflowId(DEMO_CLUSTER);
     const watcher = await client.workflow.getHandle(watcherId).describe();
     return {
@@ -212,13 +215,13 @@ async function main(): Promise<void> {
         file: 'web-ui-watcher.png',
         url: `${pages.watcher}/user-metadata`,
         waitForText: 'Events with Metadata',
-        height: 1200,
+        height: 1000,
       },
       {
         file: 'web-ui-sweep.png',
         url: `${pages.busiestSweep}/user-metadata`,
         waitForText: 'evaluate request',
-        height: 1200,
+        height: 1000,
       },
       {
         file: 'web-ui-sweep-history.png',

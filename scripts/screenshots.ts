@@ -1,7 +1,7 @@
 // Screenshots of the Temporal Web UI for the README (`npm run screenshots`): runs the demo (its own
 // dev server, simulated Teleport cluster and worker) until the story is told, then renders the
-// workflow list, the watcher and the history of the busiest sweep with headless Chromium into
-// docs/*.png, and stops everything. Chromium is driven over --remote-debugging-pipe (the DevTools
+// workflow list, the watcher's and the busiest sweep's summaries (User Metadata tab) and that
+// sweep's history with headless Chromium into docs/*.png, and stops everything. Chromium is driven over --remote-debugging-pipe (the DevTools
 // protocol on fds 3/4, no npm package): the built-in --screenshot with a virtual time budget never
 // finishes on a running workflow's page, whose history request long-polls. Needs Debian's
 // chromium package and the Temporal CLI; talks to loopback only.
@@ -15,6 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DEMO_CLUSTER, runDemo } from '../src/demo/demo';
 import { workflowListUrl, workflowUrl } from '../src/demo/printer';
 import { watcherWorkflowId } from '../src/temporal/names';
+import { JIT_ACTIONS } from '../src/temporal/searchAttributes';
 import { waitFor } from '../src/util/waitFor';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -54,19 +55,32 @@ function startDemo(signal: AbortSignal): { running: Promise<Running>; done: Prom
   return { running: Promise.race([running, ended]), done };
 }
 
-/** The sweep with the longest history: the one that decided the most. */
-async function busiestSweepUrl({ webUiUrl, temporalAddress }: Running): Promise<string> {
+/** The page of one run (add a tab: /history, /user-metadata). */
+interface RunPages {
+  watcher: string;
+  /** The sweep that decided the most: it locked, and has the longest history of those. */
+  busiestSweep: string;
+}
+
+async function runPages({ webUiUrl, temporalAddress }: Running): Promise<RunPages> {
   const connection = await Connection.connect({ address: temporalAddress });
   try {
     const client = new Client({ connection });
     let best: { id: string; runId: string; length: number } | undefined;
-    for await (const wf of client.workflow.list({ query: "WorkflowType = 'sweep'" })) {
+    // A sweep that locked also approved and evaluated: every kind of step in one page.
+    const query = `WorkflowType = 'sweep' AND ${JIT_ACTIONS.name} = 'lock'`;
+    for await (const wf of client.workflow.list({ query })) {
       if (!best || wf.historyLength > best.length) {
         best = { id: wf.workflowId, runId: wf.runId, length: wf.historyLength };
       }
     }
-    if (!best) throw new Error('the demo ran no sweep');
-    return `${workflowUrl(webUiUrl, best.id)}/${best.runId}/history`;
+    if (!best) throw new Error('the demo ran no sweep that locked');
+    const watcherId = watcherWorkflowId(DEMO_CLUSTER);
+    const watcher = await client.workflow.getHandle(watcherId).describe();
+    return {
+      watcher: `${workflowUrl(webUiUrl, watcherId)}/${watcher.runId}`,
+      busiestSweep: `${workflowUrl(webUiUrl, best.id)}/${best.runId}`,
+    };
   } finally {
     await connection.close();
   }
@@ -188,6 +202,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   try {
     const running = await demo.running;
+    const pages = await runPages(running);
     const shots: Shot[] = [
       {
         file: 'web-ui-workflows.png',
@@ -195,15 +210,22 @@ async function main(): Promise<void> {
         waitForText: '/sweep/',
         height: 900,
       },
+      // The User Metadata tab: summary, details, current details and every event's summary.
       {
         file: 'web-ui-watcher.png',
-        url: workflowUrl(running.webUiUrl, watcherWorkflowId(DEMO_CLUSTER)),
-        waitForText: 'Event History',
-        height: 1600,
+        url: `${pages.watcher}/user-metadata`,
+        waitForText: 'Events with Metadata',
+        height: 1000,
+      },
+      {
+        file: 'web-ui-sweep.png',
+        url: `${pages.busiestSweep}/user-metadata`,
+        waitForText: 'evaluate request',
+        height: 1000,
       },
       {
         file: 'web-ui-sweep-history.png',
-        url: await busiestSweepUrl(running),
+        url: `${pages.busiestSweep}/history`,
         waitForText: 'Event History',
         height: 1600,
       },

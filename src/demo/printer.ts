@@ -1,10 +1,10 @@
 // Every line the demo prints, built here so the wording and the columns live in one place and the
 // test can match what a user sees. Pure: strings in, strings out; nothing here prints.
-import type { ResourceId } from '../domain/accessRequest';
+import { describeAsk, shortId, type ResourceId } from '../domain/accessRequest';
 import type { Outcome } from './story';
 
-/** Enough of a UUID to tell the demo's requests apart at a glance. */
-const SHORT_ID_LENGTH = 8;
+export { shortId };
+
 const MARKS: Record<Outcome, string> = { approved: '✔', denied: '✖', locked: '🔒' };
 /** Terminals draw the lock emoji two columns wide; the label is padded one less to keep columns. */
 const LABEL_WIDTH: Record<Outcome, number> = { approved: 8, denied: 8, locked: 7 };
@@ -23,20 +23,6 @@ export function decisionLine(d: DecisionLine): string {
   const label = `${MARKS[d.outcome]} ${d.outcome.padEnd(LABEL_WIDTH[d.outcome])}`;
   const what = describeAsk(d.roles, d.resources).padEnd(16);
   return `  ${label} ${d.user.padEnd(6)} req ${shortId(d.requestId)}  ${what}  ${d.reason}`;
-}
-
-export function shortId(id: string): string {
-  return id.length > SHORT_ID_LENGTH ? `${id.slice(0, SHORT_ID_LENGTH)}…` : id;
-}
-
-/** "2 nodes", "1 node, 1 db"; role-only requests: "role prod-db", "roles prod, research". */
-export function describeAsk(roles: string[], resources: ResourceId[]): string {
-  if (resources.length === 0) {
-    return `${roles.length === 1 ? 'role' : 'roles'} ${roles.join(', ')}`;
-  }
-  const byKind = new Map<string, number>();
-  for (const r of resources) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
-  return [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
 }
 
 export function stepHeader(number: number, title: string): string {

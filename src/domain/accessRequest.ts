@@ -1,6 +1,9 @@
 // The access request as the rest of jit-watcher sees it: plain data with Date values, no wire
 // shapes. src/teleport/ converts to and from Teleport's protobuf messages; nothing else should.
 
+/** Enough of a UUID to tell requests apart at a glance (the demo's lines, the Web UI's summaries). */
+const SHORT_ID_LENGTH = 8;
+
 /** Teleport's request states, in enum order; PROMOTED means promoted to an access list. */
 export const REQUEST_STATES = ['NONE', 'PENDING', 'APPROVED', 'DENIED', 'PROMOTED'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
@@ -44,4 +47,18 @@ export interface AccessRequest {
 export function resourcePath(r: ResourceId): string {
   const base = `/${r.clusterName}/${r.kind}/${r.name}`;
   return r.subResourceName ? `${base}/${r.subResourceName}` : base;
+}
+
+/** "2 nodes", "1 node, 1 db"; role-only requests: "role prod-db", "roles prod, research". */
+export function describeAsk(roles: string[], resources: Pick<ResourceId, 'kind'>[]): string {
+  if (resources.length === 0) {
+    return `${roles.length === 1 ? 'role' : 'roles'} ${roles.join(', ')}`;
+  }
+  const byKind = new Map<string, number>();
+  for (const r of resources) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+  return [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+}
+
+export function shortId(id: string): string {
+  return id.length > SHORT_ID_LENGTH ? `${id.slice(0, SHORT_ID_LENGTH)}…` : id;
 }

@@ -128,6 +128,8 @@ export interface SweepResume {
   recent: DecisionRecord[];
   errors: string[];
   runs: number;
+  /** Pages of pending requests read so far, for the Web UI; absent in runs of older workers. */
+  pagesRead?: number;
 }
 
 export interface SweepResult {

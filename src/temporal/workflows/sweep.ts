@@ -7,8 +7,10 @@ import {
   continueAsNew,
   proxyLocalActivities,
   proxyActivities,
+  setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
@@ -27,20 +29,29 @@ import type { AccessRequestJson } from '../requestJson';
 import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from './activityOptions';
 import { cappedKeywords } from './keywords';
 import { failureMessage } from './failureMessage';
+import {
+  actionSummary,
+  evaluateRequestSummary,
+  evaluateUserSummary,
+  readHoldingsSummary,
+  readPageSummary,
+  sweepDetails,
+  type Ask,
+  type SweepStage,
+} from './summaries';
+import {
+  DEFAULT_LIMITS,
+  afterPage,
+  afterUsers,
+  enqueue,
+  freshTask,
+  pageHandled,
+  spend,
+  takeUser,
+  tally,
+  type TaskBudget,
+} from './sweepPlanner';
 
-/** Production limits; tests pass smaller ones in SweepInput.limits. */
-const DEFAULT_LIMITS: SweepLimits = {
-  // ~330 B for a request with one resource and a short reason: ~160 KiB a page.
-  pageSize: 500,
-  // Requests with long reasons or many resources make smaller pages, far below 512 KiB.
-  pageBytes: 256 * 1024,
-  // ~1,000 history events per page keeps a run far below 10,240 events.
-  pagesPerRun: 4,
-  // A workflow task holds every local activity result since the last page read, and the worker
-  // sends them in one gRPC message: at ~1 KB each this stays far below the server's 4 MiB limit
-  // (past it the task fails and those results never reach the history).
-  resultsPerTask: 1_500,
-};
 /** Users evaluated at once; each goes on to its locks, which run together. */
 const USER_LANES = 100;
 /** Recent decisions a sweep reports back to the watcher. */
@@ -51,14 +62,13 @@ const ERROR_LIMIT = 20;
 // Reading the cluster is a regular activity: one per page, and it may take a while. A regular
 // activity is scheduled only when the workflow task closes, which waits for the local activities
 // under way: so each page's results leave in a task of their own, however large the sweep.
-const read = proxyActivities<typeof activities>(READ_OPTIONS);
+// Each call carries its own summary, the line the Web UI shows for it.
+const read = (summary: string) => proxyActivities<typeof activities>({ ...READ_OPTIONS, summary });
 // Judging a request, evaluating a user and each approve, deny or lock take milliseconds. As local
-// activities they run in this worker without a server round trip (and three history events) per
-// call; each one's result is still recorded in the history, as a marker, and retried by policy.
-// That roughly halved a large sweep's time and cut its history by 60% (bench/RESULTS.md).
-const judge = proxyLocalActivities<typeof activities>(JUDGE_OPTIONS);
-const evaluate = proxyLocalActivities<typeof activities>(EVALUATE_OPTIONS);
-const act = proxyLocalActivities<typeof activities>(ACTION_OPTIONS);
+// activities (SweepRun.local) they run in this worker without a server round trip (and three
+// history events) per call; each one's result is still recorded in the history, as a marker, and
+// retried by policy. That roughly halved a large sweep's time and cut its history by 60%
+// (bench/RESULTS.md).
 
 export async function sweep(input: SweepInput): Promise<SweepResult> {
   const state: SweepResume = input.resume ?? {
@@ -70,9 +80,11 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
     recent: [],
     errors: [],
     runs: 0,
+    pagesRead: 0,
   };
   state.runs += 1;
   const run = new SweepRun(input, state);
+  run.showProgress('under way');
 
   if (state.phase === 'pending') {
     // Holdings are read once per sweep, alongside its first page: users this sweep approves
@@ -83,14 +95,19 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
     );
     if (more) {
       run.publishSearchAttributes();
+      run.showProgress('continued as new');
       return continueAsNew<typeof sweep>(carryOver(input, state));
     }
     state.phase = 'users';
   }
   await run.usersBatch();
   run.publishSearchAttributes();
-  if (state.userQueue.length > 0) return continueAsNew<typeof sweep>(carryOver(input, state));
+  if (afterUsers(state.userQueue) === 'continue as new') {
+    run.showProgress('continued as new');
+    return continueAsNew<typeof sweep>(carryOver(input, state));
+  }
 
+  run.showProgress('done');
   return {
     fingerprints: state.fingerprints,
     counts: state.counts,
@@ -113,15 +130,27 @@ function carryOver(input: SweepInput, state: SweepResume): SweepInput {
 class SweepRun {
   private readonly acted: DecisionRecord[] = [];
   private readonly at = new Date(Date.now()).toISOString();
-  /** Local activities scheduled since the last page read: their results share a workflow task. */
-  private results = 0;
   private readonly limits: SweepLimits;
+  /** Local activities scheduled since the last page read: their results share a workflow task. */
+  private budget: TaskBudget;
 
   constructor(
     private readonly input: SweepInput,
     private readonly state: SweepResume,
   ) {
     this.limits = input.limits ?? DEFAULT_LIMITS;
+    this.budget = freshTask(this.limits);
+  }
+
+  /** Every local activity is scheduled through here, so each one counts against the budget. */
+  private local(options: LocalActivityOptions, summary: string) {
+    this.budget = spend(this.budget);
+    return proxyLocalActivities<typeof activities>({ ...options, summary });
+  }
+
+  /** The sweep's current details in the Web UI: its counts so far. */
+  showProgress(stage: SweepStage): void {
+    setCurrentDetails(sweepDetails({ counts: this.state.counts, runs: this.state.runs, stage }));
   }
 
   /**
@@ -130,34 +159,42 @@ class SweepRun {
    * handled gains nothing: the read would only leave with the task, after this page's work.)
    */
   async pendingPages(): Promise<boolean> {
-    for (let page = 1; ; page++) {
+    for (let pageInRun = 1; ; pageInRun++) {
       const plan = await this.readPage(this.state.afterKey);
       await this.handlePage(plan);
       this.state.afterKey = plan.nextKey;
-      if (!plan.nextKey) return false;
-      if (page >= this.limits.pagesPerRun || workflowInfo().continueAsNewSuggested) return true;
+      this.showProgress('under way');
+      const next = afterPage({
+        pageInRun,
+        nextKey: plan.nextKey,
+        pagesPerRun: this.limits.pagesPerRun,
+        continueAsNewSuggested: workflowInfo().continueAsNewSuggested,
+      });
+      if (next !== 'next page') return next === 'continue as new';
     }
   }
 
   private async readPage(afterKey: string | undefined): Promise<SweepPlan> {
-    const plan = await read.planSweep({
+    // Runs started before pages were numbered carry no count.
+    this.state.pagesRead = (this.state.pagesRead ?? 0) + 1;
+    const plan = await read(readPageSummary(this.state.pagesRead, this.input.targets)).planSweep({
       afterKey,
       pageSize: this.limits.pageSize,
       pageBytes: this.limits.pageBytes,
       ...(this.input.targets ? { targets: this.input.targets } : {}),
     });
     // The read went out with the workflow task that carried the results before it.
-    this.results = 0;
+    this.budget = freshTask(this.limits);
     return plan;
   }
 
   private async handlePage(plan: SweepPlan): Promise<void> {
-    this.state.userQueue = union(plan.changedUsers, this.state.userQueue);
+    this.state.userQueue = enqueue(this.state.userQueue, plan.changedUsers);
     // Each request's chain (judge, then act) is independent of the others: run them together.
     const approvedFor = await Promise.all(plan.pending.map((r) => this.handleRequest(r, plan.now)));
-    const touched = approvedFor.filter((user): user is string => user !== undefined);
-    this.state.touchedUsers = union(this.state.touchedUsers, touched);
-    if (!plan.nextKey) this.state.userQueue = union(this.state.userQueue, this.state.touchedUsers);
+    const queues = pageHandled(this.state, approvedFor, !plan.nextKey);
+    this.state.userQueue = queues.userQueue;
+    this.state.touchedUsers = queues.touchedUsers;
   }
 
   /** Judges one pending request and acts on it; the user's name when it was approved. */
@@ -167,14 +204,14 @@ class SweepRun {
   ): Promise<string | undefined> {
     let decision: Decision;
     try {
-      this.results += 1;
+      const judge = this.local(JUDGE_OPTIONS, evaluateRequestSummary(request));
       decision = await judge.evaluateRequest({ request, policy: this.input.policy, now });
     } catch (err) {
       this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
       return undefined;
     }
     this.state.counts.evaluatedRequests += 1;
-    const outcome = await this.apply(decision);
+    const outcome = await this.apply(decision, request);
     return decision.action === 'approve' && outcome.status === 'applied'
       ? decision.user
       : undefined;
@@ -183,11 +220,11 @@ class SweepRun {
   /** Queues the users whose holdings changed; a targeted sweep was told them by its plan. */
   async planUsers(): Promise<void> {
     if (this.input.targets) return;
-    const plan = await read.planUsers({
+    const plan = await read(readHoldingsSummary(this.input.fullEvaluation)).planUsers({
       fingerprints: this.state.fingerprints,
       fullEvaluation: this.input.fullEvaluation,
     });
-    this.state.userQueue = union(plan.changedUsers, this.state.userQueue);
+    this.state.userQueue = enqueue(this.state.userQueue, plan.changedUsers);
     // Evaluations later in this sweep set fresh fingerprints for whoever holds something again.
     for (const user of plan.goneUsers) delete this.state.fingerprints[user];
   }
@@ -199,9 +236,10 @@ class SweepRun {
    */
   async usersBatch(): Promise<void> {
     const lane = async (): Promise<void> => {
-      let user: string | undefined;
-      while (this.results < this.limits.resultsPerTask && (user = this.state.userQueue.shift())) {
-        await this.evaluateUser(user);
+      let next: ReturnType<typeof takeUser>;
+      while ((next = takeUser(this.state.userQueue, this.budget))) {
+        this.state.userQueue = next.userQueue;
+        await this.evaluateUser(next.user);
       }
     };
     await Promise.all(Array.from({ length: USER_LANES }, lane));
@@ -209,7 +247,7 @@ class SweepRun {
 
   private async evaluateUser(user: string): Promise<void> {
     try {
-      this.results += 1;
+      const evaluate = this.local(EVALUATE_OPTIONS, evaluateUserSummary(user));
       const result = await evaluate.evaluateUser({ user, policy: this.input.policy });
       this.state.counts.evaluatedUsers += 1;
       this.state.fingerprints[user] = result.fingerprint;
@@ -222,15 +260,16 @@ class SweepRun {
     }
   }
 
-  private async apply(decision: Decision): Promise<ActionOutcome> {
-    const outcome = await this.runAction(decision);
+  /** `ask`: the request judged, when the decision is about a pending one. */
+  private async apply(decision: Decision, ask?: Ask): Promise<ActionOutcome> {
+    const outcome = await this.runAction(decision, ask);
     const record: DecisionRecord = {
       at: this.at,
       sweepId: workflowInfo().workflowId,
       decision,
       outcome,
     };
-    this.count(decision, outcome);
+    this.state.counts = tally(this.state.counts, decision.action, outcome.status);
     if (decision.action !== 'none' || outcome.status === 'failed') {
       this.acted.push(record);
       this.state.recent = [...this.state.recent, record].slice(-RECENT_LIMIT);
@@ -238,11 +277,11 @@ class SweepRun {
     return outcome;
   }
 
-  private async runAction(decision: Decision): Promise<ActionOutcome> {
+  private async runAction(decision: Decision, ask?: Ask): Promise<ActionOutcome> {
     if (decision.action === 'none') return { status: 'none', detail: decision.reason };
     if (decision.dryRun) return { status: 'dry-run', detail: `dry run: would ${decision.action}` };
     const input = { decision, reviewMode: this.input.policy.reviewMode };
-    this.results += 1;
+    const act = this.local(ACTION_OPTIONS, actionSummary(decision, ask));
     try {
       switch (decision.action) {
         case 'approve':
@@ -256,17 +295,6 @@ class SweepRun {
       const detail = failureMessage(err);
       this.state.errors.push(`${decision.action} ${decision.requestId}: ${detail}`);
       return { status: 'failed', detail };
-    }
-  }
-
-  private count(decision: Decision, outcome: ActionOutcome): void {
-    const counts = this.state.counts;
-    if (outcome.status === 'failed') counts.failed += 1;
-    else if (outcome.status === 'skipped') counts.skipped += 1;
-    else if (outcome.status === 'applied' || outcome.status === 'dry-run') {
-      if (decision.action === 'approve') counts.approved += 1;
-      if (decision.action === 'deny') counts.denied += 1;
-      if (decision.action === 'lock') counts.locked += 1;
     }
   }
 
@@ -294,8 +322,4 @@ async function bothSettled<A, B>(
   if (ra.status === 'rejected') throw ra.reason;
   if (rb.status === 'rejected') throw rb.reason;
   return [ra.value, rb.value];
-}
-
-function union(a: string[], b: string[]): string[] {
-  return [...new Set([...a, ...b])].sort();
 }

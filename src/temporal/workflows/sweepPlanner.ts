@@ -1,0 +1,126 @@
+// How a sweep splits its work: when a workflow task is full, when to read the next page or
+// continue as new, which user to evaluate next, and how outcomes are counted. Plain data in,
+// plain data out, so the arithmetic is unit-tested without a server and sweep.ts only does
+// what it says. Pure: imported by workflow code (no Temporal imports, no I/O, no clock).
+import type { Action } from '../../policy/types';
+import type { OutcomeStatus, SweepCounts, SweepLimits } from '../sweepTypes';
+
+/** Production limits; tests pass smaller ones in SweepInput.limits. */
+export const DEFAULT_LIMITS: SweepLimits = {
+  // ~330 B for a request with one resource and a short reason: ~160 KiB a page.
+  pageSize: 500,
+  // Requests with long reasons or many resources make smaller pages, far below 512 KiB.
+  pageBytes: 256 * 1024,
+  // ~1,000 history events per page keeps a run far below 10,240 events.
+  pagesPerRun: 4,
+  // A workflow task holds every local activity result since the last page read, and the worker
+  // sends them in one gRPC message: at ~1 KB each this stays far below the server's 4 MiB limit
+  // (past it the task fails and those results never reach the history).
+  resultsPerTask: 1_500,
+};
+
+/**
+ * Local activities scheduled since the last page read. Their results all leave in one workflow
+ * task, one gRPC message the server caps at 4 MiB, so a run stops scheduling at `limit`.
+ */
+export interface TaskBudget {
+  used: number;
+  limit: number;
+}
+
+/** A fresh budget: reading a page closes the workflow task that carried the results before it. */
+export function freshTask(limits: Pick<SweepLimits, 'resultsPerTask'>): TaskBudget {
+  return { used: 0, limit: limits.resultsPerTask };
+}
+
+/** The budget once one more local activity is scheduled. */
+export function spend(budget: TaskBudget): TaskBudget {
+  return { ...budget, used: budget.used + 1 };
+}
+
+export function hasRoom(budget: TaskBudget): boolean {
+  return budget.used < budget.limit;
+}
+
+/** What follows a handled page of pending requests. */
+export type AfterPage = 'next page' | 'continue as new' | 'users';
+
+export interface PageDone {
+  /** Pages this run has handled, this one included (1 for the first). */
+  pageInRun: number;
+  /** Teleport's key for the next page; absent when this was the last. */
+  nextKey?: string;
+  pagesPerRun: number;
+  /** Temporal's hint that this run's history is getting large. */
+  continueAsNewSuggested: boolean;
+}
+
+/**
+ * The last page leads to the users; otherwise read the next page in this run until it has
+ * handled `pagesPerRun` pages or Temporal suggests a new run.
+ */
+export function afterPage(page: PageDone): AfterPage {
+  if (!page.nextKey) return 'users';
+  if (page.pageInRun >= page.pagesPerRun || page.continueAsNewSuggested) return 'continue as new';
+  return 'next page';
+}
+
+/** Users left in the queue wait for the next run. */
+export function afterUsers(userQueue: string[]): 'continue as new' | 'done' {
+  return userQueue.length > 0 ? 'continue as new' : 'done';
+}
+
+/** The users to evaluate, deduplicated and sorted, so every run (and replay) sees one order. */
+export function enqueue(userQueue: string[], users: string[]): string[] {
+  return [...new Set([...userQueue, ...users])].sort();
+}
+
+export interface UserQueues {
+  /** Users still to evaluate. */
+  userQueue: string[];
+  /** Users this sweep approved something for: evaluated once every page is handled. */
+  touchedUsers: string[];
+}
+
+/**
+ * After a page: the users approved for join `touchedUsers`, and after the last page they join
+ * the queue (an approval may push someone over a limit).
+ */
+export function pageHandled(
+  queues: UserQueues,
+  approvedFor: Array<string | undefined>,
+  lastPage: boolean,
+): UserQueues {
+  const approved = approvedFor.filter((user): user is string => user !== undefined);
+  const touchedUsers = enqueue(queues.touchedUsers, approved);
+  const userQueue = lastPage ? enqueue(queues.userQueue, touchedUsers) : queues.userQueue;
+  return { userQueue, touchedUsers };
+}
+
+/** The next user to evaluate and the queue without them; none when empty or the task is full. */
+export function takeUser(
+  userQueue: string[],
+  budget: TaskBudget,
+): { user: string; userQueue: string[] } | undefined {
+  const [user, ...rest] = userQueue;
+  if (user === undefined || !hasRoom(budget)) return undefined;
+  return { user, userQueue: rest };
+}
+
+/**
+ * The counts once a decision's action ended with `status`. Dry runs count as what they would
+ * have done; a decision to do nothing counts nowhere.
+ */
+export function tally(counts: SweepCounts, action: Action, status: OutcomeStatus): SweepCounts {
+  const key = countKey(action, status);
+  return key ? { ...counts, [key]: counts[key] + 1 } : counts;
+}
+
+function countKey(action: Action, status: OutcomeStatus): keyof SweepCounts | undefined {
+  if (status === 'failed' || status === 'skipped') return status;
+  if (status !== 'applied' && status !== 'dry-run') return undefined;
+  if (action === 'approve') return 'approved';
+  if (action === 'deny') return 'denied';
+  if (action === 'lock') return 'locked';
+  return undefined;
+}

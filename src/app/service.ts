@@ -1,7 +1,8 @@
 // The long-running process behind `jit-watcher run` and `jit-watcher worker`: connects Teleport
 // (identity file) and Temporal (configured, or an embedded dev server), runs the worker, the event
-// stream and the identity reloader, serves metrics and health, and shuts down gracefully: SIGTERM
-// or Ctrl-C lets activities in flight finish; a second Ctrl-C exits at once.
+// stream, the identity reloader and the watcher monitor (which keeps the watcher running and
+// feeds /readyz), serves metrics and health, and shuts down gracefully: SIGTERM or Ctrl-C lets
+// activities in flight finish; a second Ctrl-C exits at once.
 import * as os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -16,15 +17,21 @@ import {
   temporalConnectionSettings,
 } from '../temporal/connection';
 import { ensureWatcher, watcherControl, type WatcherControl } from '../temporal/control';
-import { startDevServer } from '../temporal/devServer';
 import { watcherWorkflowId } from '../temporal/names';
 import { createWorker } from '../temporal/worker';
 import type { Logger } from '../util/logger';
+import { startEmbeddedTemporal } from './embeddedTemporal';
 import { EventStream } from './eventStream';
 import { tuneHeapGrowth } from './heapGrowth';
 import { IdentityReloader } from './identityReloader';
+import { liveness, readiness } from './readiness';
 import { installRuntime } from './runtime';
+import { observingClient, TeleportClock } from './teleportClock';
+import { WatcherMonitor } from './watcherMonitor';
 import { WorkerReporter } from './workerReporter';
+
+/** How often the monitor checks Teleport, Temporal and the watcher (at most the poll interval). */
+const MONITOR_INTERVAL_MS = 10_000;
 
 export interface ServiceOptions {
   config: Config;
@@ -73,18 +80,23 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     cluster: clusterName,
     serverVersion,
   });
+  const startedAtMs = Date.now();
+  let reportClockProblem = (_problem: string | undefined): void => undefined;
+  const clock = new TeleportClock({
+    log,
+    metrics,
+    onProblem: (problem) => reportClockProblem(problem),
+  });
+  clock.observeCertificate(identity); // Teleport just accepted it
 
   const runtime = await installRuntime(log, config.metrics.listen !== '');
   let address = effectiveTemporalAddress(config.temporal);
+  let fatal: Promise<never> = new Promise<never>(() => undefined);
   if (!config.temporal.address) {
-    const dev = await startDevServer({
-      port: config.temporal.devServer.port,
-      uiPort: config.temporal.devServer.uiPort,
-      dbFile: config.temporal.devServer.dbFile,
-      log: (line) => log.info(line),
-    });
+    const dev = await startEmbeddedTemporal(config, log);
     cleanups.push(() => dev.stop());
     address = dev.address;
+    fatal = dev.failed;
   }
   const settings = await temporalConnectionSettings(config.temporal, address);
   const native = await NativeConnection.connect(settings);
@@ -94,7 +106,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const control = watcherControl(client, clusterName);
 
-  if (options.ensureWatcher) {
+  const startWatcher = async (): Promise<void> => {
     await ensureWatcher(client, config.temporal.taskQueue, {
       cluster: clusterName,
       policy: config.policy,
@@ -102,12 +114,20 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
       fullEvaluationIntervalMs: config.fullEvaluationIntervalMs,
     });
     await syncPolicy(control, config, log);
+  };
+  if (options.ensureWatcher) {
+    await startWatcher();
     log.info('watcher running', { workflowId: watcherWorkflowId(clusterName) });
   }
 
   const workerIdentity = `${process.pid}@${os.hostname()}`;
   const reporter = new WorkerReporter(control, workerIdentity, log);
-  reporter.update({ identityExpiresAt: identity.notAfter.toISOString(), eventStream: 'off' });
+  reporter.update({
+    identityExpiresAt: identity.notAfter.toISOString(),
+    eventStream: 'off',
+    ...(clock.problem ? { clockProblem: clock.problem } : {}),
+  });
+  reportClockProblem = (problem) => reporter.update({ clockProblem: problem });
   const stream = startEventStream(config, teleport, control, reporter, log, metrics);
   if (stream) cleanups.push(() => stream.stop());
   const reloader = await startIdentityReloader(
@@ -121,6 +141,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     reporter,
     log,
     metrics,
+    () => clock.now(),
   );
   cleanups.push(() => reloader.stop());
 
@@ -131,17 +152,55 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
     maxConcurrentActivities: config.worker.maxConcurrentActivities,
-    deps: { teleport: () => teleport, log, metrics },
+    // Listings feed the clock, and evaluations use Teleport's time (src/app/clockSkew.ts).
+    deps: {
+      teleport: () => observingClient(teleport, clock),
+      log,
+      metrics,
+      now: () => clock.now(),
+    },
   });
+  const monitor = new WatcherMonitor({
+    client,
+    workflowId: watcherWorkflowId(clusterName),
+    pingTeleport: () => teleport.ping(),
+    recreate: options.ensureWatcher ? startWatcher : undefined,
+    intervalMs: Math.min(MONITOR_INTERVAL_MS, config.pollIntervalMs),
+    log,
+    metrics,
+  });
+  const health = {
+    ready: () => {
+      const m = monitor.current;
+      const result = readiness({
+        localNowMs: Date.now(),
+        teleportNowMs: clock.now().getTime(),
+        pollIntervalMs: config.pollIntervalMs,
+        startedAtMs,
+        temporalError: m.temporalError,
+        teleportOkAtMs: m.teleportOkAtMs,
+        teleportError: m.teleportError,
+        watcher: m.watcher,
+        identityNotAfterMs: reloader.identity.notAfter.getTime(),
+        clockProblem: clock.problem,
+      });
+      metrics.ready.set(result.ok ? 1 : 0);
+      return result;
+    },
+    live: () =>
+      liveness({
+        localNowMs: Date.now(),
+        monitorBeatMs: monitor.current.beatMs,
+        monitorIntervalMs: Math.min(MONITOR_INTERVAL_MS, config.pollIntervalMs),
+        workerState: worker.getState(),
+      }),
+  };
   if (config.metrics.listen) {
     const server = await startMetricsServer({
       listen: config.metrics.listen,
       metrics,
       runtimeMetricsUrl: runtime.metricsUrl,
-      health: {
-        ready: () =>
-          worker.getState() === 'RUNNING' ? { ok: true } : { ok: false, reason: worker.getState() },
-      },
+      health,
     }).catch((err: unknown) => {
       worker.shutdown();
       throw err;
@@ -151,8 +210,13 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
   }
 
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, identity: workerIdentity });
-  // runUntil drains the worker when `stop` resolves, however early that happens.
-  await worker.runUntil(options.stopSignal ?? processStopSignal(log));
+  // The first round runs with the worker polling, so the status query finds someone to answer.
+  void monitor.start();
+  cleanups.push(() => monitor.stop());
+  // runUntil drains the worker when `stop` resolves, however early that happens; a dev server
+  // that cannot be kept running rejects `fatal`, and the service exits non-zero.
+  const stop = options.stopSignal ?? processStopSignal(log);
+  await worker.runUntil(Promise.race([stop, fatal]));
   log.info('worker stopped');
 }
 
@@ -183,6 +247,7 @@ async function startIdentityReloader(
   reporter: WorkerReporter,
   log: Logger,
   metrics: AppMetrics,
+  now: () => Date,
 ): Promise<IdentityReloader> {
   const reloader = new IdentityReloader({
     path: config.teleport.identityFile,
@@ -191,6 +256,7 @@ async function startIdentityReloader(
     onProblem: (problem) => reporter.update({ identityProblem: problem }),
     log,
     metrics,
+    now,
   });
   await reloader.start();
   return reloader;

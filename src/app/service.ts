@@ -88,6 +88,11 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     onProblem: (problem) => reportClockProblem(problem),
   });
   clock.observeCertificate(identity); // Teleport just accepted it
+  // One page of requests before any evaluation, so the first sweep already uses Teleport's time.
+  await teleport
+    .listAccessRequestsPage({ limit: 100 })
+    .then((page) => clock.observeRequests(page.requests))
+    .catch((err: unknown) => log.debug('no requests read for the clock estimate', { error: err }));
 
   const runtime = await installRuntime(log, config.metrics.listen !== '');
   let address = effectiveTemporalAddress(config.temporal);
@@ -164,7 +169,10 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     client,
     workflowId: watcherWorkflowId(clusterName),
     pingTeleport: () => teleport.ping(),
-    recreate: options.ensureWatcher ? startWatcher : undefined,
+    // A recreated watcher knows no workers yet: tell it about this one again.
+    recreate: options.ensureWatcher
+      ? () => startWatcher().then(() => reporter.update({}))
+      : undefined,
     intervalMs: Math.min(MONITOR_INTERVAL_MS, config.pollIntervalMs),
     log,
     metrics,

@@ -60,6 +60,8 @@ export async function runService(options: ServiceOptions): Promise<void> {
 
 async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void> {
   const { config, log } = options;
+  // Listening from the start: a SIGTERM while starting stops cleanly once the worker exists.
+  const stop = options.stopSignal ?? processStopSignal(log);
   tuneHeapGrowth();
   const identity = await readIdentityFile(config.teleport.identityFile);
   log.info('identity loaded', {
@@ -223,7 +225,6 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
   cleanups.push(() => monitor.stop());
   // runUntil drains the worker when `stop` resolves, however early that happens; a dev server
   // that cannot be kept running rejects `fatal`, and the service exits non-zero.
-  const stop = options.stopSignal ?? processStopSignal(log);
   await worker.runUntil(Promise.race([stop, fatal]));
   log.info('worker stopped');
 }

@@ -60,7 +60,15 @@ describe('the embedded dev server', () => {
       assert.equal(fx.approvals.size, SWEEP_SIZE, '0 lost');
       assert.deepEqual(doubled(fx.approvals), [], '0 doubled');
       service.kill('SIGTERM');
-      assert.equal((await service.exited).code, 0);
+      const exit = await service.exited;
+      const tail = [
+        ...service.plainLines(),
+        ...service
+          .logs()
+          .slice(-6)
+          .map((l) => JSON.stringify(l)),
+      ];
+      assert.equal(exit.code, 0, `a clean stop exits 0: ${tail.join(' | ')}`);
       await waitForNoProcess(db, 'the dev server to stop with the service');
     } finally {
       for (const pid of processesMentioning(db)) process.kill(pid, 'SIGKILL');

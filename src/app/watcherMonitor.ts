@@ -36,6 +36,7 @@ export class WatcherMonitor {
   private snapshot: MonitorSnapshot;
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private inFlight: Promise<void> = Promise.resolve();
   private lastWatcherState = 'unknown';
 
   constructor(private readonly options: WatcherMonitorOptions) {
@@ -56,9 +57,11 @@ export class WatcherMonitor {
     this.schedule();
   }
 
-  stop(): void {
+  /** Resolves once a round under way has finished: its calls must not outlive the connection. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.inFlight;
   }
 
   private schedule(): void {
@@ -70,7 +73,13 @@ export class WatcherMonitor {
   }
 
   /** One round; never throws (every failure is a fact for readiness). */
-  async round(): Promise<void> {
+  round(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.inFlight = this.check();
+    return this.inFlight;
+  }
+
+  private async check(): Promise<void> {
     const [teleport, watcher] = await Promise.all([this.checkTeleport(), this.checkWatcher()]);
     this.snapshot = { beatMs: Date.now(), ...teleport, ...watcher };
     this.noteWatcherState(this.snapshot.watcher);

@@ -14,7 +14,7 @@ export interface ServiceProcessOptions {
   identityPath: string;
   /** Flags after -p and -i: --temporal-address, -poll-interval, ... */
   flags: string[];
-  /** Runs the process with its clock shifted, e.g. '+13h' (Debian package faketime). */
+  /** Runs the process with its clock shifted, e.g. '+13h' (libfaketime, Debian package faketime). */
   faketime?: string;
   env?: Record<string, string>;
   /** Wait for this log message before returning; default "worker polling". */
@@ -46,12 +46,14 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     ...['--metrics-listen', metricsAddress],
     ...options.flags,
   ];
-  const [command, argv] = options.faketime
-    ? ['faketime', ['-f', options.faketime, process.execPath, ...args]]
-    : [process.execPath, args];
-  const child = spawn(command, argv, {
+  // libfaketime preloaded into the service itself (not the `faketime` wrapper, which would stand
+  // between us and the pid we signal); ld.so expands $LIB to the multiarch folder.
+  const skew: Record<string, string> = options.faketime
+    ? { LD_PRELOAD: '/usr/$LIB/faketime/libfaketime.so.1', FAKETIME: options.faketime }
+    : {};
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...skew, ...options.env },
   });
   const lines: string[] = [];
   let partial = '';

@@ -22,11 +22,12 @@ import { createWorker } from '../temporal/worker';
 import type { Logger } from '../util/logger';
 import { startEmbeddedTemporal } from './embeddedTemporal';
 import { EventStream } from './eventStream';
+import { healthProbes } from './healthProbes';
 import { tuneHeapGrowth } from './heapGrowth';
 import { IdentityReloader } from './identityReloader';
-import { liveness, readiness } from './readiness';
 import { installRuntime } from './runtime';
 import { observingClient, TeleportClock } from './teleportClock';
+import { processStopSignal } from './stopSignal';
 import { WatcherMonitor } from './watcherMonitor';
 import { WorkerReporter } from './workerReporter';
 
@@ -89,12 +90,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     metrics,
     onProblem: (problem) => reportClockProblem(problem),
   });
-  clock.observeCertificate(identity); // Teleport just accepted it
-  // One page of requests before any evaluation, so the first sweep already uses Teleport's time.
-  await teleport
-    .listAccessRequestsPage({ limit: 100 })
-    .then((page) => clock.observeRequests(page.requests))
-    .catch((err: unknown) => log.debug('no requests read for the clock estimate', { error: err }));
+  await clock.prime(teleport, identity);
 
   const runtime = await installRuntime(log, config.metrics.listen !== '');
   let address = effectiveTemporalAddress(config.temporal);
@@ -167,6 +163,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
       now: () => clock.now(),
     },
   });
+  const monitorIntervalMs = Math.min(MONITOR_INTERVAL_MS, config.pollIntervalMs);
   const monitor = new WatcherMonitor({
     client,
     workflowId: watcherWorkflowId(clusterName),
@@ -175,36 +172,20 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     recreate: options.ensureWatcher
       ? () => startWatcher().then(() => reporter.update({}))
       : undefined,
-    intervalMs: Math.min(MONITOR_INTERVAL_MS, config.pollIntervalMs),
+    intervalMs: monitorIntervalMs,
     log,
     metrics,
   });
-  const health = {
-    ready: () => {
-      const m = monitor.current;
-      const result = readiness({
-        localNowMs: Date.now(),
-        teleportNowMs: clock.now().getTime(),
-        pollIntervalMs: config.pollIntervalMs,
-        startedAtMs,
-        temporalError: m.temporalError,
-        teleportOkAtMs: m.teleportOkAtMs,
-        teleportError: m.teleportError,
-        watcher: m.watcher,
-        identityNotAfterMs: reloader.identity.notAfter.getTime(),
-        clockProblem: clock.problem,
-      });
-      metrics.ready.set(result.ok ? 1 : 0);
-      return result;
-    },
-    live: () =>
-      liveness({
-        localNowMs: Date.now(),
-        monitorBeatMs: monitor.current.beatMs,
-        monitorIntervalMs: Math.min(MONITOR_INTERVAL_MS, config.pollIntervalMs),
-        workerState: worker.getState(),
-      }),
-  };
+  const health = healthProbes({
+    monitor,
+    monitorIntervalMs,
+    clock,
+    identityNotAfter: () => reloader.identity.notAfter,
+    workerState: () => worker.getState(),
+    pollIntervalMs: config.pollIntervalMs,
+    startedAtMs,
+    metrics,
+  });
   if (config.metrics.listen) {
     const server = await startMetricsServer({
       listen: config.metrics.listen,
@@ -278,21 +259,4 @@ async function startIdentityReloader(
 async function syncPolicy(control: WatcherControl, config: Config, log: Logger): Promise<void> {
   await control.setPolicy(config.policy);
   log.debug('policy from this configuration sent to the watcher');
-}
-
-function processStopSignal(log: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        log.warn('second signal: exiting now', { signal });
-        process.exit(130);
-      }
-      stopping = true;
-      log.info('stopping: letting activities in flight finish (Ctrl-C again to force)', { signal });
-      resolve();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
 }

@@ -57,6 +57,23 @@ export class TeleportClock {
     this.add(evidenceFromCertificate(validity, this.localNow()));
   }
 
+  /**
+   * Evidence before any evaluation, so the first sweep already uses Teleport's time: the
+   * certificate Teleport just accepted, and one page of requests.
+   */
+  async prime(
+    client: TeleportClient,
+    certificate: { notBefore: Date; notAfter: Date },
+  ): Promise<void> {
+    this.observeCertificate(certificate);
+    await client
+      .listAccessRequestsPage({ limit: 100 })
+      .then((page) => this.observeRequests(page.requests))
+      .catch((err: unknown) =>
+        this.options.log.debug('no requests read for the clock estimate', { error: err }),
+      );
+  }
+
   private add(e: OffsetEvidence): void {
     this.evidence = recentEvidence([...this.evidence, e], this.localNow()).slice(-MAX_EVIDENCE);
     const before = this.estimate;

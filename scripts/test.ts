@@ -24,7 +24,11 @@ function testFiles(roots: string[]): string[] {
 
 async function main(): Promise<number> {
   const roots = process.argv.slice(2);
-  const files = testFiles(roots.length > 0 ? roots : ['test']);
+  // test/faults is its own, slower suite (`npm run test:faults`): only when named.
+  const files =
+    roots.length > 0
+      ? testFiles(roots)
+      : testFiles(['test']).filter((f) => !f.startsWith(path.join('test', 'faults') + path.sep));
   let server: DevServer | undefined;
   const env = { ...process.env };
   const needsTemporal = files.some((f) => !f.includes(`${path.sep}unit${path.sep}`));

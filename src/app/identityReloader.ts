@@ -89,6 +89,7 @@ export class IdentityReloader {
     let next: Identity;
     try {
       next = parseIdentity(text, this.options.path, now);
+      refuseOtherCluster(this.current, next);
     } catch (err) {
       this.rejectedHash = hash;
       const why = err instanceof Error ? err.message : String(err);
@@ -135,6 +136,24 @@ export class IdentityReloader {
 
   private async hashOfFile(): Promise<string> {
     return sha256(await fs.promises.readFile(this.options.path, 'utf8'));
+  }
+}
+
+/**
+ * The start-up checks that parsing alone cannot make: a renewal must be for the same cluster,
+ * signed by the same cluster CA, or every call would fail against the server we are talking to.
+ */
+function refuseOtherCluster(current: Identity, next: Identity): void {
+  if (next.clusterName !== current.clusterName) {
+    throw new Error(
+      `it is for cluster "${next.clusterName}", not "${current.clusterName}"; point tbot's output for this watcher at ${current.clusterName}`,
+    );
+  }
+  const known = new Set(current.tls.caPems.map((pem) => pem.trim()));
+  if (!next.tls.caPems.some((pem) => known.has(pem.trim()))) {
+    throw new Error(
+      `it is signed by another cluster CA than the current identity (cluster "${current.clusterName}"); check which cluster tbot joined, or restart jit-watcher after a CA rotation`,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 // Installs the Temporal runtime once per process, before any connection exists: routes the SDK's
-// logs into our JSON logger and, when metrics are on, starts its Prometheus exporter on a private
+// logs, those of its Rust core included (otherwise printed as coloured text), into our JSON
+// logger, so the process writes one JSON stream; and, when metrics are on, starts its Prometheus exporter on a private
 // loopback port that our /metrics endpoint merges in.
 import { Runtime, type LogLevel as SdkLogLevel, type LogMetadata } from '@temporalio/worker';
 import { freePort } from '../util/freePort';
@@ -36,7 +37,11 @@ function install(sdkLog: Logger, port: number | undefined): void {
       warn: (message, meta) => sdkLog.warn(message, meta),
       error: (message, meta) => sdkLog.error(message, meta),
     },
-    telemetryOptions: port ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } : {},
+    telemetryOptions: {
+      // Core's warnings and errors go through `logger` above instead of straight to stderr.
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(port ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } : {}),
+    },
   });
 }
 

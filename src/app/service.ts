@@ -1,7 +1,8 @@
 // The long-running process behind `jit-watcher run` and `jit-watcher worker`: connects Teleport
 // (identity file) and Temporal (configured, or an embedded dev server), runs the worker, the event
-// stream and the identity reloader, serves metrics and health, and shuts down gracefully: SIGTERM
-// or Ctrl-C lets activities in flight finish; a second Ctrl-C exits at once.
+// stream, the identity reloader and the watcher monitor (which keeps the watcher running and
+// feeds /readyz), serves metrics and health, and shuts down gracefully: SIGTERM or Ctrl-C lets
+// activities in flight finish; a second Ctrl-C exits at once.
 import * as os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -16,15 +17,22 @@ import {
   temporalConnectionSettings,
 } from '../temporal/connection';
 import { ensureWatcher, watcherControl, type WatcherControl } from '../temporal/control';
-import { startDevServer } from '../temporal/devServer';
 import { watcherWorkflowId } from '../temporal/names';
 import { createWorker } from '../temporal/worker';
 import type { Logger } from '../util/logger';
+import { startEmbeddedTemporal } from './embeddedTemporal';
 import { EventStream } from './eventStream';
+import { healthProbes } from './healthProbes';
 import { tuneHeapGrowth } from './heapGrowth';
 import { IdentityReloader } from './identityReloader';
 import { installRuntime } from './runtime';
+import { observingClient, TeleportClock } from './teleportClock';
+import { processStopSignal } from './stopSignal';
+import { WatcherMonitor } from './watcherMonitor';
 import { WorkerReporter } from './workerReporter';
+
+/** How often the monitor checks Teleport, Temporal and the watcher (at most the poll interval). */
+const MONITOR_INTERVAL_MS = 10_000;
 
 export interface ServiceOptions {
   config: Config;
@@ -53,6 +61,8 @@ export async function runService(options: ServiceOptions): Promise<void> {
 
 async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void> {
   const { config, log } = options;
+  // Listening from the start: a SIGTERM while starting stops cleanly once the worker exists.
+  const stop = options.stopSignal ?? processStopSignal(log);
   tuneHeapGrowth();
   const identity = await readIdentityFile(config.teleport.identityFile);
   log.info('identity loaded', {
@@ -73,18 +83,23 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     cluster: clusterName,
     serverVersion,
   });
+  const startedAtMs = Date.now();
+  let reportClockProblem = (_problem: string | undefined): void => undefined;
+  const clock = new TeleportClock({
+    log,
+    metrics,
+    onProblem: (problem) => reportClockProblem(problem),
+  });
+  await clock.prime(teleport, identity);
 
   const runtime = await installRuntime(log, config.metrics.listen !== '');
   let address = effectiveTemporalAddress(config.temporal);
+  let fatal: Promise<never> = new Promise<never>(() => undefined);
   if (!config.temporal.address) {
-    const dev = await startDevServer({
-      port: config.temporal.devServer.port,
-      uiPort: config.temporal.devServer.uiPort,
-      dbFile: config.temporal.devServer.dbFile,
-      log: (line) => log.info(line),
-    });
+    const dev = await startEmbeddedTemporal(config, log);
     cleanups.push(() => dev.stop());
     address = dev.address;
+    fatal = dev.failed;
   }
   const settings = await temporalConnectionSettings(config.temporal, address);
   const native = await NativeConnection.connect(settings);
@@ -94,7 +109,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const control = watcherControl(client, clusterName);
 
-  if (options.ensureWatcher) {
+  const startWatcher = async (): Promise<void> => {
     await ensureWatcher(client, config.temporal.taskQueue, {
       cluster: clusterName,
       policy: config.policy,
@@ -102,12 +117,20 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
       fullEvaluationIntervalMs: config.fullEvaluationIntervalMs,
     });
     await syncPolicy(control, config, log);
+  };
+  if (options.ensureWatcher) {
+    await startWatcher();
     log.info('watcher running', { workflowId: watcherWorkflowId(clusterName) });
   }
 
   const workerIdentity = `${process.pid}@${os.hostname()}`;
   const reporter = new WorkerReporter(control, workerIdentity, log);
-  reporter.update({ identityExpiresAt: identity.notAfter.toISOString(), eventStream: 'off' });
+  reporter.update({
+    identityExpiresAt: identity.notAfter.toISOString(),
+    eventStream: 'off',
+    ...(clock.problem ? { clockProblem: clock.problem } : {}),
+  });
+  reportClockProblem = (problem) => reporter.update({ clockProblem: problem });
   const stream = startEventStream(config, teleport, control, reporter, log, metrics);
   if (stream) cleanups.push(() => stream.stop());
   const reloader = await startIdentityReloader(
@@ -121,6 +144,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     reporter,
     log,
     metrics,
+    () => clock.now(),
   );
   cleanups.push(() => reloader.stop());
 
@@ -131,17 +155,43 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
     maxConcurrentActivities: config.worker.maxConcurrentActivities,
-    deps: { teleport: () => teleport, log, metrics },
+    // Listings feed the clock, and evaluations use Teleport's time (src/app/clockSkew.ts).
+    deps: {
+      teleport: () => observingClient(teleport, clock),
+      log,
+      metrics,
+      now: () => clock.now(),
+    },
+  });
+  const monitorIntervalMs = Math.min(MONITOR_INTERVAL_MS, config.pollIntervalMs);
+  const monitor = new WatcherMonitor({
+    client,
+    workflowId: watcherWorkflowId(clusterName),
+    pingTeleport: () => teleport.ping(),
+    // A recreated watcher knows no workers yet: tell it about this one again.
+    recreate: options.ensureWatcher
+      ? () => startWatcher().then(() => reporter.update({}))
+      : undefined,
+    intervalMs: monitorIntervalMs,
+    log,
+    metrics,
+  });
+  const health = healthProbes({
+    monitor,
+    monitorIntervalMs,
+    clock,
+    identityNotAfter: () => reloader.identity.notAfter,
+    workerState: () => worker.getState(),
+    pollIntervalMs: config.pollIntervalMs,
+    startedAtMs,
+    metrics,
   });
   if (config.metrics.listen) {
     const server = await startMetricsServer({
       listen: config.metrics.listen,
       metrics,
       runtimeMetricsUrl: runtime.metricsUrl,
-      health: {
-        ready: () =>
-          worker.getState() === 'RUNNING' ? { ok: true } : { ok: false, reason: worker.getState() },
-      },
+      health,
     }).catch((err: unknown) => {
       worker.shutdown();
       throw err;
@@ -151,8 +201,12 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
   }
 
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, identity: workerIdentity });
-  // runUntil drains the worker when `stop` resolves, however early that happens.
-  await worker.runUntil(options.stopSignal ?? processStopSignal(log));
+  // The first round runs with the worker polling, so the status query finds someone to answer.
+  void monitor.start();
+  cleanups.push(() => monitor.stop());
+  // runUntil drains the worker when `stop` resolves, however early that happens; a dev server
+  // that cannot be kept running rejects `fatal`, and the service exits non-zero.
+  await worker.runUntil(Promise.race([stop, fatal]));
   log.info('worker stopped');
 }
 
@@ -183,6 +237,7 @@ async function startIdentityReloader(
   reporter: WorkerReporter,
   log: Logger,
   metrics: AppMetrics,
+  now: () => Date,
 ): Promise<IdentityReloader> {
   const reloader = new IdentityReloader({
     path: config.teleport.identityFile,
@@ -191,6 +246,7 @@ async function startIdentityReloader(
     onProblem: (problem) => reporter.update({ identityProblem: problem }),
     log,
     metrics,
+    now,
   });
   await reloader.start();
   return reloader;
@@ -203,21 +259,4 @@ async function startIdentityReloader(
 async function syncPolicy(control: WatcherControl, config: Config, log: Logger): Promise<void> {
   await control.setPolicy(config.policy);
   log.debug('policy from this configuration sent to the watcher');
-}
-
-function processStopSignal(log: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        log.warn('second signal: exiting now', { signal });
-        process.exit(130);
-      }
-      stopping = true;
-      log.info('stopping: letting activities in flight finish (Ctrl-C again to force)', { signal });
-      resolve();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
 }

@@ -1,5 +1,5 @@
-// Tells the watcher workflow how this worker is doing (identity expiry, identity problems, event
-// stream state), so `jit-watcher status` shows it from anywhere. Best effort: a report that cannot
+// Tells the watcher workflow how this worker is doing (identity expiry, identity problems, clock
+// skew, event stream state), so `jit-watcher status` shows it from anywhere. Best effort: a report that cannot
 // be delivered (watcher not started yet, Temporal away) is logged at debug and retried on the
 // next change.
 import type { WatcherControl } from '../temporal/control';
@@ -20,8 +20,10 @@ export class WorkerReporter {
 
   update(change: Partial<Omit<WorkerReport, 'worker' | 'at'>>): void {
     const next: WorkerReport = { ...this.report, ...change, at: new Date().toISOString() };
-    if ('identityProblem' in change && change.identityProblem === undefined)
-      delete next.identityProblem;
+    // A problem reported as undefined is over: drop the key rather than send it as null.
+    for (const [key, value] of Object.entries(change)) {
+      if (value === undefined) delete next[key as keyof typeof change];
+    }
     this.report = next;
     // Serialised so reports arrive in the order they were made.
     this.sending = this.sending.then(() =>

@@ -4,6 +4,7 @@
 import { validatePolicy, type PolicyKey } from '../policy/policy';
 import { ConfigError } from './errors';
 import { parseArgs, type FlagDef } from './flags';
+import { findPatternProblem } from './patternChecks';
 import {
   CONFIG_FILE_OPTION,
   HELP_FLAGS,
@@ -69,8 +70,17 @@ export async function loadConfig<F extends CommandFlagSpecs = Record<never, Comm
   for (const { def, origin, value } of parsed.hits) {
     if (def.command !== undefined) flags[def.command] = def.bool ? boolValue(value, origin) : value;
     else if (def.spec === CONFIG_FILE_OPTION) configFile = value;
-    else if (def.spec)
-      fromFlags.push({ key: def.spec.key, value: parseValue(def.spec, value, origin), origin });
+    else if (def.spec) {
+      const parsedValue = parseValue(def.spec, value, origin);
+      const earlier = fromFlags.find((a) => a.key === def.spec?.key);
+      // A repeated list flag appends, as the Go sample did: `-conflict-patterns prod
+      // -conflict-patterns research` means prod,research. Any other flag: the last one wins.
+      if (earlier && Array.isArray(earlier.value) && Array.isArray(parsedValue)) {
+        earlier.value = [...earlier.value, ...parsedValue];
+      } else {
+        fromFlags.push({ key: def.spec.key, value: parsedValue, origin });
+      }
+    }
   }
   const result = { rest: parsed.rest, flags: flags as CommandFlagValues<F>, help: parsed.help };
   if (parsed.help) return { ...result, config: defaultConfig(), origins: {} };
@@ -152,6 +162,23 @@ async function validate(
   }
   const [problem] = validatePolicy(config.policy, (key: PolicyKey) => nameOf(`policy.${key}`));
   if (problem !== undefined) throw new ConfigError(problem);
+  const patternProblem = config.policy.roleConflicts
+    ? findPatternProblem(config.policy.conflictPatterns)
+    : undefined;
+  if (patternProblem) {
+    throw new ConfigError(`${nameOf('policy.conflictPatterns')}: ${patternProblem}`);
+  }
+  const apiKeyFrom =
+    config.temporal.apiKey !== undefined
+      ? 'TEMPORAL_API_KEY'
+      : config.temporal.apiKeyFile !== undefined
+        ? nameOf('temporal.apiKeyFile')
+        : undefined;
+  if (opts.requireTeleport && apiKeyFrom && config.temporal.address === '') {
+    throw new ConfigError(
+      `${apiKeyFrom} is set but no ${nameOf('temporal.address')} is given: the API key is for a remote Temporal (e.g. Temporal Cloud); pass --temporal-address, or unset it to use the embedded dev server`,
+    );
+  }
 
   const tls = config.temporal.tls;
   if (tls && (tls.certFile === undefined) !== (tls.keyFile === undefined)) {

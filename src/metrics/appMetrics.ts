@@ -12,6 +12,13 @@ export interface AppMetrics {
   /** Signals sent from the event stream; with several workers, duplicates show up here. */
   eventSignals: Counter<'reconcile'>;
   errors: Counter<'where'>;
+  /** Estimated Teleport time minus local time; see src/app/clockSkew.ts. */
+  clockOffsetSeconds: Gauge;
+  clockSkewed: Gauge;
+  /** 1 while the watcher workflow runs and its workflow tasks complete. */
+  watcherHealthy: Gauge;
+  watcherRecreated: Counter;
+  ready: Gauge;
 }
 
 export function createAppMetrics(): AppMetrics {
@@ -56,6 +63,31 @@ export function createAppMetrics(): AppMetrics {
       name: 'jit_watcher_errors_total',
       help: 'Errors by where they happened',
       labelNames: ['where'],
+      registers: [registry],
+    }),
+    clockOffsetSeconds: new Gauge({
+      name: 'jit_watcher_clock_offset_seconds',
+      help: "Teleport's clock minus this machine's, as estimated from times Teleport stamped",
+      registers: [registry],
+    }),
+    clockSkewed: new Gauge({
+      name: 'jit_watcher_clock_skewed',
+      help: "1 while this machine's clock is off Teleport's by more than a minute",
+      registers: [registry],
+    }),
+    watcherHealthy: new Gauge({
+      name: 'jit_watcher_watcher_healthy',
+      help: '1 while the watcher workflow runs and its workflow tasks do not keep failing',
+      registers: [registry],
+    }),
+    watcherRecreated: new Counter({
+      name: 'jit_watcher_watcher_recreated_total',
+      help: 'Times this process started the watcher again after it was terminated, completed or failed',
+      registers: [registry],
+    }),
+    ready: new Gauge({
+      name: 'jit_watcher_ready',
+      help: '1 while /readyz answers ready (this process can enforce)',
       registers: [registry],
     }),
   };

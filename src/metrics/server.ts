@@ -1,11 +1,18 @@
 // The process's HTTP endpoint for operators and orchestrators: /metrics (jit-watcher's own
-// metrics plus the Temporal runtime's, fetched from its private exporter), /healthz (the process
-// is alive) and /readyz (the worker runs and Teleport answered recently). Binds what it is told.
+// metrics plus the Temporal runtime's, fetched from its private exporter), /healthz (the process's
+// own loops are alive) and /readyz (it can enforce; the body names each failing check). Exact
+// paths only. Binds what it is told.
 import * as http from 'node:http';
 import type { AppMetrics } from './appMetrics';
 
+export interface ProbeResult {
+  ok: boolean;
+  failing: string[];
+}
+
 export interface HealthSource {
-  ready(): { ok: boolean; reason?: string };
+  ready(): ProbeResult;
+  live(): ProbeResult;
 }
 
 export interface MetricsServerOptions {
@@ -52,21 +59,24 @@ async function handle(
   options: MetricsServerOptions,
 ): Promise<{ status: number; body: string; type: string }> {
   const text = 'text/plain; charset=utf-8';
-  if (url.startsWith('/metrics')) {
+  const pathname = url.split('?')[0];
+  if (pathname === '/metrics') {
     const own = await options.metrics.registry.metrics();
     const runtime = options.runtimeMetricsUrl ? await fetchText(options.runtimeMetricsUrl) : '';
     return { status: 200, body: own + '\n' + runtime, type: options.metrics.registry.contentType };
   }
-  if (url.startsWith('/healthz')) return { status: 200, body: 'ok\n', type: text };
-  if (url.startsWith('/readyz')) {
-    const ready = options.health.ready();
-    return {
-      status: ready.ok ? 200 : 503,
-      body: ready.ok ? 'ready\n' : `not ready: ${ready.reason ?? ''}\n`,
-      type: text,
-    };
-  }
+  if (pathname === '/healthz') return probe(options.health.live(), 'ok', 'not healthy');
+  if (pathname === '/readyz') return probe(options.health.ready(), 'ready', 'not ready');
   return { status: 404, body: 'not found\n', type: text };
+}
+
+function probe(
+  result: ProbeResult,
+  yes: string,
+  no: string,
+): { status: number; body: string; type: string } {
+  const body = result.ok ? `${yes}\n` : `${no}: ${result.failing.join('; ')}\n`;
+  return { status: result.ok ? 200 : 503, body, type: 'text/plain; charset=utf-8' };
 }
 
 async function fetchText(url: string): Promise<string> {

@@ -156,6 +156,9 @@ function describeTlsError(err: Error, target: string): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (code === 'ECONNREFUSED') return `connection to ${target} refused; check the address and port`;
   if (code === 'ENOTFOUND') return `cannot resolve ${target}; check the host name`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(err.message)) {
+    return `${target} does not speak TLS (it answered in plain text, e.g. a plain HTTP port); point -p at Teleport's TLS address (the proxy, usually :443 or :3080, or auth on :3025)`;
+  }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `${target} is not a Teleport Auth or Proxy (its certificate is not for ${AUTH_SERVER_NAME})`;
   }

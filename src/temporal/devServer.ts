@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../util/freePort';
 import { StopWaiting, waitFor } from '../util/waitFor';
+import { WATCHDOG_SCRIPT } from './devServerWatchdog';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from './searchAttributes';
 
 const STARTUP_TIMEOUT_MS = 60_000; // first start on a cold disk compiles the SQLite schema
@@ -29,6 +30,10 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   uiUrl?: string;
+  /** The temporal process's pid (its watchdog is the direct child). */
+  pid?: number;
+  /** Resolves when the server exits without stop() having been called. */
+  died: Promise<{ code: number | null }>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +64,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     );
   }
   const port = options.port || (await freePort());
+  if (options.port && (await probe(`127.0.0.1:${port}`).catch(() => false))) {
+    throw new Error(
+      `a Temporal server this process did not start is already listening on 127.0.0.1:${port} (a dev server left by an earlier run?); stop it, or pass --temporal-address=127.0.0.1:${port} to use it`,
+    );
+  }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
   args.push('--log-level', 'error', '--log-format', 'json');
   let uiUrl: string | undefined;
@@ -78,14 +88,22 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 
-  // Its own process group, so a terminal's Ctrl-C reaches us first and we stop the server only
-  // after the worker has drained; the exit hook makes sure it never outlives us.
-  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.removeListener('exit', killOnExit));
+  // Under the watchdog (devServerWatchdog.ts): it stops the server when our end of its stdin pipe
+  // closes, which the kernel does when we exit, even by kill -9. Its own process group, so a
+  // terminal's Ctrl-C reaches us first and we stop the server only after the worker has drained.
+  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, executable, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const pidPipe = child.stdio[3] as NodeJS.ReadableStream | null;
+  let pid: number | undefined;
+  pidPipe?.on('data', (chunk: Buffer) => (pid = Number(chunk.toString().trim()) || pid));
+  let stopping = false;
+  const died = new Promise<{ code: number | null }>((resolve) =>
+    child.once('exit', (code) => {
+      if (!stopping) resolve({ code });
+    }),
+  );
   const output: string[] = [];
   const remember = (chunk: Buffer): void => {
     output.push(chunk.toString());
@@ -108,11 +126,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       { timeoutMs: STARTUP_TIMEOUT_MS, intervalMs: 100, what: `Temporal dev server on ${address}` },
     );
   } catch (err) {
+    stopping = true;
     await stopChild(child);
     throw err;
   }
   options.log?.(`Temporal dev server listening on ${address}${uiUrl ? `, Web UI ${uiUrl}` : ''}`);
-  return { address, uiUrl, stop: () => stopChild(child) };
+  const stop = (): Promise<void> => {
+    stopping = true;
+    return stopChild(child);
+  };
+  return { address, uiUrl, pid, died, stop };
 }
 
 /** True once the frontend answers and the default namespace is usable. */

@@ -97,7 +97,7 @@ export function formatStatus(id: string, s: WatcherStatus): string {
     const identity = w.identityExpiresAt
       ? `identity until ${w.identityExpiresAt}`
       : 'identity unknown';
-    const problem = w.identityProblem ? `; ${w.identityProblem}` : '';
+    const problem = [w.identityProblem, w.clockProblem].map((p) => (p ? `; ${p}` : '')).join('');
     lines.push(
       `worker      ${w.worker}: ${identity}, event stream ${w.eventStream ?? 'off'}${problem}`,
     );

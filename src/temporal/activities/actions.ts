@@ -60,7 +60,7 @@ export function createActionActivities(deps: ActivityDeps) {
     const client = deps.teleport();
     try {
       const expires = spec.expires ? new Date(spec.expires) : undefined;
-      if (expires && expires.getTime() <= Date.now()) {
+      if (expires && expires.getTime() <= (deps.now?.() ?? new Date()).getTime()) {
         return { status: 'skipped', detail: 'request already expired; no lock needed' };
       }
       await client.upsertLock({

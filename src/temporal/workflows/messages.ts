@@ -28,6 +28,8 @@ export interface WorkerReport {
   identityExpiresAt?: string;
   /** Set when the identity is close to expiry or a renewed file could not be used. */
   identityProblem?: string;
+  /** Set while this worker's clock disagrees with Teleport's (src/app/clockSkew.ts). */
+  clockProblem?: string;
   eventStream?: 'connected' | 'reconnecting' | 'disabled' | 'off';
   at: string;
 }

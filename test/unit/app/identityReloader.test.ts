@@ -88,4 +88,41 @@ describe('identity reloader', () => {
     assert.equal(problems.at(-1), undefined);
     await fs.rm(dir, { recursive: true });
   });
+
+  const strangers: Array<[string, string, RegExp]> = [
+    [
+      'another cluster',
+      'other.example.com',
+      /is for cluster "other\.example\.com", not "c\.example\.com"/,
+    ],
+    ['the same name under another CA', 'c.example.com', /signed by another cluster CA/],
+  ];
+  for (const [name, clusterName, expected] of strangers) {
+    test(`refuses an identity of ${name}, keeps the current one, logs one error`, async () => {
+      const { file, dir, identity } = await setup(60, 5);
+      const errors: string[] = [];
+      const problems: Array<string | undefined> = [];
+      const reloader = new IdentityReloader({
+        path: file,
+        current: identity,
+        apply: () => assert.fail('another cluster must not be applied'),
+        onProblem: (p) => problems.push(p),
+        log: { ...silentLogger, error: (msg: string) => errors.push(msg) },
+      });
+      await reloader.start();
+      const other = await createClusterAuthorities(clusterName);
+      await fs.writeFile(
+        file,
+        await issueIdentityFile(other, { user: 'bot', roles: ['jit-watcher'] }),
+      );
+      await reloader.check();
+      await reloader.check(); // the same rejected file again: no second error
+      reloader.stop();
+      assert.equal(reloader.identity, identity);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0] ?? '', expected);
+      assert.match(problems.at(-1) ?? '', /^renewed identity file rejected: /);
+      await fs.rm(dir, { recursive: true });
+    });
+  }
 });

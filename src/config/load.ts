@@ -4,7 +4,6 @@
 import { validatePolicy, type PolicyKey } from '../policy/policy';
 import { ConfigError } from './errors';
 import { parseArgs, type FlagDef } from './flags';
-import { findPatternProblem } from './patternChecks';
 import {
   CONFIG_FILE_OPTION,
   HELP_FLAGS,
@@ -162,12 +161,6 @@ async function validate(
   }
   const [problem] = validatePolicy(config.policy, (key: PolicyKey) => nameOf(`policy.${key}`));
   if (problem !== undefined) throw new ConfigError(problem);
-  const patternProblem = config.policy.roleConflicts
-    ? findPatternProblem(config.policy.conflictPatterns)
-    : undefined;
-  if (patternProblem) {
-    throw new ConfigError(`${nameOf('policy.conflictPatterns')}: ${patternProblem}`);
-  }
   const apiKeyFrom =
     config.temporal.apiKey !== undefined
       ? 'TEMPORAL_API_KEY'

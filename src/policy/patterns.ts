@@ -1,6 +1,7 @@
 // Conflict patterns: regular expressions matched anywhere in a role name, case-insensitive. Kept
 // apart so pending checks and user evaluation match roles identically; never throws on a pattern
 // that validatePolicy accepted.
+import { slowConstruct } from './patternChecks';
 import type { PatternMatch } from './types';
 
 export interface CompiledPattern {
@@ -22,6 +23,8 @@ export function findBadPattern(patterns: string[]): string | undefined {
         'escape special characters with a backslash'
       );
     }
+    const slow = slowConstruct(source);
+    if (slow) return `pattern ${JSON.stringify(source)} ${slow}`;
     // A pattern matching the empty string matches every role, so every role would "conflict".
     if (regex.test('')) {
       return `pattern ${JSON.stringify(source)} matches every role name; make it name an environment`;

@@ -9,6 +9,7 @@ import {
   matchRoles,
   mixedEnvironmentsReason,
 } from './patterns';
+import { findPatternProblem } from './patternChecks';
 import type { LockVerdict, Problem, Rule, RuleContext, RuleOption } from './rule';
 import type { PolicyKey } from './policy';
 import { checkBoolean, isStringList, show } from './validation';
@@ -100,6 +101,12 @@ function checkPatterns(
   }
   const bad = findBadPattern(patterns);
   if (bad) problem('conflictPatterns', bad);
+  // Checked once each pattern is sound and listed once, so one mistake gets one message.
+  const overlap =
+    p.roleConflicts === true && !bad && seen.size === patterns.length
+      ? findPatternProblem(patterns)
+      : undefined;
+  if (overlap) problem('conflictPatterns', overlap);
   if (p.roleConflicts === true && seen.size < 2) {
     const got = seen.size === 0 ? 'none' : [...seen].map(show).join(', ');
     problem(

@@ -4,7 +4,7 @@
 // a mistyped pattern list get one line each.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findPatternProblem, samples, slowConstruct } from '../../../src/config/patternChecks';
+import { findPatternProblem, samples, slowConstruct } from '../../../src/policy/patternChecks';
 import { load, words } from './helpers';
 
 const base = '-p teleport.example.com:443 -i /path/to/identity';

@@ -55,6 +55,16 @@ const bad: [string, Record<string, unknown>, string][] = [
     'conflictPatterns: pattern "prod" is listed twice; list each once',
   ],
   [
+    'a pattern that can backtrack exponentially',
+    { caps: [{ pattern: '(a+)+$', maxRequests: 1 }] },
+    'caps: entry 1 ("(a+)+$"): pattern "(a+)+$" repeats a group that repeats or alternates inside ((a+)+), which can take exponential time to match; write it without the nested repetition',
+  ],
+  [
+    'patterns matching the same roles (setPolicy gets the check start-up has)',
+    { conflictPatterns: ['prod', 'PROD'] },
+    'conflictPatterns: patterns "prod" and "PROD" both match role names such as "prod" (matching ignores case), so such requests would be denied as mixing environments; keep one of them, or anchor them apart (e.g. ^prod$)',
+  ],
+  [
     'patterns not a list',
     { conflictPatterns: 'prod,research' },
     'conflictPatterns: must be a list of strings, got "prod,research"',

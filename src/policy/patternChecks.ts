@@ -1,4 +1,4 @@
-// Conflict patterns that load but mean nothing sensible are refused at start, naming the fix:
+// Conflict and cap patterns that compile but mean nothing sensible are refused by validatePolicy, naming the fix:
 // two patterns that match the same role names (`prod,PROD`, `prod,production`) would deny every
 // such request as "mixing" one environment with itself; and a pattern whose matching time can
 // explode (`(a+)+$`) could stall a worker. Teleport matches with Go's RE2 (linear time); JS

@@ -2,9 +2,9 @@
 // attributes, and each run's history holds the evaluation results and action outcomes. This is
 // what `jit-watcher decisions` prints; Temporal is the only store.
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Decision } from '../policy/types';
+import { firstPayload, readLocalActivityMarker } from './localActivityMarker';
 import type { ActionOutcome, UserEvaluation } from './sweepTypes';
 
 export interface DecisionQuery {
@@ -26,8 +26,6 @@ export interface LoggedDecision {
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const ACTIONS = new Set(['approveRequest', 'denyRequest', 'lockRequest']);
-/** How the SDK's core records a local activity in history. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 export function visibilityQuery(q: DecisionQuery): string {
   const clauses = [`WorkflowType = 'sweep'`];
@@ -98,14 +96,13 @@ function* activityCompletions(events: HistoryEvent[]): Generator<Completion> {
   const scheduledTypes = new Map<string, string>();
   for (const event of events) {
     const at = eventTime(event);
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
-      const data = firstPayload(marker.details?.data?.payloads) as { activity_type?: string };
+    const local = readLocalActivityMarker(event);
+    if (local) {
       yield {
         at,
-        type: data?.activity_type ?? '',
-        result: firstPayload(marker.details?.result?.payloads),
-        ...(marker.failure ? { failure: failureSummary(marker.failure) } : {}),
+        type: local.type,
+        result: local.result,
+        ...(local.failure ? { failure: failureSummary(local.failure) } : {}),
       };
       continue;
     }
@@ -134,11 +131,6 @@ function failureSummary(failure: temporal.api.failure.v1.IFailure): Completion['
     message: own.message ?? failure.message ?? 'failed',
     ...(about?.decisionId ? { decisionId: about.decisionId } : {}),
   };
-}
-
-function firstPayload(payloads: temporal.api.common.v1.IPayload[] | null | undefined): unknown {
-  const [first] = payloads ?? [];
-  return first ? defaultPayloadConverter.fromPayload(first) : undefined;
 }
 
 function eventTime(event: HistoryEvent): string {

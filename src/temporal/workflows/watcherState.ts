@@ -17,6 +17,8 @@ const RECENT_LIMIT = 100;
 const MAX_TARGETS = 500;
 /** Workers `status` remembers; the oldest report is dropped beyond this. */
 const MAX_WORKERS = 20;
+/** A refusal shown as the last error is cut here. */
+const MAX_ERROR_LENGTH = 500;
 
 export interface WatcherInput {
   cluster: string;
@@ -133,7 +135,10 @@ export class WatcherState {
 
   /** Input a signal handler could not use: counted and shown as the last error; nothing changes. */
   refuse(handler: string, problem: string): string {
-    const message = `${handler} refused: ${problem}`;
+    const full = `${handler} refused: ${problem}`;
+    // One line, bounded: a policy of 5,000 unknown keys must not grow the state.
+    const message =
+      full.length > MAX_ERROR_LENGTH ? `${full.slice(0, MAX_ERROR_LENGTH - 3)}...` : full;
     this.carried.refused = (this.carried.refused ?? 0) + 1;
     this.carried.lastError = message;
     return message;

@@ -44,7 +44,10 @@ export function checkWorkerReport(input: unknown): Checked<WorkerReport> {
 
 export function checkPolicy(input: unknown): Checked<Policy> {
   const problems = validatePolicy(input);
-  return problems.length > 0 ? refuse(problems.join('; ')) : { ok: true, value: input as Policy };
+  if (problems.length === 0) return { ok: true, value: input as Policy };
+  // The first few say enough; a payload of thousands of bad keys must not make a huge message.
+  const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
+  return refuse(problems.slice(0, 3).join('; ') + more);
 }
 
 /** An object with exactly the spec's fields (required ones present), each passing its check. */

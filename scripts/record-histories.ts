@@ -6,11 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Policy } from '../src/policy/types';
 import type { SweepLimits } from '../src/temporal/sweepTypes';
 import { waitFor } from '../src/util/waitFor';
-import { HISTORIES_DIR, type RecordedRun } from '../test/support/histories';
+import { HISTORIES_DIR, historyToObject, type RecordedRun } from '../test/support/histories';
 import { startStack, type Stack } from '../test/support/stack';
 
 const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
@@ -62,7 +61,7 @@ const scenarios: Scenario[] = [
     policy: { dryRun: true },
     async play(stack) {
       enforcementStory(stack);
-      holdings(stack, 'dora', 4);
+      holdings(stack, 'dora', 4, 'APPROVED');
       await stack.sweep();
     },
   },
@@ -86,13 +85,15 @@ function enforcementStory(stack: Stack): void {
   store.createRequest({ user: 'bob', roles: ['prod-db', 'research-lab'] });
 }
 
-function holdings(stack: Stack, user: string, count: number): void {
+/** `count` one-node requests, oldest first: pending, or already approved (held). */
+function holdings(stack: Stack, user: string, count: number, state?: 'APPROVED'): void {
   for (let i = 0; i < count; i++)
     stack.sim.store.createRequest({
       user,
       roles: ['node-access'],
       resources: [node(`${user}-${i}`)],
       created: minutesAgo(count - i),
+      ...(state ? { state } : {}),
     });
 }
 
@@ -165,7 +166,7 @@ async function record(scenario: Scenario): Promise<number> {
         workflowType: run.type,
         workflowId: run.workflowId,
         runId: run.runId,
-        history: JSON.parse(historyJson(history)) as unknown,
+        history: historyToObject(history),
       };
       const file = path.join(dir, `${String(i + 1).padStart(2, '0')}-${run.type}.json`);
       fs.writeFileSync(file, JSON.stringify(recorded, null, 1) + '\n');
@@ -177,10 +178,6 @@ async function record(scenario: Scenario): Promise<number> {
     await stack.close();
   }
   return written;
-}
-
-function historyJson(history: Parameters<typeof historyToJSON>[0]): string {
-  return historyToJSON(history);
 }
 
 async function main(): Promise<void> {

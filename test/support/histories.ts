@@ -3,7 +3,10 @@
 // workflow code in `npm test`, so a change that would break a running watcher fails CI.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+
+type History = temporal.api.history.v1.IHistory;
+const { History: HistoryMessage } = temporal.api.history.v1;
 
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
 
@@ -14,6 +17,19 @@ export interface RecordedRun {
   workflowId: string;
   runId: string;
   history: unknown;
+}
+
+/**
+ * A history as plain JSON (enums by name, 64-bit numbers and bytes as strings), from the proto
+ * classes' own conversion: the SDK's historyToJSON needs one shared protobufjs, which an install
+ * may not have.
+ */
+export function historyToObject(history: History): unknown {
+  return HistoryMessage.toObject(HistoryMessage.fromObject(history), {
+    longs: String,
+    enums: String,
+    bytes: String,
+  });
 }
 
 export interface LoadedRun extends RecordedRun {
@@ -31,7 +47,7 @@ export function recordedRuns(dir = HISTORIES_DIR): LoadedRun[] {
   }
   return files.map((file) => {
     const run = JSON.parse(fs.readFileSync(file, 'utf8')) as RecordedRun;
-    const parsed = historyFromJSON(run.history);
+    const parsed = HistoryMessage.fromObject(run.history as Record<string, unknown>);
     return { ...run, file: path.relative(dir, file), parsed, events: parsed.events ?? [] };
   });
 }

@@ -7,12 +7,10 @@ import {
   continueAsNew,
   proxyLocalActivities,
   proxyActivities,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
-import { JIT_ACTIONS, JIT_DRY_RUN, JIT_REQUEST_IDS, JIT_USERS } from '../searchAttributes';
 import {
   emptyCounts,
   type ActionOutcome,
@@ -25,7 +23,7 @@ import {
 } from '../sweepTypes';
 import type { AccessRequestJson } from '../requestJson';
 import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from './activityOptions';
-import { cappedKeywords } from './keywords';
+import { publishDecisionIndex } from './decisionIndex';
 import { failureMessage } from './failureMessage';
 
 /** Production limits; tests pass smaller ones in SweepInput.limits. */
@@ -82,13 +80,13 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
       state.runs === 1 ? run.planUsers() : undefined,
     );
     if (more) {
-      run.publishSearchAttributes();
+      await run.publishSearchAttributes();
       return continueAsNew<typeof sweep>(carryOver(input, state));
     }
     state.phase = 'users';
   }
   await run.usersBatch();
-  run.publishSearchAttributes();
+  await run.publishSearchAttributes();
   if (state.userQueue.length > 0) return continueAsNew<typeof sweep>(carryOver(input, state));
 
   return {
@@ -270,15 +268,15 @@ class SweepRun {
     }
   }
 
-  /** Makes this run findable by user, request and action in `temporal workflow list`. */
-  publishSearchAttributes(): void {
-    if (this.acted.length === 0) return;
-    upsertSearchAttributes([
-      { key: JIT_USERS, value: cappedKeywords(this.acted.map((r) => r.decision.user)) },
-      { key: JIT_REQUEST_IDS, value: cappedKeywords(this.acted.map((r) => r.decision.requestId)) },
-      { key: JIT_ACTIONS, value: cappedKeywords(this.acted.map((r) => r.decision.action)) },
-      { key: JIT_DRY_RUN, value: this.acted.some((r) => r.decision.dryRun === true) },
-    ]);
+  /** Makes every decision of this run findable by user, request and action (decisionIndex.ts). */
+  async publishSearchAttributes(): Promise<void> {
+    const entries = this.acted.map(({ decision: d }) => ({
+      user: d.user,
+      requestId: d.requestId,
+      action: d.action,
+      dryRun: d.dryRun === true,
+    }));
+    await publishDecisionIndex(entries, this.state.runs);
   }
 }
 

@@ -26,6 +26,7 @@ interface Scenario {
   name: string;
   policy?: Partial<Policy>;
   continueAsNewAfterEvents?: number;
+  sweepLimits?: SweepLimits;
   play(stack: Stack): Promise<void>;
 }
 
@@ -46,6 +47,15 @@ const scenarios: Scenario[] = [
         i++
       )
         await stack.sweep();
+    },
+  },
+  {
+    // More decisions in one run than its search attributes hold: decisionIndex children.
+    name: 'large-sweep',
+    sweepLimits: { pageSize: 100, pageBytes: 256 * 1024, pagesPerRun: 1, resultsPerTask: 1_500 },
+    async play(stack) {
+      for (let u = 0; u < 30; u++) holdings(stack, `user-${String(u).padStart(2, '0')}`, 4);
+      await stack.sweep();
     },
   },
   {
@@ -138,7 +148,7 @@ async function record(scenario: Scenario): Promise<number> {
   const stack = await startStack({
     policy: scenario.policy,
     continueAsNewAfterEvents: scenario.continueAsNewAfterEvents,
-    sweepLimits: SMALL,
+    sweepLimits: scenario.sweepLimits ?? SMALL,
   });
   const worker = await stack.newWorker();
   const running = worker.run();

@@ -9,7 +9,7 @@ import type { Logger } from '../util/logger';
 
 /** A minute: 3 missed reports (status's staleness mark) are noticed within minutes, at ~4 history
  * events per report in the watcher's history. */
-export const REPORT_INTERVAL_MS = 60_000;
+const REPORT_INTERVAL_MS = 60_000;
 
 export class WorkerReporter {
   private report: WorkerReport;

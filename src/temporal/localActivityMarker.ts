@@ -9,7 +9,7 @@ import type { temporal } from '@temporalio/proto';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayload[] | null | undefined;
 
-export const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 export interface LocalActivityRecord {
   /** The activity's type, e.g. `approveRequest`. */

@@ -4,7 +4,7 @@
 import type { WorkerReport } from '../../temporal/workflows/messages';
 
 /** Reports a worker may miss before `status` calls it stale. */
-export const STALE_AFTER_REPORTS = 3;
+const STALE_AFTER_REPORTS = 3;
 
 export interface WorkerAge {
   ageMs: number;

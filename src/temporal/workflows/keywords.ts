@@ -99,18 +99,6 @@ function cost(value: string): number {
   return utf8Length(value) + 3;
 }
 
-/** The first values that fit one attribute, deduplicated and sorted. */
-export function cappedKeywords(values: string[]): string[] {
-  const out: string[] = [];
-  let size = 2;
-  for (const value of [...new Set(values)].sort()) {
-    if (size + cost(value) > MAX_VALUE_BYTES) break;
-    out.push(value);
-    size += cost(value);
-  }
-  return out;
-}
-
 function utf8Length(s: string): number {
   let n = 0;
   for (const ch of s) {

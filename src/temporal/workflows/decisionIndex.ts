@@ -3,9 +3,9 @@
 // the first chunk; each further chunk goes on a `decisionIndex` child that does nothing but carry
 // it (its parent is the run whose history holds the decisions). Workflow code: no I/O.
 import {
+  executeChild,
   ParentClosePolicy,
   patched,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -28,10 +28,12 @@ export async function publishDecisionIndex(entries: IndexEntry[], run: number): 
   upsertSearchAttributes(attributes(own));
   if (rest.length === 0 || !patched(INDEX_CHILDREN_PATCH)) return;
   const sweepId = workflowInfo().workflowId;
-  // Started together, each with its chunk; abandoned, so the sweep may continue as new at once.
+  // Started together, each with its chunk, and awaited to the end: a child's completion arriving
+  // as the run continues as new would fail that workflow task (UnhandledCommand), and replaying
+  // a large run to retry it can outlast the task timeout, again and again.
   await Promise.all(
     rest.map((chunk, i) =>
-      startChild(decisionIndex, {
+      executeChild(decisionIndex, {
         workflowId: `${sweepId}/index/${run}-${i + 1}`,
         parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: attributes(chunk),

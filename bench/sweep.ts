@@ -2,13 +2,17 @@
 // of a first sweep (every request pending: approve all, then lock what exceeds the limit) and of
 // a sweep where nothing changed, with the Temporal events per sweep, the largest payload in the
 // sweep's histories, the largest workflow task and the worker process's peak RSS. Prints a Markdown
-// table.
+// table. Then, per size, whether every decision of the first sweep is findable: each request and
+// user in some run's or index child's search attributes, and `decisions --request` / `--user`
+// timed on a sample.
 // Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled)
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
 import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
+import { findDecisions } from '../src/temporal/decisionLog';
+import { JIT_REQUEST_IDS, JIT_USERS } from '../src/temporal/searchAttributes';
 import { startDevServer } from '../src/temporal/devServer';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { createRequests, startSimProcess } from './simProcess';
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
     .map(Number)
     .filter((n) => n > 0);
   const rows: Row[] = [];
+  const found: Findability[] = [];
   const server = await startDevServer({ dynamicConfig: {} });
   const connection = await Connection.connect({
     address: server.address,
@@ -39,7 +44,9 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   try {
     for (const size of sizes.length > 0 ? sizes : [100, 1_000, 10_000]) {
-      rows.push(...(await benchSize(size, client, server.address)));
+      const [measuredRows, findability] = await benchSize(size, client, server.address);
+      rows.push(...measuredRows);
+      found.push(findability);
       console.error(`done: ${size}`);
     }
   } finally {
@@ -55,9 +62,81 @@ async function main(): Promise<void> {
       `| ${r.requests} | ${r.sweep} | ${r.seconds.toFixed(2)} s | ${r.runs} | ${r.events} | ${r.largestPayloadKiB.toFixed(1)} KiB | ${r.largestTaskMiB.toFixed(2)} MiB | ${r.rssMiB} MiB |`,
     );
   }
+  console.log('');
+  console.log(
+    '| open requests | requests findable | users findable | index workflows | decisions --request (median) | decisions --user (median) |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const f of found) {
+    console.log(
+      `| ${f.requests} | ${f.requestsFound} | ${f.usersFound} | ${f.indexWorkflows} | ${f.byRequestMs} ms | ${f.byUserMs} ms |`,
+    );
+  }
 }
 
-async function benchSize(size: number, client: Client, temporalAddress: string): Promise<Row[]> {
+interface Findability {
+  requests: number;
+  requestsFound: string;
+  usersFound: string;
+  indexWorkflows: number;
+  byRequestMs: number;
+  byUserMs: number;
+}
+
+/**
+ * Every request and user of the first sweep in some sweep run's or index child's search
+ * attributes, and the time `decisions --request` / `--user` take on a sample of 10 each (each
+ * checked to find what it looks for).
+ */
+async function findability(
+  size: number,
+  client: Client,
+  taskQueue: string,
+  ids: string[],
+  users: string[],
+): Promise<Findability> {
+  const requestsSeen = new Set<string>();
+  const usersSeen = new Set<string>();
+  let indexWorkflows = 0;
+  const query = `TaskQueue = '${taskQueue}' AND (WorkflowType = 'sweep' OR WorkflowType = 'decisionIndex')`;
+  for await (const run of client.workflow.list({ query })) {
+    if (run.type === 'decisionIndex') indexWorkflows += 1;
+    for (const id of run.typedSearchAttributes.get(JIT_REQUEST_IDS) ?? []) requestsSeen.add(id);
+    for (const user of run.typedSearchAttributes.get(JIT_USERS) ?? []) usersSeen.add(user);
+  }
+  const step = (n: number) => Math.max(1, Math.floor(n / 10));
+  const timed = async (probes: string[], find: (p: string) => Promise<boolean>) => {
+    const times: number[] = [];
+    for (const probe of probes) {
+      const start = performance.now();
+      if (!(await find(probe))) throw new Error(`decisions missed ${probe}`);
+      times.push(performance.now() - start);
+    }
+    return Math.round(times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? 0);
+  };
+  const byRequestMs = await timed(
+    ids.filter((_, i) => i % step(ids.length) === 0).slice(0, 10),
+    async (requestId) => (await findDecisions(client, { requestId })).length > 0,
+  );
+  const byUserMs = await timed(
+    users.filter((_, i) => i % step(users.length) === 0).slice(0, 10),
+    async (user) => (await findDecisions(client, { user })).length > 0,
+  );
+  return {
+    requests: size,
+    requestsFound: `${ids.filter((id) => requestsSeen.has(id)).length} of ${ids.length}`,
+    usersFound: `${users.filter((u) => usersSeen.has(u)).length} of ${users.length}`,
+    indexWorkflows,
+    byRequestMs,
+    byUserMs,
+  };
+}
+
+async function benchSize(
+  size: number,
+  client: Client,
+  temporalAddress: string,
+): Promise<[Row[], Findability]> {
   const sim = await startSimProcess();
   const taskQueue = `bench-${size}-${Date.now()}`;
   const worker = startWorkerProcess({
@@ -67,7 +146,7 @@ async function benchSize(size: number, client: Client, temporalAddress: string):
     taskQueue,
   });
   try {
-    await createRequests(sim.admin, size, `b${size}`);
+    const ids = await createRequests(sim.admin, size, `b${size}`);
     const control = await ensureWatcher(client, taskQueue, {
       cluster: sim.cluster.clusterName,
       policy: defaultPolicy(),
@@ -77,11 +156,17 @@ async function benchSize(size: number, client: Client, temporalAddress: string):
     await sweeps(control, worker, 1, 'the start-up sweep');
     // The watcher sweeps once at start: that is the first sweep. Then one where nothing changed.
     const rows = [await measured(size, 'first', control, client, worker)];
+    // The users createRequests spreads the requests over (a fifth as many).
+    const users = Array.from(
+      { length: Math.max(1, Math.round(size * 0.2)) },
+      (_, u) => `b${size}-user-${u}`,
+    );
+    const found = await findability(size, client, taskQueue, ids, users);
     await control.sweepNow();
     await sweeps(control, worker, 2, 'the no-change sweep');
     rows.push(await measured(size, 'no change', control, client, worker));
     await control.handle.terminate('bench over');
-    return rows;
+    return [rows, found];
   } finally {
     await worker.stop();
     await sim.stop();

@@ -1,21 +1,27 @@
-// The operator's side of the watcher: start it (once per cluster), signal it, query it. Used by
-// the CLI and by tests; everything goes through Temporal, so it works from any machine that can
-// reach the Temporal frontend, with or without a worker running locally.
+// The operator's side of the watcher: start it (once per cluster), signal it, update it, query
+// it. Used by the CLI and by tests; everything goes through Temporal, so it works from any machine
+// that can reach the Temporal frontend. Signals need no worker to be running; updates and queries
+// are answered by one, and updates report a refusal to the caller.
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Policy } from '../policy/types';
 import { watcherWorkflowId } from './names';
 import type { DecisionRecord } from './sweepTypes';
+import { watcherSummary } from './workflows/watcherDetails';
 import {
   pauseSignal,
+  pauseUpdate,
   policyQuery,
   recentDecisionsQuery,
   reportWorkerSignal,
   requestsChangedSignal,
   resumeSignal,
+  resumeUpdate,
   setPolicySignal,
+  setPolicyUpdate,
   statusQuery,
   sweepNowSignal,
+  sweepNowUpdate,
   type RequestsChanged,
   type WatcherStatus,
   type WorkerReport,
@@ -33,7 +39,23 @@ export interface WatcherControl {
   status(): Promise<WatcherStatus>;
   recentDecisions(): Promise<DecisionRecord[]>;
   policy(): Promise<Policy>;
+  /** The operator commands as updates: each answers with the status after it, or throws a
+   * RefusedError naming the problem; a worker must answer within UPDATE_TIMEOUT_MS. */
+  commands: {
+    pause(): Promise<WatcherStatus>;
+    resume(): Promise<WatcherStatus>;
+    sweepNow(): Promise<WatcherStatus>;
+    setPolicy(policy: Policy): Promise<WatcherStatus>;
+  };
 }
+
+/** An update the watcher refused, or no worker answered; the message is one line for the CLI. */
+export class RefusedError extends Error {
+  override name = 'RefusedError';
+}
+
+/** How long a command waits for a worker to answer before saying that none is running. */
+const UPDATE_TIMEOUT_MS = 30_000;
 
 /** Starts the cluster's watcher unless one is already running; returns its control. */
 export async function ensureWatcher(
@@ -46,9 +68,17 @@ export async function ensureWatcher(
     taskQueue,
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    staticSummary: watcherSummary(input.cluster),
+    staticDetails: STATIC_DETAILS,
   });
   return controlFor(handle);
 }
+
+const STATIC_DETAILS = [
+  'Sweeps every poll interval, on `sweepNow` and on changes the event stream reports.',
+  'Signals and updates: `pause`, `resume`, `sweepNow`, `setPolicy`; signals: `requestsChanged`,',
+  '`reportWorker`; queries: `status`, `policy`, `recentDecisions`. Each sweep is a child workflow.',
+].join('  \n');
 
 /** Control of a running watcher; the handle follows continue-as-new. */
 export function watcherControl(client: Client, cluster: string): WatcherControl {
@@ -67,5 +97,40 @@ function controlFor(handle: WorkflowHandle<typeof watcher>): WatcherControl {
     status: () => handle.query(statusQuery),
     recentDecisions: () => handle.query(recentDecisionsQuery),
     policy: () => handle.query(policyQuery),
+    commands: {
+      pause: () => answered(handle, 'pause', () => handle.executeUpdate(pauseUpdate)),
+      resume: () => answered(handle, 'resume', () => handle.executeUpdate(resumeUpdate)),
+      sweepNow: () => answered(handle, 'sweepNow', () => handle.executeUpdate(sweepNowUpdate)),
+      setPolicy: (policy) =>
+        answered(handle, 'setPolicy', () =>
+          handle.executeUpdate(setPolicyUpdate, { args: [policy] }),
+        ),
+    },
   };
+}
+
+/** Runs an update with a deadline, turning a refusal or silence into a one-line RefusedError. */
+async function answered(
+  handle: WorkflowHandle<typeof watcher>,
+  name: string,
+  update: () => Promise<WatcherStatus>,
+): Promise<WatcherStatus> {
+  const deadline = new Date(Date.now() + UPDATE_TIMEOUT_MS);
+  try {
+    return await handle.client.connection.withDeadline(deadline, update);
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const cause = err.cause instanceof Error ? err.cause.message : err.message;
+      throw new RefusedError(cause);
+    }
+    if (Date.now() >= deadline.getTime() || isDeadline(err))
+      throw new RefusedError(
+        `${name}: no worker answered within ${UPDATE_TIMEOUT_MS / 1000} s; is \`jit-watcher run\` (or \`worker\`) running for ${handle.workflowId}?`,
+      );
+    throw err;
+  }
+}
+
+function isDeadline(err: unknown): boolean {
+  return err instanceof Error && /DEADLINE_EXCEEDED|deadline/i.test(err.message);
 }

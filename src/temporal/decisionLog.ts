@@ -1,10 +1,11 @@
 // Reads recorded decisions back out of Temporal: sweep runs are found through their search
-// attributes, and each run's history holds the evaluation results and action outcomes. This is
-// what `jit-watcher decisions` prints; Temporal is the only store.
+// attributes, or through the decisionIndex children that carry what did not fit on the run, and
+// each run's history holds the evaluation results and action outcomes. This is what `jit-watcher
+// decisions` prints; Temporal is the only store.
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Decision } from '../policy/types';
+import { firstPayload, readLocalActivityMarker } from './localActivityMarker';
 import type { ActionOutcome, UserEvaluation } from './sweepTypes';
 
 export interface DecisionQuery {
@@ -26,11 +27,14 @@ export interface LoggedDecision {
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const ACTIONS = new Set(['approveRequest', 'denyRequest', 'lockRequest']);
-/** How the SDK's core records a local activity in history. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 export function visibilityQuery(q: DecisionQuery): string {
-  const clauses = [`WorkflowType = 'sweep'`];
+  // By user or request, the index children count too: each names the sweep run it indexes.
+  const clauses = [
+    q.user || q.requestId
+      ? `(WorkflowType = 'sweep' OR WorkflowType = 'decisionIndex')`
+      : `WorkflowType = 'sweep'`,
+  ];
   if (q.user) clauses.push(`JitUsers = ${quote(q.user)}`);
   if (q.requestId) clauses.push(`JitRequestIds = ${quote(q.requestId)}`);
   if (q.since) clauses.push(`StartTime > ${quote(q.since.toISOString())}`);
@@ -43,9 +47,12 @@ function quote(value: string): string {
 
 export async function findDecisions(client: Client, q: DecisionQuery): Promise<LoggedDecision[]> {
   const out: LoggedDecision[] = [];
-  let runs = 0;
-  for await (const run of client.workflow.list({ query: visibilityQuery(q) })) {
-    if (runs++ >= (q.maxRuns ?? 100)) break;
+  const read = new Set<string>();
+  for await (const found of client.workflow.list({ query: visibilityQuery(q) })) {
+    const run = found.type === 'decisionIndex' ? indexed(found.parentExecution) : found;
+    if (!run || read.has(run.runId)) continue;
+    if (read.size >= (q.maxRuns ?? 100)) break;
+    read.add(run.runId);
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     for (const logged of decisionsInHistory(history.events ?? [], run.workflowId, run.runId)) {
       if (q.user && logged.decision.user !== q.user) continue;
@@ -54,6 +61,15 @@ export async function findDecisions(client: Client, q: DecisionQuery): Promise<L
     }
   }
   return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+/** The sweep run an index child was started by: the run whose history holds its decisions. */
+function indexed(
+  parent: { workflowId?: string | null; runId?: string | null } | undefined,
+): { workflowId: string; runId: string } | undefined {
+  return parent?.workflowId && parent.runId
+    ? { workflowId: parent.workflowId, runId: parent.runId }
+    : undefined;
 }
 
 /** Pairs each decision with the outcome of the action taken on it, from one run's events. */
@@ -98,14 +114,13 @@ function* activityCompletions(events: HistoryEvent[]): Generator<Completion> {
   const scheduledTypes = new Map<string, string>();
   for (const event of events) {
     const at = eventTime(event);
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
-      const data = firstPayload(marker.details?.data?.payloads) as { activity_type?: string };
+    const local = readLocalActivityMarker(event);
+    if (local) {
       yield {
         at,
-        type: data?.activity_type ?? '',
-        result: firstPayload(marker.details?.result?.payloads),
-        ...(marker.failure ? { failure: failureSummary(marker.failure) } : {}),
+        type: local.type,
+        result: local.result,
+        ...(local.failure ? { failure: failureSummary(local.failure) } : {}),
       };
       continue;
     }
@@ -134,11 +149,6 @@ function failureSummary(failure: temporal.api.failure.v1.IFailure): Completion['
     message: own.message ?? failure.message ?? 'failed',
     ...(about?.decisionId ? { decisionId: about.decisionId } : {}),
   };
-}
-
-function firstPayload(payloads: temporal.api.common.v1.IPayload[] | null | undefined): unknown {
-  const [first] = payloads ?? [];
-  return first ? defaultPayloadConverter.fromPayload(first) : undefined;
 }
 
 function eventTime(event: HistoryEvent): string {

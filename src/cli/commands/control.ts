@@ -1,11 +1,14 @@
 // `jit-watcher start | pause | resume | sweep | status | policy`: talk to the cluster's watcher
-// workflow through Temporal. The same signals work from `temporal workflow signal` and `tctl`.
+// workflow through Temporal. Commands are updates, so a refusal comes back here; the same names
+// work as updates or signals from `temporal workflow update/signal` and as signals from `tctl`.
 import { ConfigError } from '../../config/errors';
 import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
 import { ensureWatcher, watcherControl } from '../../temporal/control';
 import { watcherWorkflowId } from '../../temporal/names';
+import type { Policy } from '../../policy/types';
 import type { WatcherStatus } from '../../temporal/workflows/messages';
+import { formatWorker } from './workerAge';
 import type { CliIo } from '../io';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
 
@@ -17,6 +20,12 @@ const FLAGS = {
     help: 'Teleport cluster name (default: from -i)',
   },
   json: { names: ['json'], kind: 'bool', help: 'print JSON' },
+  set: {
+    names: ['set'],
+    kind: 'string',
+    example: 'JSON',
+    help: 'policy: replace the policy with this JSON (as `policy` prints it)',
+  },
 } as const satisfies CommandFlagSpecs;
 
 export type ControlVerb = 'start' | 'pause' | 'resume' | 'sweep' | 'status' | 'policy';
@@ -38,6 +47,8 @@ export async function controlCommand(
     throw new ConfigError(
       `unexpected argument ${JSON.stringify(rest[0])}; ${verb} takes flags only`,
     );
+  if (flags.set !== undefined && verb !== 'policy')
+    throw new ConfigError(`--set: only \`jit-watcher policy\` takes it, not ${verb}`);
   const cluster = await resolveCluster(config, flags.cluster);
   const id = watcherWorkflowId(cluster);
   return withTemporalClient(config, async (client) => {
@@ -53,31 +64,53 @@ export async function controlCommand(
         io.stdout(`watcher ${id} is running on task queue ${config.temporal.taskQueue}\n`);
         return 0;
       case 'pause':
-        await control.pause();
+        await control.commands.pause();
         io.stdout(`paused ${id}: no approvals, denials or locks until resume\n`);
         return 0;
       case 'resume':
-        await control.resume();
+        await control.commands.resume();
         io.stdout(`resumed ${id}\n`);
         return 0;
-      case 'sweep':
-        await control.sweepNow();
-        io.stdout(`sweep requested on ${id}\n`);
+      case 'sweep': {
+        const status = await control.commands.sweepNow();
+        const running = status.currentSweep ? ` (after ${status.currentSweep.id})` : '';
+        io.stdout(`sweep requested on ${id}${running}\n`);
         return 0;
+      }
       case 'policy': {
+        if (flags.set !== undefined) {
+          await control.commands.setPolicy(parsePolicyJson(flags.set));
+          io.stdout(`policy of ${id} replaced; it takes effect at the next sweep\n`);
+          return 0;
+        }
         io.stdout(JSON.stringify(await control.policy(), null, 2) + '\n');
         return 0;
       }
       case 'status': {
         const status = await control.status();
-        io.stdout(flags.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(id, status));
+        io.stdout(
+          flags.json
+            ? JSON.stringify(status, null, 2) + '\n'
+            : formatStatus(id, status, new Date()),
+        );
         return 0;
       }
     }
   });
 }
 
-export function formatStatus(id: string, s: WatcherStatus): string {
+/** The watcher checks the policy itself; here only that it is JSON. */
+function parsePolicyJson(text: string): Policy {
+  try {
+    return JSON.parse(text) as Policy;
+  } catch {
+    throw new ConfigError(
+      `--set: not JSON: ${JSON.stringify(text.slice(0, 40))}; pass the policy as \`policy\` prints it`,
+    );
+  }
+}
+
+export function formatStatus(id: string, s: WatcherStatus, now: Date): string {
   const lines = [
     `watcher     ${id}`,
     `state       ${s.paused ? 'PAUSED' : 'running'}, sweep every ${s.pollIntervalMs / 1000}s`,
@@ -93,14 +126,7 @@ export function formatStatus(id: string, s: WatcherStatus): string {
   lines.push(`holders     ${s.holders} users hold approved access`);
   if (s.policyChangedAt) lines.push(`policy      changed ${s.policyChangedAt}`);
   if (s.lastError) lines.push(`last error  ${s.lastError}`);
-  for (const w of Object.values(s.workers)) {
-    const identity = w.identityExpiresAt
-      ? `identity until ${w.identityExpiresAt}`
-      : 'identity unknown';
-    const problem = [w.identityProblem, w.clockProblem].map((p) => (p ? `; ${p}` : '')).join('');
-    lines.push(
-      `worker      ${w.worker}: ${identity}, event stream ${w.eventStream ?? 'off'}${problem}`,
-    );
-  }
+  if (s.refused) lines.push(`refused     ${s.refused} signals with bad input`);
+  for (const w of Object.values(s.workers)) lines.push(`worker      ${formatWorker(w, now)}`);
   return lines.join('\n') + '\n';
 }

@@ -1,19 +1,102 @@
-// Keyword-list search attributes are capped by the Temporal server (2 KiB per value by default).
-// A sweep that acts on more users or requests than fit keeps the first ones, deduplicated and
-// sorted; the full record stays in the history. Pure: imported by workflow code.
+// The search attributes that make every decision findable by user and by request. The server caps
+// each keyword-list value (2 KiB by default, Temporal Cloud too), so a sweep run that acted on more
+// than fits publishes the first chunk on itself and the rest on small index workflows it starts
+// (decisionIndex.ts), each chunk within the cap. Pure: imported by workflow code.
 
-const MAX_VALUE_BYTES = 1800; // under the server's 2,048-byte default, leaving room for encoding
+/** Under the server's 2,048-byte default, leaving room for encoding. */
+export const MAX_VALUE_BYTES = 1800;
 
-export function cappedKeywords(values: string[]): string[] {
-  const out: string[] = [];
-  let size = 2;
-  for (const value of [...new Set(values)].sort()) {
-    const cost = utf8Length(value) + 3; // quotes and separator in the JSON the server measures
-    if (size + cost > MAX_VALUE_BYTES) break;
-    out.push(value);
-    size += cost;
+/** One decision as the index sees it. */
+export interface IndexEntry {
+  user: string;
+  requestId: string;
+  action: string;
+  dryRun: boolean;
+}
+
+/** What one workflow's search attributes carry: each list within MAX_VALUE_BYTES. */
+export interface IndexChunk {
+  users: string[];
+  requestIds: string[];
+  actions: string[];
+  dryRun: boolean;
+}
+
+/**
+ * Splits a run's decisions into chunks whose user and request lists each fit one search
+ * attribute value. Entries are taken by user, then request, so a user's decisions share chunks.
+ */
+export function indexChunks(entries: IndexEntry[]): IndexChunk[] {
+  const sorted = [...entries].sort((a, b) =>
+    a.user !== b.user ? (a.user < b.user ? -1 : 1) : a.requestId < b.requestId ? -1 : 1,
+  );
+  const chunks: IndexChunk[] = [];
+  let current: Building | undefined;
+  for (const entry of sorted) {
+    if (!current || !fits(current, entry)) {
+      if (current) chunks.push(finish(current));
+      current = {
+        users: new Set(),
+        requests: new Set(),
+        actions: new Set(),
+        dryRun: false,
+        userBytes: 2,
+        requestBytes: 2,
+      };
+    }
+    add(current, entry);
   }
-  return out;
+  if (current) chunks.push(finish(current));
+  return chunks;
+}
+
+interface Building {
+  users: Set<string>;
+  requests: Set<string>;
+  actions: Set<string>;
+  dryRun: boolean;
+  userBytes: number;
+  requestBytes: number;
+}
+
+function fits(b: Building, e: IndexEntry): boolean {
+  return (
+    b.userBytes + added(b.users, e.user) <= MAX_VALUE_BYTES &&
+    b.requestBytes + added(b.requests, e.requestId) <= MAX_VALUE_BYTES
+  );
+}
+
+function add(b: Building, e: IndexEntry): void {
+  b.userBytes += added(b.users, e.user);
+  b.requestBytes += added(b.requests, e.requestId);
+  if (indexable(e.user)) b.users.add(e.user);
+  if (indexable(e.requestId)) b.requests.add(e.requestId);
+  b.actions.add(e.action);
+  b.dryRun ||= e.dryRun;
+}
+
+/** Bytes a value adds to a list: none when already there, or when it could never fit one. */
+function added(list: Set<string>, value: string): number {
+  return list.has(value) || !indexable(value) ? 0 : cost(value);
+}
+
+/** A value longer than a whole attribute is left out: the server would refuse the attribute. */
+function indexable(value: string): boolean {
+  return cost(value) + 2 <= MAX_VALUE_BYTES;
+}
+
+function finish(b: Building): IndexChunk {
+  return {
+    users: [...b.users].sort(),
+    requestIds: [...b.requests].sort(),
+    actions: [...b.actions].sort(),
+    dryRun: b.dryRun,
+  };
+}
+
+/** What a value adds to the JSON list the server measures: quotes and a separator. */
+function cost(value: string): number {
+  return utf8Length(value) + 3;
 }
 
 function utf8Length(s: string): number {

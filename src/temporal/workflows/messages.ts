@@ -1,7 +1,8 @@
-// The watcher's operator interface: signals and queries by name, so `temporal workflow signal
-// --name pause`, legacy `tctl workflow signal --name pause` and the project's CLI all reach the
-// same handlers. Pure: imported by workflow code and by the client.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+// The watcher's operator interface: signals, updates and queries by name, so `temporal workflow
+// signal --name pause`, `temporal workflow update execute --name pause`, legacy `tctl workflow
+// signal --name pause` and the project's CLI all reach the same state. Every input is checked
+// (messageChecks.ts) before use. Pure: imported by workflow code and by the client.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Policy } from '../../policy/types';
 import type { DecisionRecord } from '../sweepTypes';
 
@@ -9,6 +10,14 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const sweepNowSignal = defineSignal('sweepNow');
 export const setPolicySignal = defineSignal<[Policy]>('setPolicy');
+/**
+ * The same operator commands as updates: the caller waits for the watcher's answer, the status
+ * after the change, or the reason it was refused (a validator refuses before anything is recorded).
+ */
+export const pauseUpdate = defineUpdate<WatcherStatus>('pause');
+export const resumeUpdate = defineUpdate<WatcherStatus>('resume');
+export const sweepNowUpdate = defineUpdate<WatcherStatus>('sweepNow');
+export const setPolicyUpdate = defineUpdate<WatcherStatus, [Policy]>('setPolicy');
 /** Sent by the event stream: these requests or users changed; sweep them at once. */
 export const requestsChangedSignal = defineSignal<[RequestsChanged]>('requestsChanged');
 
@@ -31,6 +40,8 @@ export interface WorkerReport {
   /** Set while this worker's clock disagrees with Teleport's (src/app/clockSkew.ts). */
   clockProblem?: string;
   eventStream?: 'connected' | 'reconnecting' | 'disabled' | 'off';
+  /** How often the worker reports even when nothing changed; `status` calls it stale after 3. */
+  reportIntervalMs?: number;
   at: string;
 }
 
@@ -56,6 +67,8 @@ export interface WatcherStatus {
   nextSweepAt?: string;
   totals: { approved: number; denied: number; locked: number; failed: number };
   lastError?: string;
+  /** Signals refused for bad input since the watcher started (each also sets lastError). */
+  refused?: number;
   policyChangedAt?: string;
   holders: number;
   /** Latest report of each worker, by worker identity. */

@@ -8,13 +8,11 @@ import {
   proxyLocalActivities,
   proxyActivities,
   setCurrentDetails,
-  upsertSearchAttributes,
   workflowInfo,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
-import { JIT_ACTIONS, JIT_DRY_RUN, JIT_REQUEST_IDS, JIT_USERS } from '../searchAttributes';
 import {
   emptyCounts,
   type ActionOutcome,
@@ -27,7 +25,7 @@ import {
 } from '../sweepTypes';
 import type { AccessRequestJson } from '../requestJson';
 import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from './activityOptions';
-import { cappedKeywords } from './keywords';
+import { publishDecisionIndex } from './decisionIndex';
 import { failureMessage } from './failureMessage';
 import {
   actionSummary,
@@ -94,14 +92,14 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
       state.runs === 1 ? run.planUsers() : undefined,
     );
     if (more) {
-      run.publishSearchAttributes();
+      await run.publishSearchAttributes();
       run.showProgress('continued as new');
       return continueAsNew<typeof sweep>(carryOver(input, state));
     }
     state.phase = 'users';
   }
   await run.usersBatch();
-  run.publishSearchAttributes();
+  await run.publishSearchAttributes();
   if (afterUsers(state.userQueue) === 'continue as new') {
     run.showProgress('continued as new');
     return continueAsNew<typeof sweep>(carryOver(input, state));
@@ -298,15 +296,15 @@ class SweepRun {
     }
   }
 
-  /** Makes this run findable by user, request and action in `temporal workflow list`. */
-  publishSearchAttributes(): void {
-    if (this.acted.length === 0) return;
-    upsertSearchAttributes([
-      { key: JIT_USERS, value: cappedKeywords(this.acted.map((r) => r.decision.user)) },
-      { key: JIT_REQUEST_IDS, value: cappedKeywords(this.acted.map((r) => r.decision.requestId)) },
-      { key: JIT_ACTIONS, value: cappedKeywords(this.acted.map((r) => r.decision.action)) },
-      { key: JIT_DRY_RUN, value: this.acted.some((r) => r.decision.dryRun === true) },
-    ]);
+  /** Makes every decision of this run findable by user, request and action (decisionIndex.ts). */
+  async publishSearchAttributes(): Promise<void> {
+    const entries = this.acted.map(({ decision: d }) => ({
+      user: d.user,
+      requestId: d.requestId,
+      action: d.action,
+      dryRun: d.dryRun === true,
+    }));
+    await publishDecisionIndex(entries, this.state.runs);
   }
 }
 

@@ -1,6 +1,7 @@
 // The long-running watcher, one per Teleport cluster: sweep, then wait for the poll interval, a
 // signal, or a change reported by the event stream; continue as new before the history grows
 // large. The workflow function only wires handlers and waits; WatcherState holds the logic.
+// No handler may throw: a bad payload is refused (status, log, metric) and enforcement goes on.
 // Workflow code: deterministic, no I/O; time comes from the workflow clock.
 import {
   allHandlersFinished,
@@ -13,19 +14,26 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { sweepWorkflowId } from '../names';
+import { guardedHandlers } from './guardedHandlers';
+import { checkPolicy, checkRequestsChanged, checkWorkerReport } from './messageChecks';
 import {
   pauseSignal,
+  pauseUpdate,
   policyQuery,
   recentDecisionsQuery,
   reportWorkerSignal,
   requestsChangedSignal,
   resumeSignal,
+  resumeUpdate,
   setPolicySignal,
+  setPolicyUpdate,
   statusQuery,
   sweepNowSignal,
+  sweepNowUpdate,
 } from './messages';
 import { failureMessage } from './failureMessage';
 import { sweep } from './sweep';
+import { sweepSummary } from './summaries';
 import { WatcherState, type WatcherInput } from './watcherState';
 
 export type { WatcherInput } from './watcherState';
@@ -35,19 +43,54 @@ const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
 
 export async function watcher(input: WatcherInput): Promise<never> {
   const state = new WatcherState(input);
+  const handlers = guardedHandlers(state);
 
-  setHandler(pauseSignal, () => state.pause());
-  setHandler(resumeSignal, () => state.resume());
-  setHandler(sweepNowSignal, () => state.requestSweep('sweepNow signal'));
-  setHandler(requestsChangedSignal, (change) => state.requestsChanged(change));
-  setHandler(reportWorkerSignal, (report) => state.reportWorker(report));
-  setHandler(setPolicySignal, (policy) => state.setPolicy(policy, new Date(Date.now())));
+  // Commands take no arguments: any given (tctl users send `--input null`) are ignored.
+  setHandler(pauseSignal, () => handlers.run('pause', () => state.pause()));
+  setHandler(resumeSignal, () => handlers.run('resume', () => state.resume()));
+  setHandler(sweepNowSignal, () => handlers.run('sweepNow', () => state.requestSweep('sweepNow')));
+  setHandler(requestsChangedSignal, (input: unknown) =>
+    handlers.checked('requestsChanged', checkRequestsChanged(input), (c) =>
+      state.requestsChanged(c),
+    ),
+  );
+  setHandler(reportWorkerSignal, (input: unknown) =>
+    handlers.checked('reportWorker', checkWorkerReport(input), (r) => state.reportWorker(r)),
+  );
+  setHandler(setPolicySignal, (input: unknown) =>
+    handlers.checked('setPolicy', checkPolicy(input), (p) => state.setPolicy(p, now())),
+  );
+  // The same commands as updates: a validator refuses bad input before anything is recorded, and
+  // the caller gets the reason, or the status once the command took effect.
+  const answered = (name: string, change: () => void) => () => {
+    handlers.run(name, change);
+    return state.status();
+  };
+  setHandler(
+    pauseUpdate,
+    answered('pause', () => state.pause()),
+  );
+  setHandler(
+    resumeUpdate,
+    answered('resume', () => state.resume()),
+  );
+  setHandler(
+    sweepNowUpdate,
+    answered('sweepNow', () => state.requestSweep('sweepNow')),
+  );
+  setHandler(
+    setPolicyUpdate,
+    (policy) => answered('setPolicy', () => state.setPolicy(policy, now()))(),
+    { validator: (input: unknown) => handlers.validate('setPolicy', checkPolicy(input)) },
+  );
   setHandler(statusQuery, () => state.status());
   setHandler(recentDecisionsQuery, () => state.recent);
   setHandler(policyQuery, () => state.policy);
 
   for (;;) {
+    handlers.showDetails();
     if (!state.paused) await runSweep(state);
+    handlers.showDetails();
     if (shouldContinueAsNew(state)) {
       // Signals that arrived meanwhile are in `state`, which the next run carries.
       await condition(allHandlersFinished);
@@ -57,10 +100,15 @@ export async function watcher(input: WatcherInput): Promise<never> {
       await condition(() => !state.paused || shouldContinueAsNew(state));
     } else {
       state.nextSweepAt = new Date(Date.now() + state.pollIntervalMs).toISOString();
+      handlers.showDetails();
       const woken = await condition(() => state.workWaiting || state.paused, state.pollIntervalMs);
       if (!woken) state.requestSweep('poll interval');
     }
   }
+}
+
+function now(): Date {
+  return new Date(Date.now());
 }
 
 async function runSweep(state: WatcherState): Promise<void> {
@@ -72,6 +120,7 @@ async function runSweep(state: WatcherState): Promise<void> {
       workflowId: id,
       args: [input],
       parentClosePolicy: ParentClosePolicy.TERMINATE,
+      staticSummary: sweepSummary(input),
     });
     state.finishSweep(id, startedAt, new Date(Date.now()), result);
   } catch (err) {

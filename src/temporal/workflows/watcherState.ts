@@ -1,7 +1,6 @@
 // The watcher's state and the rules for changing it, kept apart from the workflow function so
 // they read as plain code. Everything here is plain JSON-able data: carryOver() is what
 // continue-as-new hands to the next run. Workflow code: no I/O, times passed in.
-import { validatePolicy } from '../../policy/policy';
 import type { Policy } from '../../policy/types';
 import type {
   DecisionRecord,
@@ -18,6 +17,8 @@ const RECENT_LIMIT = 100;
 const MAX_TARGETS = 500;
 /** Workers `status` remembers; the oldest report is dropped beyond this. */
 const MAX_WORKERS = 20;
+/** A refusal shown as the last error is cut here. */
+const MAX_ERROR_LENGTH = 500;
 
 export interface WatcherInput {
   cluster: string;
@@ -47,6 +48,8 @@ export interface CarriedState {
   recent: DecisionRecord[];
   lastSweep?: WatcherStatus['lastSweep'];
   lastError?: string;
+  /** Signals refused for bad input; absent in state carried by runs from before it existed. */
+  refused?: number;
   policyChangedAt?: string;
 }
 
@@ -130,13 +133,19 @@ export class WatcherState {
     this.carried.workers = workers;
   }
 
-  /** Takes effect at the next sweep; an invalid policy is refused and reported in status. */
+  /** Input a signal handler could not use: counted and shown as the last error; nothing changes. */
+  refuse(handler: string, problem: string): string {
+    const full = `${handler} refused: ${problem}`;
+    // One line, bounded: a policy of 5,000 unknown keys must not grow the state.
+    const message =
+      full.length > MAX_ERROR_LENGTH ? `${full.slice(0, MAX_ERROR_LENGTH - 3)}...` : full;
+    this.carried.refused = (this.carried.refused ?? 0) + 1;
+    this.carried.lastError = message;
+    return message;
+  }
+
+  /** Takes effect at the next sweep (one under way keeps its policy); checked by the caller. */
   setPolicy(policy: Policy, now: Date): void {
-    const problems = validatePolicy(policy);
-    if (problems.length > 0) {
-      this.carried.lastError = `setPolicy refused: ${problems.join('; ')}`;
-      return;
-    }
     this.policy = policy;
     this.carried.fullEvaluationDue = true;
     this.carried.policyChangedAt = now.toISOString();
@@ -219,6 +228,7 @@ export class WatcherState {
     if (c.lastSweep) status.lastSweep = c.lastSweep;
     if (this.nextSweepAt && !this.paused) status.nextSweepAt = this.nextSweepAt;
     if (c.lastError) status.lastError = c.lastError;
+    if (c.refused) status.refused = c.refused;
     if (c.policyChangedAt) status.policyChangedAt = c.policyChangedAt;
     return status;
   }

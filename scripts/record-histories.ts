@@ -1,0 +1,207 @@
+// `npm run record-histories`: records workflow histories from the current code into
+// test/histories/ (replacing what is there), against a real Temporal dev server and the simulated
+// Teleport cluster. Each scenario covers something a running watcher may hold when a new build
+// takes over: every signal (good and malformed), every update, continue-as-new, a sweep spanning
+// runs, review mode, dry run. Re-record after a deliberate, patched() change to workflow code.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Policy } from '../src/policy/types';
+import type { SweepLimits } from '../src/temporal/sweepTypes';
+import { waitFor } from '../src/util/waitFor';
+import { HISTORIES_DIR, historyToObject, type RecordedRun } from '../test/support/histories';
+import { startStack, type Stack } from '../test/support/stack';
+
+const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+/** Small limits so a handful of requests makes a sweep continue as new. */
+const SMALL: SweepLimits = {
+  pageSize: 2,
+  pageBytes: 256 * 1024,
+  pagesPerRun: 1,
+  resultsPerTask: 3,
+};
+
+interface Scenario {
+  name: string;
+  policy?: Partial<Policy>;
+  continueAsNewAfterEvents?: number;
+  sweepLimits?: SweepLimits;
+  play(stack: Stack): Promise<void>;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'watcher',
+    continueAsNewAfterEvents: 120,
+    async play(stack) {
+      holdings(stack, 'carol', 5);
+      enforcementStory(stack);
+      await stack.sweep();
+      await everyMessage(stack);
+      await stack.sweep();
+      // Until the watcher has continued as new at least once (bounded).
+      for (
+        let i = 0;
+        i < 40 && (await runsOf(stack.client, stack.control.handle.workflowId)) < 2;
+        i++
+      )
+        await stack.sweep();
+    },
+  },
+  {
+    // More decisions in one run than its search attributes hold: decisionIndex children.
+    name: 'large-sweep',
+    sweepLimits: { pageSize: 100, pageBytes: 256 * 1024, pagesPerRun: 1, resultsPerTask: 1_500 },
+    async play(stack) {
+      for (let u = 0; u < 30; u++) holdings(stack, `user-${String(u).padStart(2, '0')}`, 4);
+      await stack.sweep();
+    },
+  },
+  {
+    name: 'review-mode',
+    policy: { reviewMode: 'review' },
+    async play(stack) {
+      enforcementStory(stack);
+      await stack.sweep();
+    },
+  },
+  {
+    name: 'dry-run',
+    policy: { dryRun: true },
+    async play(stack) {
+      enforcementStory(stack);
+      holdings(stack, 'dora', 4, 'APPROVED');
+      await stack.sweep();
+    },
+  },
+];
+
+/** An approval, a denial for mixing environments, and a lock for exceeding the limit. */
+function enforcementStory(stack: Stack): void {
+  const { store } = stack.sim;
+  store.createRequest({
+    user: 'alice',
+    roles: ['node-access'],
+    resources: [node('a-1'), node('a-2')],
+    created: minutesAgo(5),
+    state: 'APPROVED',
+  });
+  store.createRequest({
+    user: 'alice',
+    roles: ['node-access'],
+    resources: [node('a-3'), node('a-4')],
+  });
+  store.createRequest({ user: 'bob', roles: ['prod-db', 'research-lab'] });
+}
+
+/** `count` one-node requests, oldest first: pending, or already approved (held). */
+function holdings(stack: Stack, user: string, count: number, state?: 'APPROVED'): void {
+  for (let i = 0; i < count; i++)
+    stack.sim.store.createRequest({
+      user,
+      roles: ['node-access'],
+      resources: [node(`${user}-${i}`)],
+      created: minutesAgo(count - i),
+      ...(state ? { state } : {}),
+    });
+}
+
+/** Every signal, good and malformed, every update (a refused one leaves no event), every query. */
+async function everyMessage(stack: Stack): Promise<void> {
+  const { handle, commands } = stack.control;
+  const policy = await stack.control.policy();
+  const at = new Date().toISOString();
+  const signals: [string, unknown[]][] = [
+    ['pause', []],
+    ['resume', [null]],
+    ['sweepNow', []],
+    ['requestsChanged', [{ requestIds: ['no-such-request'], cause: 'recorded' }]],
+    ['requestsChanged', [null]],
+    ['requestsChanged', [{}]],
+    ['requestsChanged', [{ requestIds: [1, 2], cause: 'recorded' }]],
+    [
+      'reportWorker',
+      [{ worker: 'recorder', at, eventStream: 'connected', reportIntervalMs: 60_000 }],
+    ],
+    ['reportWorker', [null]],
+    ['reportWorker', [{ worker: 'recorder', at, extra: true }]],
+    ['setPolicy', [{ ...policy, maxResources: 4 }]],
+    ['setPolicy', [{ maxResources: 0 }]],
+    ['setPolicy', [policy]],
+  ];
+  for (const [name, args] of signals) await handle.signal(name, ...args);
+  await commands.pause();
+  await commands.resume();
+  await commands.sweepNow();
+  await commands.setPolicy({ ...policy, maxResources: 3 });
+  await commands.setPolicy({ ...policy, maxResources: 0 }).catch(() => undefined);
+  await stack.control.status();
+  await stack.control.recentDecisions();
+}
+
+async function runsOf(client: Client, workflowId: string): Promise<number> {
+  return (await client.workflow.count(`WorkflowId = '${workflowId}'`)).count;
+}
+
+async function record(scenario: Scenario): Promise<number> {
+  const stack = await startStack({
+    policy: scenario.policy,
+    continueAsNewAfterEvents: scenario.continueAsNewAfterEvents,
+    sweepLimits: scenario.sweepLimits ?? SMALL,
+  });
+  const worker = await stack.newWorker();
+  const running = worker.run();
+  let written = 0;
+  try {
+    await scenario.play(stack);
+    await stack.control.handle.terminate('recorded');
+    const query = `TaskQueue = '${stack.taskQueue}'`;
+    await waitFor(
+      async () =>
+        (await stack.client.workflow.count(`${query} AND ExecutionStatus = 'Running'`)).count === 0,
+      { timeoutMs: 30_000, what: 'every run to close' },
+    );
+    const runs = [];
+    for await (const run of stack.client.workflow.list({ query })) runs.push(run);
+    runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    const dir = path.join(HISTORIES_DIR, scenario.name);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [i, run] of runs.entries()) {
+      const history = await stack.client.workflow
+        .getHandle(run.workflowId, run.runId)
+        .fetchHistory();
+      const recorded: RecordedRun = {
+        scenario: scenario.name,
+        workflowType: run.type,
+        workflowId: run.workflowId,
+        runId: run.runId,
+        history: historyToObject(history),
+      };
+      const file = path.join(dir, `${String(i + 1).padStart(2, '0')}-${run.type}.json`);
+      fs.writeFileSync(file, JSON.stringify(recorded, null, 1) + '\n');
+      written += 1;
+    }
+  } finally {
+    worker.shutdown();
+    await running;
+    await stack.close();
+  }
+  return written;
+}
+
+async function main(): Promise<void> {
+  fs.rmSync(HISTORIES_DIR, { recursive: true, force: true });
+  for (const scenario of scenarios) {
+    const count = await record(scenario);
+    console.log(`record-histories: ${scenario.name}: ${count} runs`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`record-histories: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

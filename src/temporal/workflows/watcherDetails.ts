@@ -1,0 +1,37 @@
+// What the Web UI shows as the watcher's current details (and its static summary): an operator
+// opening `jit-watcher/<cluster>` reads whether it enforces, when it last and next sweeps, and the
+// last thing that went wrong, without running a query. Pure: imported by workflow code.
+import type { WatcherStatus } from './messages';
+
+/** The static summary the watcher is started with: one line in the Web UI's workflow list. */
+export function watcherSummary(cluster: string): string {
+  return `jit-watcher for ${cluster}`;
+}
+
+/** Markdown the Web UI renders; built from the same status the `status` query returns. */
+export function watcherDetails(s: WatcherStatus): string {
+  const lines = [
+    s.paused
+      ? '**PAUSED**: no approvals, denials or locks until resume'
+      : `**enforcing**, a sweep every ${s.pollIntervalMs / 1000} s`,
+  ];
+  if (s.currentSweep) lines.push(`sweeping since ${s.currentSweep.startedAt}`);
+  if (s.lastSweep) {
+    const c = s.lastSweep.counts;
+    const counts = ['approved', 'denied', 'locked', 'failed']
+      .filter((k) => (c[k] ?? 0) > 0)
+      .map((k) => `${c[k]} ${k}`);
+    const outcome = s.lastSweep.ok ? 'ok' : 'with errors';
+    const summary = counts.length > 0 ? `, ${counts.join(', ')}` : '';
+    lines.push(`last sweep ${s.lastSweep.finishedAt} (${outcome}${summary})`);
+  }
+  if (s.sweepQueued) lines.push('next sweep: queued');
+  else if (s.nextSweepAt) lines.push(`next sweep ${s.nextSweepAt}`);
+  lines.push(
+    `totals: ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed`,
+  );
+  if (s.lastError) lines.push(`last error: ${s.lastError}`);
+  if (s.refused) lines.push(`signals refused for bad input: ${s.refused}`);
+  // Two trailing spaces: a Markdown line break, so each fact keeps its own line.
+  return lines.join('  \n');
+}

@@ -1,0 +1,101 @@
+// Every decision of a large sweep is findable by request and by user: 1,000 pending requests of
+// 200 users (each ends up with 3 approvals kept and 2 locked), swept with production limits. The
+// search attributes of a run hold ~45 request ids, so most of them travel on decisionIndex
+// children; `decisions --request` and `--user` must find each one, and visibility must list every
+// request and user under the Web UI's filter (`JitUsers = '<user>'`).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decisionsCommand } from '../../src/cli/commands/decisions';
+import { JIT_REQUEST_IDS, JIT_USERS } from '../../src/temporal/searchAttributes';
+import { waitFor } from '../../src/util/waitFor';
+import { runningStack, type Stack } from '../support/stack';
+
+const USERS = 200;
+const PER_USER = 5;
+const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
+
+interface Line {
+  decision: { requestId: string; user: string; action: string };
+  outcome?: { status: string };
+}
+
+async function decisions(stack: Stack, args: string[]): Promise<Line[]> {
+  let out = '';
+  const code = await decisionsCommand([...args, '--json'], {
+    stdout: (s) => (out += s),
+    stderr: (s) => (out += s),
+    env: { JIT_WATCHER_TEMPORAL_ADDRESS: stack.temporal.address },
+    readFile: () => Promise.reject(new Error('no files')),
+  });
+  assert.equal(code, 0, out);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Line);
+}
+
+describe('decisions of a 1,000-request sweep', () => {
+  const suite = runningStack();
+
+  test('are all found by request and by user', async () => {
+    const { stack } = suite;
+    const users = Array.from(
+      { length: USERS },
+      (_, u) => `scale-user-${String(u).padStart(3, '0')}`,
+    );
+    const requests = users.flatMap((user) =>
+      Array.from({ length: PER_USER }, (_, i) =>
+        stack.sim.store.createRequest({
+          user,
+          roles: ['node-access'],
+          resources: [node(`${user}-${i}`)],
+          created: new Date(Date.now() - (PER_USER - i) * 60_000),
+        }),
+      ),
+    );
+    await stack.sweep();
+    assert.ok(requests.every((r) => stack.sim.store.getRequest(r.id)?.state === 'APPROVED'));
+
+    // Visibility: the union of every sweep run's and index child's attributes names them all.
+    const indexedRequests = new Set<string>();
+    const indexedUsers = new Set<string>();
+    await waitFor(
+      async () => {
+        for await (const run of stack.client.workflow.list({
+          query: `TaskQueue = '${stack.taskQueue}' AND (WorkflowType = 'sweep' OR WorkflowType = 'decisionIndex')`,
+        })) {
+          for (const id of run.typedSearchAttributes.get(JIT_REQUEST_IDS) ?? [])
+            indexedRequests.add(id);
+          for (const user of run.typedSearchAttributes.get(JIT_USERS) ?? []) indexedUsers.add(user);
+        }
+        return (
+          requests.every((r) => indexedRequests.has(r.id)) &&
+          users.every((u) => indexedUsers.has(u))
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'every request and user in visibility' },
+    );
+
+    // The CLI: by request, including the ones sorting last (a capped list dropped those first).
+    const sorted = [...requests].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const sample = [...sorted.slice(-10), ...sorted.filter((_, i) => i % 50 === 0)];
+    for (const request of sample) {
+      const found = await decisions(stack, ['--request', request.id]);
+      assert.ok(
+        found.some((l) => l.decision.requestId === request.id && l.decision.action === 'approve'),
+        `decisions --request ${request.id}`,
+      );
+    }
+    // By user: each of these users has 5 approvals and 2 locks, all found.
+    for (const user of [...users.slice(-5), ...users.filter((_, i) => i % 40 === 0)]) {
+      const found = await decisions(stack, ['--user', user]);
+      const actions = found.map((l) => l.decision.action).sort();
+      assert.deepEqual(
+        actions,
+        ['approve', 'approve', 'approve', 'approve', 'approve', 'lock', 'lock'],
+        `decisions --user ${user}`,
+      );
+      assert.ok(found.every((l) => l.decision.user === user && l.outcome?.status === 'applied'));
+    }
+  });
+});

@@ -1,0 +1,188 @@
+// WatcherState, the watcher's logic without the workflow around it: what each signal changes,
+// which sweep comes next (targeted, full, full evaluation), what a sweep's end leaves behind, what
+// status shows, and that continue-as-new carries everything as plain JSON.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultPolicy } from '../../../src/policy/policy';
+import type { Decision } from '../../../src/policy/types';
+import { emptyCounts, type SweepResult } from '../../../src/temporal/sweepTypes';
+import { WatcherState, type WatcherInput } from '../../../src/temporal/workflows/watcherState';
+
+const T0 = new Date('2026-12-01T10:00:00.000Z');
+const minutes = (n: number): Date => new Date(T0.getTime() + n * 60_000);
+
+function newState(overrides: Partial<WatcherInput> = {}): WatcherState {
+  return new WatcherState({
+    cluster: 'c.example.com',
+    policy: defaultPolicy(),
+    pollIntervalMs: 30_000,
+    fullEvaluationIntervalMs: 10 * 60_000,
+    ...overrides,
+  });
+}
+
+function decision(requestId: string, action: Decision['action']): Decision {
+  return {
+    id: `${requestId}/${action}/compliant`,
+    requestId,
+    user: 'alice',
+    action,
+    policy: 'compliant',
+    reason: 'ok',
+    details: { checks: [] },
+  };
+}
+
+function result(over: Partial<SweepResult> = {}): SweepResult {
+  return {
+    fingerprints: { alice: 'f1' },
+    counts: { ...emptyCounts(), approved: 2, locked: 1 },
+    recent: [],
+    errors: [],
+    runs: 1,
+    ...over,
+  };
+}
+
+describe('WatcherState', () => {
+  it('starts with a full sweep and a full evaluation due', () => {
+    const s = newState();
+    assert.equal(s.workWaiting, false);
+    const input = s.beginSweep('s1', T0);
+    assert.equal(input.fullEvaluation, true);
+    assert.equal(input.targets, undefined);
+    assert.deepEqual(s.status().currentSweep, { id: 's1', startedAt: T0.toISOString() });
+  });
+
+  it('re-evaluates every user only once the full-evaluation interval has passed', () => {
+    const s = newState();
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, result());
+    assert.equal(s.beginSweep('s2', minutes(5)).fullEvaluation, false);
+    s.finishSweep('s2', minutes(5), minutes(5), result());
+    assert.equal(s.beginSweep('s3', minutes(10)).fullEvaluation, true);
+  });
+
+  it('runs a targeted sweep for changed requests, and a full one on reconcile', () => {
+    const s = newState();
+    s.requestsChanged({ requestIds: ['r1', 'r2'], cause: 'event stream' });
+    s.requestsChanged({ requestIds: ['r2', 'r3'], cause: 'event stream' });
+    assert.equal(s.workWaiting, true);
+    assert.deepEqual(s.beginSweep('s1', T0).targets, ['r1', 'r2', 'r3']);
+    assert.equal(s.workWaiting, false);
+    s.requestsChanged({ requestIds: ['r4'], cause: 'event stream' });
+    s.requestsChanged({ requestIds: [], cause: 'reconnected', reconcile: true });
+    const full = s.beginSweep('s2', T0);
+    assert.equal(full.targets, undefined, 'a requested full sweep covers the targets');
+  });
+
+  it('turns a burst of more than 500 changed requests into a full sweep', () => {
+    const s = newState();
+    const ids = Array.from({ length: 501 }, (_, i) => `r${i}`);
+    s.requestsChanged({ requestIds: ids, cause: 'bulk import' });
+    assert.equal(s.workWaiting, true);
+    assert.equal(s.beginSweep('s1', T0).targets, undefined);
+  });
+
+  it('pause hides the next sweep; resume brings it back', () => {
+    const s = newState();
+    s.nextSweepAt = minutes(1).toISOString();
+    s.pause();
+    assert.equal(s.status().paused, true);
+    assert.equal(s.status().nextSweepAt, undefined);
+    s.resume();
+    s.nextSweepAt = minutes(2).toISOString();
+    assert.equal(s.status().nextSweepAt, minutes(2).toISOString());
+  });
+
+  it('a new policy applies from the next sweep, with every user re-evaluated', () => {
+    const s = newState();
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, result());
+    s.setPolicy({ ...defaultPolicy(), maxResources: 7 }, minutes(1));
+    assert.equal(s.status().policyChangedAt, minutes(1).toISOString());
+    const next = s.beginSweep('s2', minutes(2));
+    assert.equal(next.policy.maxResources, 7);
+    assert.equal(next.fullEvaluation, true);
+  });
+
+  it('adds a sweep’s counts to the totals and keeps the last 100 decisions', () => {
+    const s = newState();
+    const recent = Array.from({ length: 80 }, (_, i) => ({
+      at: T0.toISOString(),
+      sweepId: 's',
+      decision: decision(`r${i}`, 'approve'),
+      outcome: { status: 'applied' as const, detail: '' },
+    }));
+    for (const id of ['s1', 's2']) {
+      s.beginSweep(id, T0);
+      s.finishSweep(id, T0, minutes(1), result({ recent }));
+    }
+    const status = s.status();
+    assert.deepEqual(status.totals, { approved: 4, denied: 0, locked: 2, failed: 0 });
+    assert.equal(status.sweeps, 2);
+    assert.equal(s.recent.length, 100);
+    assert.equal(status.holders, 1);
+    assert.equal(status.lastSweep?.ok, true);
+    assert.equal(status.currentSweep, undefined);
+  });
+
+  it('keeps the last error of a sweep, and a failed sweep asks for a full evaluation', () => {
+    const s = newState();
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, result({ errors: ['approve r1: denied', 'lock r2: timeout'] }));
+    assert.equal(s.status().lastError, 'lock r2: timeout');
+    assert.equal(s.status().lastSweep?.ok, false);
+    s.beginSweep('s2', minutes(1));
+    s.failSweep('s2', minutes(1), minutes(2), 'Teleport unreachable');
+    assert.equal(s.status().lastError, 'Teleport unreachable');
+    assert.equal(s.beginSweep('s3', minutes(3)).fullEvaluation, true);
+  });
+
+  it('remembers the latest report of at most 20 workers, dropping the oldest', () => {
+    const s = newState();
+    for (let i = 0; i < 25; i++)
+      s.reportWorker({ worker: `w${i}`, at: minutes(i).toISOString(), eventStream: 'connected' });
+    s.reportWorker({ worker: 'w24', at: minutes(30).toISOString(), eventStream: 'reconnecting' });
+    const workers = s.status().workers;
+    assert.equal(Object.keys(workers).length, 20);
+    assert.equal(workers.w0, undefined);
+    assert.equal(workers.w24?.eventStream, 'reconnecting');
+  });
+
+  it('counts refusals and shows the latest as the last error', () => {
+    const s = newState();
+    assert.equal(s.status().refused, undefined);
+    s.refuse('requestsChanged', 'requestIds: missing');
+    assert.equal(
+      s.refuse('reportWorker', 'expected an object'),
+      'reportWorker refused: expected an object',
+    );
+    assert.equal(s.status().refused, 2);
+    assert.equal(s.status().lastError, 'reportWorker refused: expected an object');
+  });
+
+  it('carries everything across continue-as-new as plain JSON', () => {
+    const s = newState({ continueAsNewAfterEvents: 40 });
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, result());
+    s.requestsChanged({ requestIds: ['r9'], cause: 'event stream' });
+    s.reportWorker({ worker: 'w1', at: T0.toISOString() });
+    s.refuse('setPolicy', 'maxResources: must be at least 1');
+    s.pause();
+    const carried = JSON.parse(JSON.stringify(s.carryOver())) as WatcherInput;
+    const next = new WatcherState(carried);
+    assert.deepEqual(next.status(), s.status());
+    assert.equal(next.paused, true);
+    assert.equal(next.continueAsNewAfterEvents, 40);
+    assert.deepEqual(next.beginSweep('s2', minutes(1)).targets, ['r9']);
+  });
+
+  it('accepts state carried by a run from before refusals were counted', () => {
+    const old = JSON.parse(JSON.stringify(newState().carryOver())) as WatcherInput;
+    delete (old.carried as { refused?: number }).refused;
+    const s = new WatcherState(old);
+    s.refuse('pause', 'x');
+    assert.equal(s.status().refused, 1);
+  });
+});

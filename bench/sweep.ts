@@ -3,15 +3,16 @@
 // a sweep where nothing changed, with the Temporal events per sweep, the largest payload in the
 // sweep's histories, the largest workflow task and the worker process's peak RSS. Prints a Markdown
 // table.
-// Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled)
+// Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled);
+// JIT_BENCH_TEMPORAL=production runs it against the production server (bench/temporalTarget.ts).
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
 import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
-import { startDevServer } from '../src/temporal/devServer';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { createRequests, startSimProcess } from './simProcess';
+import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 interface Row {
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     .map(Number)
     .filter((n) => n > 0);
   const rows: Row[] = [];
-  const server = await startDevServer({ dynamicConfig: {} });
+  const server = await startTemporalTarget();
   const connection = await Connection.connect({
     address: server.address,
     channelArgs: CLIENT_CHANNEL_ARGS,

@@ -49,7 +49,15 @@ export function keepOutput(child: ChildProcess): KeptOutput {
   child.stderr?.on('data', keep);
   return {
     text: () => chunks.join(''),
-    tail: (lines = 5) => chunks.join('').trim().split('\n').slice(-lines).join(' | '),
+    // Server logs carry stack traces: each line cut short, so an error stays readable.
+    tail: (lines = 5) =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .slice(-lines)
+        .map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l))
+        .join(' | '),
   };
 }
 

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { findTemporalCli } from '../../../src/temporal/devServer';
+import * as net from 'node:net';
 import { freePort } from '../../../src/util/freePort';
 import { StopWaiting, waitFor } from '../../../src/util/waitFor';
 import { DB_PASSWORD, DB_USER, type Postgres } from './postgres';
@@ -121,7 +122,8 @@ export async function startTemporalServer(
   };
   for (const service of SERVICES) {
     env[`${service}_GRPC_PORT`] = String(await freePort());
-    env[`${service}_MEMBERSHIP_PORT`] = String(await freePort());
+    // The membership table stores ports as smallint: an ephemeral port (>= 32768) kills the server.
+    env[`${service}_MEMBERSHIP_PORT`] = String(await freePortBelow(32_768));
   }
   env.FRONTEND_HTTP_PORT = String(await freePort());
   const address = `127.0.0.1:${env.FRONTEND_GRPC_PORT}`;
@@ -214,6 +216,20 @@ async function registerSearchAttributes(address: string): Promise<void> {
       timeoutMs: 180_000,
     },
   );
+}
+
+/** A free loopback port in [20000, limit), found by binding random ones (bounded tries). */
+async function freePortBelow(limit: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * (limit - 20_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port below ${limit} on 127.0.0.1 after 50 tries`);
 }
 
 function dynamicConfigYaml(extra: Record<string, number | boolean | string>): string {

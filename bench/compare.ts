@@ -79,9 +79,15 @@ async function main(): Promise<void> {
   for (const cell of cells) {
     const label = `| ${version(cell.node)} | ${cell.temporal} `;
     console.error(`compare: sweep of ${sweep} on ${label}`);
-    for (const row of await runBench(cell, 'sweep.ts', [sweep])) sweepRows.push(label + row);
+    for (const row of await runBench(cell, 'sweep.ts', [sweep])) {
+      sweepRows.push(label + row);
+      console.error(`compare: ${label + row}`); // kept even if a later cell fails
+    }
     console.error(`compare: latency on ${label}`);
-    for (const row of await runBench(cell, 'latency.ts', latency)) latencyRows.push(label + row);
+    for (const row of await runBench(cell, 'latency.ts', latency)) {
+      latencyRows.push(label + row);
+      console.error(`compare: ${label + row}`);
+    }
   }
   console.log(
     '| node | Temporal | open requests | sweep | wall time | runs | Temporal events | largest payload | largest task | worker RSS (peak) |',

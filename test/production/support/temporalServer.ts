@@ -3,65 +3,23 @@
 // databases made by temporal/setup-postgres-schema.sh and its namespace and search attributes by
 // temporal/register-search-attributes.sh: the scripts docker-compose.yml runs. Supervised like a
 // systemd unit: if it dies (a test kills it), it is started again on the same ports and data.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { findTemporalCli } from '../../../src/temporal/devServer';
-import * as net from 'node:net';
 import { freePort } from '../../../src/util/freePort';
 import { StopWaiting, waitFor } from '../../../src/util/waitFor';
 import { DB_PASSWORD, DB_USER, type Postgres } from './postgres';
+import { SERVER_VERSION, type ServerBinaries } from './serverBinaries';
 import { keepOutput, killOnExit, runToEnd, stopProcess, type KeptOutput } from './processes';
 
-export const SERVER_VERSION = '1.32.2'; // temporal/install-server.sh builds this one
 const REPO = path.join(__dirname, '..', '..', '..');
 const READY_TIMEOUT_MS = 120_000; // the first start creates the system namespace and shards
 const MAX_RESTARTS = 5; // a server that keeps dying is a failure, not something to retry forever
 const SERVICES = ['FRONTEND', 'MATCHING', 'HISTORY', 'WORKER'] as const;
-
-export interface ServerBinaries {
-  server: string;
-  sql: string;
-  schemaDir: string;
-}
-
-/** The built server and SQL tool, and the schema from the module source `go install` fetched. */
-export function findServerBinaries(env: NodeJS.ProcessEnv = process.env): ServerBinaries {
-  const gopath = env.GOPATH || path.join(os.homedir(), 'go');
-  const binDir = env.TEMPORAL_SERVER_BIN_DIR || path.join(gopath, 'bin-server');
-  const server = path.join(binDir, 'server');
-  const sql = path.join(binDir, 'sql');
-  if (!fs.existsSync(server) || !fs.existsSync(sql)) {
-    throw new Error(
-      `Temporal server ${SERVER_VERSION} not built in ${binDir}: run \`npm run install-temporal-server\` (go install, about 8 minutes the first time) or set TEMPORAL_SERVER_BIN_DIR`,
-    );
-  }
-  const schemaDir =
-    env.TEMPORAL_SCHEMA_DIR ||
-    path.join(
-      modCache(gopath),
-      `go.temporal.io/server@v${SERVER_VERSION}`,
-      'schema',
-      'postgresql',
-      'v12',
-    );
-  if (!fs.existsSync(path.join(schemaDir, 'temporal', 'versioned'))) {
-    throw new Error(
-      `the server's PostgreSQL schema is missing at ${schemaDir}: run \`npm run install-temporal-server\``,
-    );
-  }
-  return { server, sql, schemaDir };
-}
-
-function modCache(gopath: string): string {
-  try {
-    return execFileSync('go', ['env', 'GOMODCACHE']).toString().trim();
-  } catch {
-    return path.join(gopath, 'pkg', 'mod');
-  }
-}
 
 /** The connection settings docker-compose.yml gives the schema tool and the server image. */
 function databaseEnv(pg: Postgres): NodeJS.ProcessEnv {

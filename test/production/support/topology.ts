@@ -2,8 +2,8 @@
 // PostgreSQL, the schema, the Temporal server on it and its search attributes. Whatever it
 // started it stops, also when startup fails halfway.
 import { startPostgres, type Postgres } from './postgres';
+import { findServerBinaries } from './serverBinaries';
 import {
-  findServerBinaries,
   setupSchema,
   startTemporalServer,
   type ServerOptions,

@@ -4,7 +4,7 @@
 // reads, and the image's Node is the Node 24 that CI runs the suite on. No Docker needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SERVER_VERSION } from '../../production/support/temporalServer';
+import { SERVER_VERSION } from '../../production/support/serverBinaries';
 import { composeEnv, interpolate, readText, readYaml, type Compose } from './manifests';
 
 const compose = readYaml<Compose>('docker-compose.yml');

@@ -73,61 +73,70 @@ async function workerRunningSweep(stack: Stack, workers: WorkerProcess[]): Promi
   return worker;
 }
 
+interface Scene {
+  stack: Stack;
+  workers: WorkerProcess[];
+  ids: string[];
+}
+
+/**
+ * Two worker processes over slow reads (two activities at a time), a sweep over REQUESTS new
+ * requests under way; `strike` hits mid-sweep, `recover` waits for what a supervisor does, then
+ * every request must be approved once.
+ */
+async function midSweep(
+  prefix: string,
+  strike: (scene: Scene) => Promise<void>,
+  recover: () => Promise<unknown> = () => Promise.resolve(),
+): Promise<void> {
+  const stack = await startStack();
+  const ledger = watchLedger(stack.sim.store);
+  const workers: WorkerProcess[] = [];
+  try {
+    stack.sim.faults.setLatency('ListAccessRequests', 400);
+    const flags = ['--max-concurrent-activities', '2'];
+    workers.push(await startWorkerProcess(stack, flags), await startWorkerProcess(stack, flags));
+    const ids = createRequests(stack.sim.store, prefix);
+    await sweepUnderWay(stack, ids);
+    await strike({ stack, workers, ids });
+    assert.ok(
+      ids.some((id) => stack.sim.store.getRequest(id)?.state === 'PENDING'),
+      'the fault struck before the sweep finished',
+    );
+    await recover();
+    await allApprovedOnce(stack, ids, ledger);
+  } finally {
+    ledger.stop();
+    for (const w of workers) await w.kill();
+    await stack.close();
+  }
+}
+
 describe('production server: faults with two worker processes', () => {
-  test('the worker running a sweep is killed: the other finishes it, each request approved once', async () => {
-    const stack = await startStack();
-    const ledger = watchLedger(stack.sim.store);
-    const workers: WorkerProcess[] = [];
-    try {
-      // Slow reads and two activities at a time keep the sweep in flight long enough to kill.
-      stack.sim.faults.setLatency('ListAccessRequests', 400);
-      const flags = ['--max-concurrent-activities', '2'];
-      workers.push(await startWorkerProcess(stack, flags), await startWorkerProcess(stack, flags));
-      const ids = createRequests(stack.sim.store, 'kim');
-      await sweepUnderWay(stack, ids);
+  test('the worker running a sweep is killed: the other finishes it, each request approved once', () =>
+    midSweep('kim', async ({ stack, workers }) => {
       const victim = await workerRunningSweep(stack, workers);
       await victim.kill();
-      assert.ok(
-        ids.some((id) => stack.sim.store.getRequest(id)?.state === 'PENDING'),
-        'killed before the sweep finished',
-      );
-      await allApprovedOnce(stack, ids, ledger);
-    } finally {
-      ledger.stop();
-      for (const w of workers) await w.kill();
-      await stack.close();
-    }
-  });
+    }));
 
-  test('the Temporal server is killed mid-sweep and restarted: the sweep finishes, each request approved once', async () => {
+  test('the Temporal server is killed mid-sweep and restarted: the sweep finishes, each request approved once', () => {
     const pidFile = process.env.JIT_TEST_TEMPORAL_SERVER_PID_FILE;
     assert.ok(pidFile, 'run by `npm run test:production`, which supervises the server');
     const serverPid = () => Number(fs.readFileSync(pidFile, 'utf8')) || undefined;
-    const stack = await startStack();
-    const ledger = watchLedger(stack.sim.store);
-    const workers: WorkerProcess[] = [];
-    try {
-      stack.sim.faults.setLatency('ListAccessRequests', 400);
-      const flags = ['--max-concurrent-activities', '2'];
-      workers.push(await startWorkerProcess(stack, flags), await startWorkerProcess(stack, flags));
-      const ids = createRequests(stack.sim.store, 'lou');
-      await sweepUnderWay(stack, ids);
-      const killed = serverPid();
-      assert.ok(killed, 'the server is running');
-      process.kill(killed, 'SIGKILL');
-      assert.ok(
-        ids.some((id) => stack.sim.store.getRequest(id)?.state === 'PENDING'),
-        'killed before the sweep finished',
-      );
-      await waitFor(() => serverPid() !== killed && serverPid(), {
-        timeoutMs: 30_000,
-        what: 'the supervisor to start the server again',
-      });
-      await allApprovedOnce(stack, ids, ledger);
-    } finally {
-      ledger.stop();
-      for (const w of workers) await w.kill();
-      await stack.close();
-    }
+    let killed: number | undefined;
+    return midSweep(
+      'lou',
+      () => {
+        killed = serverPid();
+        assert.ok(killed, 'the server is running');
+        process.kill(killed, 'SIGKILL');
+        return Promise.resolve();
+      },
+      () =>
+        waitFor(() => serverPid() !== killed && serverPid(), {
+          timeoutMs: 30_000,
+          what: 'the supervisor to start the server again',
+        }),
+    );
   });
 });

@@ -52,7 +52,10 @@ function runBench(cell: Cell, script: string, args: string[]): Promise<string[]>
         resolve(
           out
             .split('\n')
-            .filter((l) => l.startsWith('|') && !/^\|\s*-|^\|-|scenario|open requests/.test(l)),
+            .filter(
+              (l) =>
+                l.startsWith('|') && !/^\|\s*-|^\|-|^\| scenario \||^\| open requests \|/.test(l),
+            ),
         );
     });
   });

@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
 # The jit-watcher image: compiled JavaScript, production dependencies and the .proto files, run by
 # a non-root user. Debian, not Alpine: Temporal's core bridge ships glibc builds only. The image
-# has no Temporal CLI, so it needs a Temporal frontend (JIT_WATCHER_TEMPORAL_ADDRESS).
+# has no Temporal CLI, so it needs a Temporal frontend (JIT_WATCHER_TEMPORAL_ADDRESS). Node 24 LTS:
+# CI runs the whole suite on it (Node 20 reached end of life on 2026-04-30).
 #   docker build -t jit-watcher .
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

@@ -2,17 +2,18 @@
 // state change being visible there, measured through Teleport's own API (create, then watch).
 // Scenarios: idle cluster; 10,000 open (approved) requests; a burst of 1,000 new requests at once;
 // and the idle case again with the event stream off (polling only, every 5 s) for comparison.
-// Usage: npm run bench:latency [-- --samples 30 --open 10000 --burst 1000]
+// Usage: npm run bench:latency [-- --samples 30 --open 10000 --burst 1000]; JIT_BENCH_TEMPORAL=
+// production runs it against the production server (bench/temporalTarget.ts).
 import { Client, Connection } from '@temporalio/client';
 import { runService } from '../src/app/service';
 import { watcherControl } from '../src/temporal/control';
 import { watcherWorkflowId } from '../src/temporal/names';
 import { defaultConfig, type Config } from '../src/config/types';
 import type { GrpcTeleportClient } from '../src/teleport/client';
-import { startDevServer, type DevServer } from '../src/temporal/devServer';
 import { createLogger } from '../src/util/logger';
 import { waitFor } from '../src/util/waitFor';
 import { startSimProcess, usePrebuiltWorkflowBundle, type SimProcess } from './simProcess';
+import { startTemporalTarget, type TemporalTarget } from './temporalTarget';
 
 interface Options {
   samples: number;
@@ -129,7 +130,7 @@ function stats(label: string, ms: number[], extra = ''): string {
 
 async function withService<T>(
   sim: SimProcess,
-  temporal: DevServer,
+  temporal: TemporalTarget,
   configure: (c: Config) => void,
   use: () => Promise<T>,
 ): Promise<T> {
@@ -171,7 +172,7 @@ async function withService<T>(
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   usePrebuiltWorkflowBundle();
-  const temporal = await startDevServer({});
+  const temporal = await startTemporalTarget();
   const rows: string[] = [];
   try {
     // Each scenario gets a fresh cluster so earlier requests do not weigh on it.
@@ -235,7 +236,7 @@ async function main(): Promise<void> {
 }
 
 async function scenario(
-  temporal: DevServer,
+  temporal: TemporalTarget,
   measure: (sim: SimProcess, clock: DecisionClock) => Promise<string[]>,
   configure: (c: Config) => void,
   prepare?: (sim: SimProcess) => Promise<void>,
@@ -264,7 +265,7 @@ async function scenario(
   }
 }
 
-async function watcherStatus(temporal: DevServer, sim: SimProcess) {
+async function watcherStatus(temporal: TemporalTarget, sim: SimProcess) {
   const connection = await Connection.connect({ address: temporal.address });
   try {
     return await watcherControl(new Client({ connection }), sim.cluster.clusterName).status();

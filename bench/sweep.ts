@@ -5,7 +5,8 @@
 // table. Then, per size, whether every decision of the first sweep is findable: each request and
 // user in some run's or index child's search attributes, and `decisions --request` / `--user`
 // timed on a sample.
-// Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled)
+// Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled);
+// JIT_BENCH_TEMPORAL=production runs it against the production server (bench/temporalTarget.ts).
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
@@ -13,9 +14,9 @@ import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
 import { findDecisions } from '../src/temporal/decisionLog';
 import { JIT_REQUEST_IDS, JIT_USERS } from '../src/temporal/searchAttributes';
-import { startDevServer } from '../src/temporal/devServer';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { createRequests, startSimProcess } from './simProcess';
+import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 interface Row {
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     .filter((n) => n > 0);
   const rows: Row[] = [];
   const found: Findability[] = [];
-  const server = await startDevServer({ dynamicConfig: {} });
+  const server = await startTemporalTarget();
   const connection = await Connection.connect({
     address: server.address,
     channelArgs: CLIENT_CHANNEL_ARGS,

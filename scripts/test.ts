@@ -1,26 +1,10 @@
 // The test command (`npm test`): starts one real Temporal dev server for the whole run, hands its
 // address to every test file through JIT_TEST_TEMPORAL_ADDRESS, runs node's test runner over the
-// given folders (default: test/), and always stops the server. Tests that need no Temporal ignore it.
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
+// given folders (default: test/, less test/production), and always stops the server. Tests that
+// need no Temporal ignore it. `npm run test:production` (scripts/test-production.ts) runs the rest.
 import * as path from 'node:path';
 import { startDevServer, type DevServer } from '../src/temporal/devServer';
-
-function testFiles(roots: string[]): string[] {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.test.ts')) found.push(full);
-    }
-  };
-  for (const root of roots) {
-    if (fs.statSync(root).isDirectory()) walk(root);
-    else found.push(root);
-  }
-  return found.sort();
-}
+import { runTests, testFiles } from './testRunner';
 
 async function main(): Promise<number> {
   const roots = process.argv.slice(2);
@@ -38,17 +22,10 @@ async function main(): Promise<number> {
       dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 400 },
     });
     env.JIT_TEST_TEMPORAL_ADDRESS = server.address;
-    console.log(`test: Temporal dev server at ${server.address}`);
+    console.log(`test: Temporal dev server at ${server.address} (node ${process.version})`);
   }
   try {
-    return await new Promise<number>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
-        { stdio: 'inherit', env },
-      );
-      child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-    });
+    return await runTests(files, env, { concurrency: 2 });
   } finally {
     await server?.stop();
   }

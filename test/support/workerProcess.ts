@@ -11,6 +11,8 @@ import type { Stack } from './stack';
 const MAIN = path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 
 export interface WorkerProcess {
+  /** Its process id: the SDK's default worker identity is `<pid>@<host>`. */
+  pid: number;
   /** Kills the process without warning and waits for it to be gone. */
   kill(): Promise<void>;
 }
@@ -51,7 +53,7 @@ export async function startWorkerProcess(
     await stop(child, exited, dir);
     throw err;
   }
-  return { kill: () => stop(child, exited, dir) };
+  return { pid: child.pid ?? 0, kill: () => stop(child, exited, dir) };
 }
 
 async function stop(child: ChildProcess, exited: Promise<void>, dir: string): Promise<void> {

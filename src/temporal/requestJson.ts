@@ -3,18 +3,17 @@
 // silently and hand activities something that only looks like an AccessRequest.
 import type { AccessRequest } from '../domain/accessRequest';
 
-export type AccessRequestJson = Omit<
-  AccessRequest,
-  'created' | 'expires' | 'resourceExpires' | 'reviews'
-> & {
+/** The request's optional times; each travels as an RFC 3339 string when set. */
+const OPTIONAL_TIMES = ['expires', 'resourceExpires', 'assumeStartTime', 'maxDuration'] as const;
+type OptionalTime = (typeof OPTIONAL_TIMES)[number];
+
+export type AccessRequestJson = Omit<AccessRequest, 'created' | OptionalTime | 'reviews'> & {
   created: string;
-  expires?: string;
-  resourceExpires?: string;
   reviews: Array<Omit<AccessRequest['reviews'][number], 'created'> & { created?: string }>;
-};
+} & Partial<Record<OptionalTime, string>>;
 
 export function requestToJson(r: AccessRequest): AccessRequestJson {
-  const { created, expires, resourceExpires, reviews, ...rest } = r;
+  const { created, expires, resourceExpires, assumeStartTime, maxDuration, reviews, ...rest } = r;
   const json: AccessRequestJson = {
     ...rest,
     created: created.toISOString(),
@@ -22,13 +21,21 @@ export function requestToJson(r: AccessRequest): AccessRequestJson {
       reviewed ? { ...review, created: reviewed.toISOString() } : review,
     ),
   };
-  if (expires) json.expires = expires.toISOString();
-  if (resourceExpires) json.resourceExpires = resourceExpires.toISOString();
+  const times: Record<OptionalTime, Date | undefined> = {
+    expires,
+    resourceExpires,
+    assumeStartTime,
+    maxDuration,
+  };
+  for (const key of OPTIONAL_TIMES) {
+    const value = times[key];
+    if (value) json[key] = value.toISOString();
+  }
   return json;
 }
 
 export function requestFromJson(j: AccessRequestJson): AccessRequest {
-  const { created, expires, resourceExpires, reviews, ...rest } = j;
+  const { created, expires, resourceExpires, assumeStartTime, maxDuration, reviews, ...rest } = j;
   const request: AccessRequest = {
     ...rest,
     created: new Date(created),
@@ -36,7 +43,15 @@ export function requestFromJson(j: AccessRequestJson): AccessRequest {
       reviewed ? { ...review, created: new Date(reviewed) } : review,
     ),
   };
-  if (expires) request.expires = new Date(expires);
-  if (resourceExpires) request.resourceExpires = new Date(resourceExpires);
+  const times: Record<OptionalTime, string | undefined> = {
+    expires,
+    resourceExpires,
+    assumeStartTime,
+    maxDuration,
+  };
+  for (const key of OPTIONAL_TIMES) {
+    const value = times[key];
+    if (value) request[key] = new Date(value);
+  }
   return request;
 }

@@ -7,7 +7,7 @@ import { requestFromJson } from '../requestJson';
 import type { EvaluateRequestInput, EvaluateUserInput, UserEvaluation } from '../sweepTypes';
 import type { ActivityDeps } from './deps';
 import { asActivityFailure } from './failures';
-import { userFingerprint } from './holdingsFingerprint';
+import { deletedWatcherLocks, userFingerprint } from './holdingsFingerprint';
 
 export function createEvaluateActivities(deps: ActivityDeps) {
   const logDecision = (d: Decision): void => {
@@ -39,13 +39,19 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     const client = deps.teleport();
     const requests = await client.listAccessRequests({ user: input.user }).catch(asActivityFailure);
     const approvedIds = requests.filter((r) => r.state === 'APPROVED').map((r) => r.id);
+    // Only locks in force matter; ended ones a cluster keeps (until their metadata expiry) are
+    // left on the server.
     const locks =
       approvedIds.length === 0
         ? []
         : await client
-            .getLocks({ targets: approvedIds.map((id) => ({ accessRequest: id })) })
+            .getLocks({
+              targets: approvedIds.map((id) => ({ accessRequest: id })),
+              inForceOnly: true,
+            })
             .catch(asActivityFailure);
-    const decisions = evaluateUser(input.user, requests, locks, input.policy, now);
+    const deleted = deletedWatcherLocks(input.fingerprint, input.user, requests, locks, now);
+    const decisions = evaluateUser(input.user, requests, locks, input.policy, now, deleted);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
     const projected = input.policy.dryRun

@@ -175,7 +175,7 @@ class SweepRun {
     }
     this.state.counts.evaluatedRequests += 1;
     const outcome = await this.apply(decision);
-    return decision.action === 'approve' && outcome.status === 'applied'
+    return decision.action === 'approve' && outcome.status === 'applied' && approvedBy(outcome)
       ? decision.user
       : undefined;
   }
@@ -210,7 +210,11 @@ class SweepRun {
   private async evaluateUser(user: string): Promise<void> {
     try {
       this.results += 1;
-      const result = await evaluate.evaluateUser({ user, policy: this.input.policy });
+      const result = await evaluate.evaluateUser({
+        user,
+        policy: this.input.policy,
+        fingerprint: this.state.fingerprints[user],
+      });
       this.state.counts.evaluatedUsers += 1;
       this.state.fingerprints[user] = result.fingerprint;
       // Each lock targets its own request: they go out together.
@@ -264,7 +268,7 @@ class SweepRun {
     if (outcome.status === 'failed') counts.failed += 1;
     else if (outcome.status === 'skipped') counts.skipped += 1;
     else if (outcome.status === 'applied' || outcome.status === 'dry-run') {
-      if (decision.action === 'approve') counts.approved += 1;
+      if (decision.action === 'approve' && approvedBy(outcome)) counts.approved += 1;
       if (decision.action === 'deny') counts.denied += 1;
       if (decision.action === 'lock') counts.locked += 1;
     }
@@ -294,6 +298,14 @@ async function bothSettled<A, B>(
   if (ra.status === 'rejected') throw ra.reason;
   if (rb.status === 'rejected') throw rb.reason;
   return [ra.value, rb.value];
+}
+
+/** A review that leaves the request PENDING (thresholds) applied, but approved nothing yet. */
+function approvedBy(outcome: ActionOutcome): boolean {
+  return (
+    (outcome.status === 'applied' || outcome.status === 'dry-run') &&
+    outcome.requestState !== 'PENDING'
+  );
 }
 
 function union(a: string[], b: string[]): string[] {

@@ -3,6 +3,8 @@
 // engine; this file only gathers its inputs and logs what it said.
 import { evaluatePending, evaluateUser, applyDecisions } from '../../policy';
 import type { Decision } from '../../policy/types';
+import type { AccessRequest } from '../../domain/accessRequest';
+import type { Lock } from '../../domain/lock';
 import { requestFromJson } from '../requestJson';
 import type { EvaluateRequestInput, EvaluateUserInput, UserEvaluation } from '../sweepTypes';
 import type { ActivityDeps } from './deps';
@@ -50,8 +52,7 @@ export function createEvaluateActivities(deps: ActivityDeps) {
               inForceOnly: true,
             })
             .catch(asActivityFailure);
-    const deleted = deletedWatcherLocks(input.fingerprint, input.user, requests, locks, now);
-    const decisions = evaluateUser(input.user, requests, locks, input.policy, now, deleted);
+    const decisions = withRecreatedLocks(input, requests, locks, now);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
     const projected = input.policy.dryRun
@@ -64,4 +65,21 @@ export function createEvaluateActivities(deps: ActivityDeps) {
   }
 
   return { evaluateRequest, evaluateUser: evaluateUserActivity };
+}
+
+/**
+ * The user's decisions; a lock the watcher made before and someone deleted (told by the previous
+ * fingerprint) is judged again as a recreation, so its message says why it is back.
+ */
+function withRecreatedLocks(
+  input: EvaluateUserInput,
+  requests: AccessRequest[],
+  locks: Lock[],
+  now: Date,
+): Decision[] {
+  const first = evaluateUser(input.user, requests, locks, input.policy, now);
+  const toLock = first.filter((d) => d.action === 'lock').map((d) => d.requestId);
+  const deleted = deletedWatcherLocks(input.fingerprint, input.user, requests, locks, now, toLock);
+  if (deleted.length === 0) return first;
+  return evaluateUser(input.user, requests, locks, input.policy, now, deleted);
 }

@@ -44,7 +44,7 @@ export function userFingerprint(
 }
 
 /**
- * Which of `candidates` (requests the user holds in force now) were under a watcher lock at the
+ * Which of `candidates` (requests the policy would lock now) were under a watcher lock at the
  * previous evaluation, whose fingerprint was `previous`: the locks someone deleted since. Found
  * when one lock or all of them went between two evaluations; otherwise none are reported, which
  * costs only the wording of the lock's message.
@@ -55,16 +55,14 @@ export function deletedWatcherLocks(
   requests: AccessRequest[],
   locks: Lock[],
   now: Date,
+  candidates: string[],
 ): string[] {
   const before = previous?.split(PART_SEPARATOR)[1];
-  if (!before) return [];
-  const mine = requests.filter((r) => r.user === user);
-  const locked = lockedRequestIds(locks, now);
+  if (!before || candidates.length === 0) return [];
   const watcherLocked = watcherLockedIds(locks, now);
-  const stillLocked = mine
-    .filter((r) => watcherLocked.has(r.id) && !ended(r, now))
+  const stillLocked = requests
+    .filter((r) => r.user === user && watcherLocked.has(r.id) && !ended(r, now))
     .map((r) => r.id);
-  const candidates = mine.filter((r) => inForce(r, locked, now)).map((r) => r.id);
   const guesses = [...candidates.map((id) => [id]), candidates];
   return guesses.find((extra) => digest([...stillLocked, ...extra]) === before) ?? [];
 }

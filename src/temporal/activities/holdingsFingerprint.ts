@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { accessEnd, type AccessRequest } from '../../domain/accessRequest';
 import { lockInForce, type Lock } from '../../domain/lock';
-import { WATCHER_LOCK_PREFIX } from '../../policy/decision';
+import { isWatcherLock } from '../../policy/decision';
 import { inForce, lockedRequestIds } from '../../policy/holdings';
 
 /** Separates the holdings digest from the watcher-locks digest; absent when there are none. */
@@ -72,7 +72,7 @@ function watcherLockedIds(locks: Lock[], now: Date): Set<string> {
   const ids = new Set<string>();
   for (const lock of locks) {
     const target = lock.target.accessRequest;
-    if (target && lock.name.startsWith(WATCHER_LOCK_PREFIX) && lockInForce(lock, now)) {
+    if (target && isWatcherLock(lock.name) && lockInForce(lock, now)) {
       ids.add(target);
     }
   }

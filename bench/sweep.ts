@@ -3,7 +3,11 @@
 // a sweep where nothing changed, with the Temporal events per sweep, the largest payload in the
 // sweep's histories, the largest workflow task and the worker process's peak RSS. Prints a Markdown
 // table.
-// Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled)
+// With --expired-locks=N, a third sweep follows once the cluster also holds N ended watcher locks
+// of the kind older watchers left (Spec.Expires only, so Teleport never deletes them).
+// Usage: npm run bench:sweep [-- 100 1000 10000] [-- --expired-locks=50000] (builds first: the
+// worker runs compiled)
+import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
@@ -11,12 +15,14 @@ import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
 import { startDevServer } from '../src/temporal/devServer';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
-import { createRequests, startSimProcess } from './simProcess';
+import { connectAdmin } from '../src/sim/cliRpc';
+import { watcherLockName } from '../src/policy/decision';
+import { createRequests, startSimProcess, type SimProcess } from './simProcess';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 interface Row {
   requests: number;
-  sweep: 'first' | 'no change';
+  sweep: string;
   seconds: number;
   runs: number;
   events: number;
@@ -26,10 +32,11 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv
-    .slice(2)
-    .map(Number)
-    .filter((n) => n > 0);
+  const args = process.argv.slice(2);
+  const sizes = args.map(Number).filter((n) => n > 0);
+  const expiredLocks = Number(
+    args.find((a) => a.startsWith('--expired-locks='))?.split('=')[1] ?? 0,
+  );
   const rows: Row[] = [];
   const server = await startDevServer({ dynamicConfig: {} });
   const connection = await Connection.connect({
@@ -39,7 +46,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   try {
     for (const size of sizes.length > 0 ? sizes : [100, 1_000, 10_000]) {
-      rows.push(...(await benchSize(size, client, server.address)));
+      rows.push(...(await benchSize(size, client, server.address, expiredLocks)));
       console.error(`done: ${size}`);
     }
   } finally {
@@ -57,7 +64,12 @@ async function main(): Promise<void> {
   }
 }
 
-async function benchSize(size: number, client: Client, temporalAddress: string): Promise<Row[]> {
+async function benchSize(
+  size: number,
+  client: Client,
+  temporalAddress: string,
+  expiredLocks: number,
+): Promise<Row[]> {
   const sim = await startSimProcess();
   const taskQueue = `bench-${size}-${Date.now()}`;
   const worker = startWorkerProcess({
@@ -80,11 +92,43 @@ async function benchSize(size: number, client: Client, temporalAddress: string):
     await control.sweepNow();
     await sweeps(control, worker, 2, 'the no-change sweep');
     rows.push(await measured(size, 'no change', control, client, worker));
+    if (expiredLocks > 0) {
+      await addEndedLocks(sim, expiredLocks);
+      await control.sweepNow();
+      await sweeps(control, worker, 3, 'the no-change sweep with ended locks');
+      const label = `no change, ${expiredLocks.toLocaleString('en')} ended locks`;
+      rows.push(await measured(size, label, control, client, worker));
+    }
     await control.handle.terminate('bench over');
     return rows;
   } finally {
     await worker.stop();
     await sim.stop();
+  }
+}
+
+/** Ended watcher locks as older watchers left them: Spec.Expires past, no Metadata.Expires. */
+async function addEndedLocks(sim: SimProcess, count: number): Promise<void> {
+  const admin = connectAdmin(
+    sim.cluster.authAddress,
+    await readFile(sim.cluster.adminIdentity, 'utf8'),
+  );
+  const ended = { seconds: Math.floor(Date.now() / 1000) - 3600, nanos: 0 };
+  let next = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < count) {
+          const i = next++;
+          await admin.upsertLock({
+            Metadata: { Name: watcherLockName(`ended-${i}`) },
+            Spec: { Target: { AccessRequest: `ended-${i}` }, Message: 'ended', Expires: ended },
+          });
+        }
+      }),
+    );
+  } finally {
+    admin.close();
   }
 }
 

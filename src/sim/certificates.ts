@@ -229,7 +229,7 @@ export async function issueClientCertificate(
 }
 
 /**
- * The key as current Teleport writes it (api/utils/keys MarshalPrivateKey): RSA as PKCS#1
+ * The key as current Teleport writes it (api/utils/keys/privatekey.go MarshalPrivateKey): RSA as PKCS#1
  * (`RSA PRIVATE KEY`), EC as PKCS#8 (`PRIVATE KEY`); older versions wrote EC keys as SEC1
  * (`EC PRIVATE KEY`), which `sec1` gives for reader tests.
  */

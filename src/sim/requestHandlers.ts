@@ -168,7 +168,7 @@ export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImpleme
             : `user "${user}" can not request resources`,
         );
       }
-      // lib/auth/auth.go CreateAccessRequestV2 names the request itself (a UUIDv7), whatever
+      // lib/auth/auth_with_roles.go CreateAccessRequestV2 names the request itself (a UUIDv7), whatever
       // name the client sent; thresholds come from the requester's roles.
       const created = store.createRequest({
         user,

@@ -1,4 +1,4 @@
-// UUIDv7 (RFC 9562): the names Teleport gives new access requests (lib/auth/auth.go
+// UUIDv7 (RFC 9562): the names Teleport gives new access requests (lib/auth/auth_with_roles.go
 // CreateAccessRequestV2 sets the name from uuid.NewV7, replacing any the client chose). A 48-bit
 // millisecond time first, so names sort by creation; the rest random.
 import { randomBytes } from 'node:crypto';

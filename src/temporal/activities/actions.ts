@@ -5,7 +5,6 @@
 // lock: no read first.
 import type { AccessRequest } from '../../domain/accessRequest';
 import { ANNOTATION_DECISION, ANNOTATION_POLICY } from '../../domain/annotations';
-import type { Decision } from '../../policy/types';
 import type { ActionInput, ActionOutcome } from '../sweepTypes';
 import type { ActivityDeps } from './deps';
 import { reviewReason, submitReviewOnce } from './review';

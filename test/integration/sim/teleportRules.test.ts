@@ -12,7 +12,7 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 describe('simulated Auth server: rules from Teleport source', () => {
   const suite = simSuite();
 
-  // lib/auth/auth.go CreateAccessRequestV2: the server names the request.
+  // lib/auth/auth_with_roles.go CreateAccessRequestV2: the server names the request.
   test('CreateAccessRequestV2 replaces the client-chosen name with a UUIDv7', async () => {
     const editor = await suite.connect('admin', ['editor']);
     const send = { Metadata: { Name: 'my-own-name' }, Spec: { User: 'zoe', Roles: ['r'] } };

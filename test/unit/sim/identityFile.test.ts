@@ -43,7 +43,7 @@ describe('issueIdentityFile', () => {
     cluster = await createClusterAuthorities('sim.example.com');
   });
 
-  // Current Teleport writes EC keys as PKCS#8 (api/utils/keys MarshalPrivateKey).
+  // Current Teleport writes EC keys as PKCS#8 (api/utils/keys/privatekey.go MarshalPrivateKey).
   test('an ECDSA identity lists key, SSH cert, TLS cert, CA line, CA cert in that order', async () => {
     const text = await issueIdentityFile(cluster, { user: 'bot', roles: ['jit-watcher'] });
     assert.deepEqual(itemKinds(text), [

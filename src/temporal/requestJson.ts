@@ -13,45 +13,44 @@ export type AccessRequestJson = Omit<AccessRequest, 'created' | OptionalTime | '
 } & Partial<Record<OptionalTime, string>>;
 
 export function requestToJson(r: AccessRequest): AccessRequestJson {
-  const { created, expires, resourceExpires, assumeStartTime, maxDuration, reviews, ...rest } = r;
-  const json: AccessRequestJson = {
+  const { created, reviews, ...rest } = withoutTimes(r);
+  return {
     ...rest,
     created: created.toISOString(),
     reviews: reviews.map(({ created: reviewed, ...review }) =>
       reviewed ? { ...review, created: reviewed.toISOString() } : review,
     ),
+    ...convertTimes(r, (d) => d.toISOString()),
   };
-  const times: Record<OptionalTime, Date | undefined> = {
-    expires,
-    resourceExpires,
-    assumeStartTime,
-    maxDuration,
-  };
-  for (const key of OPTIONAL_TIMES) {
-    const value = times[key];
-    if (value) json[key] = value.toISOString();
-  }
-  return json;
 }
 
 export function requestFromJson(j: AccessRequestJson): AccessRequest {
-  const { created, expires, resourceExpires, assumeStartTime, maxDuration, reviews, ...rest } = j;
-  const request: AccessRequest = {
+  const { created, reviews, ...rest } = withoutTimes(j);
+  return {
     ...rest,
     created: new Date(created),
     reviews: reviews.map(({ created: reviewed, ...review }) =>
       reviewed ? { ...review, created: new Date(reviewed) } : review,
     ),
+    ...convertTimes(j, (s) => new Date(s)),
   };
-  const times: Record<OptionalTime, string | undefined> = {
-    expires,
-    resourceExpires,
-    assumeStartTime,
-    maxDuration,
-  };
+}
+
+/** The optional times that are set, converted; unset ones stay absent (never undefined). */
+function convertTimes<F, T>(
+  from: Partial<Record<OptionalTime, F>>,
+  convert: (value: F) => T,
+): Partial<Record<OptionalTime, T>> {
+  const out: Partial<Record<OptionalTime, T>> = {};
   for (const key of OPTIONAL_TIMES) {
-    const value = times[key];
-    if (value) request[key] = new Date(value);
+    const value = from[key];
+    if (value !== undefined) out[key] = convert(value);
   }
-  return request;
+  return out;
+}
+
+function withoutTimes<T extends object>(o: T): Omit<T, OptionalTime> {
+  const copy = { ...o } as Record<string, unknown>;
+  for (const key of OPTIONAL_TIMES) delete copy[key];
+  return copy as Omit<T, OptionalTime>;
 }

@@ -50,6 +50,11 @@ export interface SimAccessRequest {
   resolveAnnotations?: Annotations;
   suggestedReviewers: string[];
   reviews: SimReview[];
+  /**
+   * Nanoseconds below the millisecond of `created` and of the expiries derived from it, for
+   * requests the server timed itself: Go's time.Now() has them, a Date cannot.
+   */
+  timeSubMsNanos?: number;
   /** Bumped on every write, like the backend's revision. */
   revision: number;
 }

@@ -2,6 +2,7 @@
 // expiry and an ordered change feed for WatchEvents. Admin operations here bypass RBAC (the
 // server checks callers); tests use them directly. Records are replaced, never mutated in place,
 // and callers only ever get copies.
+import { randomInt } from 'node:crypto';
 import type { Lock, LockTarget } from '../domain/lock';
 import { systemNow, type Now } from './clock';
 import { alreadyExists, badParameter, notFound } from './errors';
@@ -78,7 +79,10 @@ export class SimStore {
 
   createRequest(input: NewRequest): SimAccessRequest {
     this.purgeExpired();
-    const req = buildRequest(input, this.settings, this.now());
+    const built = buildRequest(input, this.settings, this.now());
+    // Timed by the server: give its times the nanoseconds Go's clock would (simulated).
+    const serverTimed = !input.created && !input.accessExpires && !input.resourceExpires;
+    const req = serverTimed ? { ...built, timeSubMsNanos: randomInt(1, 1_000_000) } : built;
     if (this.requests.has(req.id)) {
       throw alreadyExists(`access request "${req.id}" already exists`);
     }

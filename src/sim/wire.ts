@@ -131,6 +131,7 @@ function reviewToWire(r: SimReview, thresholds: number): WireReview {
 }
 
 export function requestToWire(req: SimAccessRequest): WireAccessRequest {
+  const nanos = req.timeSubMsNanos ?? 0;
   return {
     Kind: 'access_request',
     Version: 'v3',
@@ -141,8 +142,8 @@ export function requestToWire(req: SimAccessRequest): WireAccessRequest {
       User: req.user,
       Roles: req.roles,
       State: req.state,
-      Created: toTimestamp(req.created),
-      Expires: toTimestamp(req.accessExpires),
+      Created: toTimestamp(req.created, nanos),
+      Expires: toTimestamp(req.accessExpires, nanos),
       RequestReason: req.requestReason,
       ResolveReason: req.resolveReason,
       ResolveAnnotations: toLabelValues(req.resolveAnnotations),
@@ -152,9 +153,9 @@ export function requestToWire(req: SimAccessRequest): WireAccessRequest {
       RequestedResourceIDs: req.resources.map(resourceToWire),
       // Non-nullable in Go and unset unless a role caps the duration: the zero time.
       MaxDuration: req.maxDuration ? toTimestamp(req.maxDuration) : GO_ZERO_TIME,
-      SessionTTL: toTimestamp(req.accessExpires),
+      SessionTTL: toTimestamp(req.accessExpires, nanos),
       ...(req.assumeStartTime ? { AssumeStartTime: toTimestamp(req.assumeStartTime) } : {}),
-      ResourceExpiry: toTimestamp(req.resourceExpires),
+      ResourceExpiry: toTimestamp(req.resourceExpires, nanos),
     },
   };
 }

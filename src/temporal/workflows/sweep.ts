@@ -175,7 +175,7 @@ class SweepRun {
     }
     this.state.counts.evaluatedRequests += 1;
     const outcome = await this.apply(decision);
-    return decision.action === 'approve' && outcome.status === 'applied' && approvedBy(outcome)
+    return decision.action === 'approve' && outcome.status === 'applied' && !leftPending(outcome)
       ? decision.user
       : undefined;
   }
@@ -268,7 +268,7 @@ class SweepRun {
     if (outcome.status === 'failed') counts.failed += 1;
     else if (outcome.status === 'skipped') counts.skipped += 1;
     else if (outcome.status === 'applied' || outcome.status === 'dry-run') {
-      if (decision.action === 'approve' && approvedBy(outcome)) counts.approved += 1;
+      if (decision.action === 'approve' && !leftPending(outcome)) counts.approved += 1;
       if (decision.action === 'deny') counts.denied += 1;
       if (decision.action === 'lock') counts.locked += 1;
     }
@@ -300,12 +300,9 @@ async function bothSettled<A, B>(
   return [ra.value, rb.value];
 }
 
-/** A review that leaves the request PENDING (thresholds) applied, but approved nothing yet. */
-function approvedBy(outcome: ActionOutcome): boolean {
-  return (
-    (outcome.status === 'applied' || outcome.status === 'dry-run') &&
-    outcome.requestState !== 'PENDING'
-  );
+/** A review that leaves the request PENDING (role thresholds) was applied but approved nothing. */
+function leftPending(outcome: ActionOutcome): boolean {
+  return outcome.requestState === 'PENDING';
 }
 
 function union(a: string[], b: string[]): string[] {

@@ -19,6 +19,10 @@ describe('simulated Auth server: rules from Teleport source', () => {
     const first = await editor.unary<{ Metadata: Msg }>('CreateAccessRequestV2', send);
     const second = await editor.unary<{ Metadata: Msg }>('CreateAccessRequestV2', send);
     assert.match(String(first.Metadata.Name), UUID_V7);
+    // Times keep nanoseconds (Go's clock), the access expiry derived from the creation time.
+    const spec = (first as unknown as { Spec: { Created: Ts; Expires: Ts } }).Spec;
+    assert.notEqual(spec.Created.nanos % 1_000_000, 0);
+    assert.equal(spec.Expires.nanos % 1_000_000, spec.Created.nanos % 1_000_000);
     assert.notEqual(first.Metadata.Name, second.Metadata.Name);
     assert.equal(suite.cluster.store.getRequest('my-own-name'), undefined);
   });
@@ -33,7 +37,8 @@ describe('simulated Auth server: rules from Teleport source', () => {
     const wire = page.AccessRequests[0];
     assert.ok(!wire?.Metadata.Expires, 'Metadata.Expires is unset');
     const expiry = wire?.Spec.ResourceExpiry as Ts;
-    assert.equal(expiry.seconds * 1000 + expiry.nanos / 1e6, req.resourceExpires.getTime());
+    const ms = expiry.seconds * 1000 + Math.floor(expiry.nanos / 1e6);
+    assert.equal(ms, req.resourceExpires.getTime());
   });
 
   // lib/services/local/dynamic_access.go ListAccessRequests.

@@ -5,8 +5,12 @@
 // table. Then, per size, whether every decision of the first sweep is findable: each request and
 // user in some run's or index child's search attributes, and `decisions --request` / `--user`
 // timed on a sample.
-// Usage: npm run bench:sweep [-- 100 1000 10000] (builds first: the worker runs compiled);
+// With --expired-locks=N, a third sweep follows once the cluster also holds N ended watcher locks
+// of the kind older watchers left (Spec.Expires only, so Teleport never deletes them).
+// Usage: npm run bench:sweep [-- 100 1000 10000] [-- --expired-locks=50000] (builds first: the
+// worker runs compiled);
 // JIT_BENCH_TEMPORAL=production runs it against the production server (bench/temporalTarget.ts).
+import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
@@ -15,13 +19,15 @@ import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
 import { findDecisions } from '../src/temporal/decisionLog';
 import { JIT_REQUEST_IDS, JIT_USERS } from '../src/temporal/searchAttributes';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
-import { createRequests, startSimProcess } from './simProcess';
+import { connectAdmin } from '../src/sim/cliRpc';
+import { watcherLockName } from '../src/policy/decision';
+import { createRequests, startSimProcess, type SimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 interface Row {
   requests: number;
-  sweep: 'first' | 'no change';
+  sweep: string;
   seconds: number;
   runs: number;
   events: number;
@@ -31,10 +37,11 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv
-    .slice(2)
-    .map(Number)
-    .filter((n) => n > 0);
+  const args = process.argv.slice(2);
+  const sizes = args.map(Number).filter((n) => n > 0);
+  const expiredLocks = Number(
+    args.find((a) => a.startsWith('--expired-locks='))?.split('=')[1] ?? 0,
+  );
   const rows: Row[] = [];
   const found: Findability[] = [];
   const server = await startTemporalTarget();
@@ -45,7 +52,12 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   try {
     for (const size of sizes.length > 0 ? sizes : [100, 1_000, 10_000]) {
-      const [measuredRows, findability] = await benchSize(size, client, server.address);
+      const [measuredRows, findability] = await benchSize(
+        size,
+        client,
+        server.address,
+        expiredLocks,
+      );
       rows.push(...measuredRows);
       found.push(findability);
       console.error(`done: ${size}`);
@@ -137,6 +149,7 @@ async function benchSize(
   size: number,
   client: Client,
   temporalAddress: string,
+  expiredLocks: number,
 ): Promise<[Row[], Findability]> {
   const sim = await startSimProcess();
   const taskQueue = `bench-${size}-${Date.now()}`;
@@ -166,11 +179,52 @@ async function benchSize(
     await control.sweepNow();
     await sweeps(control, worker, 2, 'the no-change sweep');
     rows.push(await measured(size, 'no change', control, client, worker));
+    if (expiredLocks > 0) {
+      await addEndedLocks(sim, expiredLocks);
+      // Each lock written was an event to the watcher: let the sweeps they asked for finish.
+      await waitFor(
+        async () => {
+          const status = await control.status();
+          return !status.currentSweep && !status.sweepQueued;
+        },
+        { timeoutMs: 30 * 60_000, intervalMs: 500, what: 'the watcher to be idle' },
+      );
+      const done = (await control.status()).sweeps;
+      await control.sweepNow();
+      await sweeps(control, worker, done + 1, 'the no-change sweep with ended locks');
+      const label = `no change, ${expiredLocks.toLocaleString('en')} ended locks`;
+      rows.push(await measured(size, label, control, client, worker));
+    }
     await control.handle.terminate('bench over');
     return [rows, found];
   } finally {
     await worker.stop();
     await sim.stop();
+  }
+}
+
+/** Ended watcher locks as older watchers left them: Spec.Expires past, no Metadata.Expires. */
+async function addEndedLocks(sim: SimProcess, count: number): Promise<void> {
+  const admin = connectAdmin(
+    sim.cluster.authAddress,
+    await readFile(sim.cluster.adminIdentity, 'utf8'),
+  );
+  const ended = { seconds: Math.floor(Date.now() / 1000) - 3600, nanos: 0 };
+  let next = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < count) {
+          const i = next++;
+          await admin.upsertLock({
+            Metadata: { Name: watcherLockName(`ended-${i}`) },
+            Spec: { Target: { AccessRequest: `ended-${i}` }, Message: 'ended', Expires: ended },
+          });
+        }
+      }),
+    );
+  } finally {
+    admin.close();
   }
 }
 

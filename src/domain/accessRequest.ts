@@ -34,13 +34,30 @@ export interface AccessRequest {
   created: Date;
   /** When the granted access ends (Spec.Expires); undefined when Teleport left it unset. */
   expires?: Date;
-  /** When the pending request itself disappears (Metadata.Expires). */
+  /**
+   * When Teleport deletes the request itself: Spec.ResourceExpiry (field 22), else
+   * Metadata.Expires on servers older than that field, as AccessRequestV3.Expiry() reads it.
+   */
   resourceExpires?: Date;
+  /** When the granted access may first be used (Spec.AssumeStartTime); undefined: at once. */
+  assumeStartTime?: Date;
+  /** The latest the access may last until (Spec.MaxDuration, a time despite its name). */
+  maxDuration?: Date;
   requestReason?: string;
   resolveReason?: string;
   /** Annotations the resolver attached, e.g. jit-watcher's decision id. */
   resolveAnnotations?: Record<string, string[]>;
   reviews: AccessReview[];
+}
+
+/**
+ * When the granted access really ends: its expiry, or its maximum duration when that comes first.
+ * Undefined when Teleport set neither.
+ */
+export function accessEnd(r: Pick<AccessRequest, 'expires' | 'maxDuration'>): Date | undefined {
+  if (!r.maxDuration) return r.expires;
+  if (!r.expires) return r.maxDuration;
+  return r.maxDuration.getTime() < r.expires.getTime() ? r.maxDuration : r.expires;
 }
 
 /** Teleport's canonical resource path, `/cluster/kind/name[/sub]`, used as an identity key. */

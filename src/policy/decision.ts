@@ -1,7 +1,7 @@
 // How decisions and watcher locks are named and built, in one place so the id scheme (an
 // idempotency key) and the lock-name prefix (how the watcher recognises its own locks) never drift.
 // Builds plain JSON only: optional keys are omitted, never set to undefined.
-import type { AccessRequest } from '../domain/accessRequest';
+import { accessEnd, type AccessRequest } from '../domain/accessRequest';
 import type { Action, Decision, DecisionDetails, Policy, PolicyName } from './types';
 
 /** Every lock the watcher creates starts with this; others' locks never do. */
@@ -41,7 +41,7 @@ export function makeDecision(
   return decision;
 }
 
-/** A lock decision: the lock ends with the access it takes away, and carries the reason. */
+/** A lock decision: the lock ends with the access it takes away (accessEnd), and carries the reason. */
 export function lockDecision(
   request: AccessRequest,
   policy: Policy,
@@ -52,7 +52,8 @@ export function lockDecision(
 ): Decision {
   const message = recreated ? `Recreating a watcher lock that was deleted: ${reason}` : reason;
   const lock = { name: watcherLockName(request.id), message };
-  const withExpiry = request.expires ? { ...lock, expires: request.expires.toISOString() } : lock;
+  const end = accessEnd(request);
+  const withExpiry = end ? { ...lock, expires: end.toISOString() } : lock;
   const full: DecisionDetails = recreated
     ? { ...details, lockRecreated: true, lock: withExpiry }
     : { ...details, lock: withExpiry };

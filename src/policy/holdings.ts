@@ -1,7 +1,7 @@
 // What a user holds: which approved requests are in force, in which order they are judged, and how
 // much each counts toward the resource limit. Pure helpers; the ordering here is the one
 // determinism rests on, so it must be total (creation time, then id) and locale-independent.
-import { resourcePath, type AccessRequest } from '../domain/accessRequest';
+import { accessEnd, resourcePath, type AccessRequest } from '../domain/accessRequest';
 import { lockInForce, type Lock } from '../domain/lock';
 import { compareStrings } from './patterns';
 import type { Holding } from './rule';
@@ -16,10 +16,16 @@ export function lockedRequestIds(locks: Lock[], now: Date): Set<string> {
   return ids;
 }
 
-/** Approved, access not yet expired (no expiry counts as in force), and not locked. */
+/**
+ * Approved, not locked, started (an access that starts later, Spec.AssumeStartTime, is not held
+ * until then) and not yet ended (its expiry or maximum duration, whichever comes first; neither
+ * set counts as in force).
+ */
 export function inForce(request: AccessRequest, locked: ReadonlySet<string>, now: Date): boolean {
   if (request.state !== 'APPROVED' || locked.has(request.id)) return false;
-  return request.expires === undefined || request.expires.getTime() > now.getTime();
+  if (request.assumeStartTime && request.assumeStartTime.getTime() > now.getTime()) return false;
+  const end = accessEnd(request);
+  return end === undefined || end.getTime() > now.getTime();
 }
 
 /** Newest first; equal creation times fall back to id so every input order sorts the same. */

@@ -21,6 +21,8 @@ const REQUEST_FIELDS = [
   'state',
   'created',
   'expires',
+  'assumeStartTime',
+  'maxDuration',
   'requestReason',
 ];
 const LOCK_FIELDS = ['name', 'target', 'message', 'expires', 'createdAt', 'createdBy'];
@@ -113,6 +115,10 @@ function readRequest(raw: unknown, at: string, cluster: string): AccessRequest {
   };
   const expires = time(r.expires, `${at}.expires`);
   if (expires !== undefined) request.expires = expires;
+  const assumeStartTime = time(r.assumeStartTime, `${at}.assumeStartTime`);
+  if (assumeStartTime !== undefined) request.assumeStartTime = assumeStartTime;
+  const maxDuration = time(r.maxDuration, `${at}.maxDuration`);
+  if (maxDuration !== undefined) request.maxDuration = maxDuration;
   if (r.requestReason !== undefined)
     request.requestReason = str(r.requestReason, `${at}.requestReason`, true);
   return request;

@@ -6,7 +6,15 @@ import { accessDenied } from './errors';
 import { isIdentityField, type IndexKey } from './lockIndex';
 import type { Caller } from './callerIdentity';
 import { lockInForceMessage } from './lockRules';
-import { allows, mayRequest, mayReview, type RoleRegistry, type Verb } from './roles';
+import type { SimThreshold } from './model';
+import {
+  allows,
+  mayRequest,
+  mayReview,
+  requestThresholds,
+  type RoleRegistry,
+  type Verb,
+} from './roles';
 import type { SimStore } from './store';
 
 /** A lock binds API callers only when every field it sets is one an identity carries. */
@@ -41,6 +49,11 @@ export class Authorizer {
 
   mayRequest(caller: Caller): boolean {
     return mayRequest(this.roles, caller.roles);
+  }
+
+  /** The review thresholds the caller's roles put on the requests it creates. */
+  thresholdsOf(caller: Caller): SimThreshold[] {
+    return requestThresholds(this.roles, caller.roles);
   }
 
   /**

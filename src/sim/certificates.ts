@@ -13,6 +13,10 @@ export type KeyType = 'ecdsa-p256' | 'rsa-2048';
 
 /** CAs outlive any test; clients choose their own validity. */
 const CA_VALIDITY_MS = 10 * 365 * 24 * 60 * 60 * 1000;
+/** Subject attributes Teleport also writes (Go's pkix names): logins, route, traits. */
+const OID_LOCALITY = '2.5.4.7';
+const OID_STREET = '2.5.4.9';
+const OID_POSTAL_CODE = '2.5.4.17';
 /** Issued certificates start slightly in the past, as Teleport's do, to absorb clock skew. */
 const BACKDATE_MS = 60 * 1000;
 
@@ -121,6 +125,9 @@ export async function loadCertificateAuthority(
   return { clusterName, keyType, keys, privateKey, cert, certPem: cert.toString('pem') };
 }
 
+/** A subject whose values are strings (encoded PrintableString) or explicit UTF8Strings. */
+type SubjectItems = Array<Record<string, Array<string | { utf8String: string }>>>;
+
 interface LeafParams {
   subject: x509.JsonName;
   notBefore: Date;
@@ -181,25 +188,39 @@ export async function issueServerCertificate(
 export interface ClientCertificateParams {
   user: string;
   roles: string[];
+  /** SSH logins (Teleport's principals), written as Locality (L). */
+  logins?: string[];
+  /** The user's traits, written as JSON in PostalCode, as Teleport does. */
+  traits?: Record<string, string[]>;
   activeRequests?: string[];
   notBefore: Date;
   notAfter: Date;
   keyType?: KeyType;
 }
 
-/** A user's TLS certificate: CN=user, O=each role, then Teleport's extra names. */
+/**
+ * A user's TLS certificate, its subject as lib/tlsca/ca.go Identity.Subject() writes it:
+ * L = logins, STREET = the cluster to route to, PostalCode = traits as JSON, O = roles,
+ * CN = user, then Teleport's extra names (cluster, active requests).
+ */
 export async function issueClientCertificate(
   userCa: CertificateAuthority,
   p: ClientCertificateParams,
 ): Promise<IssuedCertificate> {
-  // Go's pkix.Name order: Organization, CommonName, then ExtraNames one per RDN.
-  const subject: x509.JsonName = [];
+  // Go's pkix.Name order: L, STREET, PostalCode, O, CN, then ExtraNames one per RDN.
+  const subject: SubjectItems = [];
+  const logins = p.logins ?? [p.user];
+  if (logins.length > 0) subject.push({ [OID_LOCALITY]: [...logins] });
+  subject.push({ [OID_STREET]: [userCa.clusterName] });
+  // JSON is no PrintableString: Go writes it as a UTF8String.
+  subject.push({ [OID_POSTAL_CODE]: [{ utf8String: JSON.stringify(p.traits ?? { logins }) }] });
   if (p.roles.length > 0) subject.push({ [SUBJECT_ROLES]: [...p.roles] });
   subject.push({ [SUBJECT_USER]: [p.user] });
   subject.push({ [OID.teleportCluster]: [userCa.clusterName] });
   for (const id of p.activeRequests ?? []) subject.push({ [OID.activeRequests]: [id] });
   return issueLeaf(userCa, {
-    subject,
+    // The library encodes `{ utf8String }` values as given (its JsonName type lists strings only).
+    subject: subject as unknown as x509.JsonName,
     notBefore: p.notBefore,
     notAfter: p.notAfter,
     keyType: p.keyType ?? 'ecdsa-p256',
@@ -207,9 +228,13 @@ export async function issueClientCertificate(
   });
 }
 
-/** Teleport writes EC keys as SEC1 and RSA keys as PKCS#1 ("traditional" PEM). */
-export function traditionalKeyPem(key: KeyObject): string {
-  const type = key.asymmetricKeyType === 'rsa' ? 'pkcs1' : 'sec1';
+/**
+ * The key as current Teleport writes it (api/utils/keys/privatekey.go MarshalPrivateKey): RSA as PKCS#1
+ * (`RSA PRIVATE KEY`), EC as PKCS#8 (`PRIVATE KEY`); older versions wrote EC keys as SEC1
+ * (`EC PRIVATE KEY`), which `sec1` gives for reader tests.
+ */
+export function identityKeyPem(key: KeyObject, ecFormat: 'pkcs8' | 'sec1' = 'pkcs8'): string {
+  const type = key.asymmetricKeyType === 'rsa' ? 'pkcs1' : ecFormat;
   return key.export({ type, format: 'pem' }).toString();
 }
 

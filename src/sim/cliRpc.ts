@@ -22,6 +22,8 @@ export interface SimAdminClient {
   createRequest(args: NewRequestArgs): Promise<WireAccessRequest>;
   listRequests(): Promise<WireAccessRequest[]>;
   listLocks(): Promise<WireLock[]>;
+  /** A lock exactly as given: e.g. one with Spec.Expires only, as older clients wrote them. */
+  upsertLock(lock: WireLock): Promise<void>;
   close(): void;
 }
 
@@ -99,6 +101,9 @@ export function connectAdmin(address: string, identityText: string): SimAdminCli
         if ((err as Partial<grpc.ServiceError>).code !== grpc.status.UNIMPLEMENTED) throw err;
         return streamAll();
       }
+    },
+    async upsertLock(lock: WireLock) {
+      await call('UpsertLock', lock);
     },
     async listLocks() {
       const response = await call<{ Locks?: WireLock[] }>('GetLocks', {});

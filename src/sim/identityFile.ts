@@ -6,7 +6,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   createCertificateAuthority,
   issueClientCertificate,
-  traditionalKeyPem,
+  identityKeyPem,
   type CertificateAuthority,
   type KeyType,
 } from './certificates';
@@ -46,6 +46,10 @@ export interface IssueIdentityParams {
   /** Default one hour; ignored when notAfter is given. */
   ttlMs?: number;
   keyType?: KeyType;
+  /** PKCS#8 as current Teleport writes EC keys (default); SEC1 as older versions did. */
+  ecKeyFormat?: 'pkcs8' | 'sec1';
+  logins?: string[];
+  traits?: Record<string, string[]>;
 }
 
 /** CAs for a cluster that has no server: enough to make identities another cluster refuses. */
@@ -72,6 +76,8 @@ export async function issueIdentityFile(
     user: params.user,
     roles: params.roles,
     activeRequests: params.activeRequests,
+    logins: params.logins,
+    traits: params.traits,
     notBefore,
     notAfter,
     keyType: params.keyType,
@@ -85,7 +91,7 @@ export async function issueIdentityFile(
     validBefore: notAfter,
   });
   const parts = [
-    traditionalKeyPem(issued.privateKey),
+    identityKeyPem(issued.privateKey, params.ecKeyFormat),
     // tctl writes the certificate line with a trailing space; readers must tolerate it.
     `${sshCert} \n`,
     issued.certPem,

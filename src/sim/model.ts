@@ -15,7 +15,16 @@ export interface SimReview {
   proposedState: RequestState;
   reason: string;
   created: Date;
+  /** Nanoseconds below `created`'s millisecond, as the reviewer sent them (Go keeps them). */
+  createdSubMsNanos?: number;
   annotations?: Annotations;
+}
+
+/** A review threshold (types.AccessReviewThreshold) without its filter: every review counts. */
+export interface SimThreshold {
+  name: string;
+  approve: number;
+  deny: number;
 }
 
 export interface SimAccessRequest {
@@ -28,13 +37,24 @@ export interface SimAccessRequest {
   created: Date;
   /** Spec.Expires: when the granted access ends. */
   accessExpires: Date;
-  /** Metadata.Expires: when the resource itself is deleted by the backend. */
+  /** Spec.ResourceExpiry (Expiry()): when the backend deletes the request itself. */
   resourceExpires: Date;
+  /** Spec.AssumeStartTime: access may not be used before it. */
+  assumeStartTime?: Date;
+  /** Spec.MaxDuration: the latest the access may last until. */
+  maxDuration?: Date;
+  /** From the requester's roles' `request.thresholds`; Teleport's default is one approval. */
+  thresholds: SimThreshold[];
   requestReason: string;
   resolveReason: string;
   resolveAnnotations?: Annotations;
   suggestedReviewers: string[];
   reviews: SimReview[];
+  /**
+   * Nanoseconds below the millisecond of `created` and of the expiries derived from it, for
+   * requests the server timed itself: Go's time.Now() has them, a Date cannot.
+   */
+  timeSubMsNanos?: number;
   /** Bumped on every write, like the backend's revision. */
   revision: number;
 }
@@ -43,8 +63,12 @@ export interface SimLock {
   name: string;
   target: LockTarget;
   message: string;
-  /** Undefined: the lock never expires. */
+  /** Spec.Expires: out of force from then on, but still stored. Undefined: in force forever. */
   expires?: Date;
+  /** Nanoseconds below `expires`' millisecond, as the client sent them (Go keeps them). */
+  expiresSubMsNanos?: number;
+  /** Metadata.Expires: when the backend deletes the lock (with a DELETE event). */
+  resourceExpires?: Date;
   createdAt: Date;
   createdBy: string;
   revision: number;

@@ -14,6 +14,7 @@ import {
   fromTimestamp,
   requestToWire,
   resourceFromWire,
+  subMsNanos,
   type WireAccessRequest,
   type WireLabelValues,
   type WireRequestFilter,
@@ -61,6 +62,8 @@ export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImpleme
     ListAccessRequests: ctx.listAccessRequests
       ? unary(ctx, 'ListAccessRequests', (req: ListRequest, caller) => {
           const all = visibleRequests(ctx, caller, req.Filter);
+          // A lookup by id answers before the page size is checked (dynamic_access.go).
+          if (req.Filter?.ID) return { AccessRequests: all.map(requestToWire), NextKey: '' };
           const { page, nextKey } = pageOf(all, {
             sort: req.Sort,
             descending: req.Descending,
@@ -115,9 +118,15 @@ export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImpleme
       return {};
     }),
 
+    // lib/auth/auth_with_roles.go SubmitAccessReview and AuthorizeAccessReviewRequest, then
+    // lib/services/local/dynamic_access.go ApplyAccessReview, in that order.
     SubmitAccessReview: unary(ctx, 'SubmitAccessReview', (req: ReviewSubmission, caller) => {
       const review = req.Review ?? {};
-      const author = review.Author ?? '';
+      if (review.ProposedState === 'PROMOTED') {
+        throw badParameter('state promoted can be only set when promoting to access list');
+      }
+      // The author defaults to the caller.
+      const author = review.Author || caller.user;
       if (author !== caller.user) {
         throw accessDenied(`user "${caller.user}" cannot submit reviews on behalf of "${author}"`);
       }
@@ -126,11 +135,12 @@ export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImpleme
         throw accessDenied('cannot submit an access review while using an access request');
       }
       const id = req.RequestID ?? '';
-      if (!id) throw badParameter('missing request id');
+      if (!id) throw badParameter('missing request ID');
       const existing = store.getRequest(id);
-      if (!existing) throw notFound(`access request "${id}" not found`);
+      if (!existing) throw notFound(`cannot apply review to access request "${id}" (not found)`);
       if (existing.user === caller.user) {
-        throw accessDenied(`user "${caller.user}" cannot review their own access request`);
+        // The review permission checker never lets users review their own requests.
+        throw accessDenied(`user "${author}" cannot review request "${id}"`);
       }
       const updated = store.submitReview(id, {
         author,
@@ -139,6 +149,7 @@ export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImpleme
         roles: review.Roles ?? [],
         annotations: fromLabelValues(review.Annotations),
         created: fromTimestamp(review.Created),
+        createdSubMsNanos: subMsNanos(review.Created),
       });
       return requestToWire(updated);
     }),
@@ -157,9 +168,12 @@ export function requestHandlers(ctx: HandlerContext): grpc.UntypedServiceImpleme
             : `user "${user}" can not request resources`,
         );
       }
+      // lib/auth/auth_with_roles.go CreateAccessRequestV2 names the request itself (a UUIDv7), whatever
+      // name the client sent; thresholds come from the requester's roles.
       const created = store.createRequest({
-        id: req.Metadata?.Name,
         user,
+        thresholds: user === caller.user ? authorizer.thresholdsOf(caller) : undefined,
+        assumeStartTime: fromTimestamp(spec.AssumeStartTime),
         roles,
         resources: (spec.RequestedResourceIDs ?? []).map(resourceFromWire),
         reason: spec.RequestReason ?? '',

@@ -95,7 +95,9 @@ export function pageOf(
 ): { page: SimAccessRequest[]; nextKey: string } {
   const limit = params.limit ?? 0;
   if (limit < 0) throw badParameter(`invalid limit ${limit}`);
-  const size = Math.min(limit === 0 ? DEFAULT_PAGE_SIZE : limit, MAX_PAGE_SIZE);
+  // lib/services/local/dynamic_access.go ListAccessRequests: refused, not clamped.
+  if (limit > MAX_PAGE_SIZE) throw badParameter(`page size of ${limit} is too large`);
+  const size = limit === 0 ? DEFAULT_PAGE_SIZE : limit;
   const sort = params.sort ?? 'DEFAULT';
   const dir = params.descending ? -1 : 1;
   const keyed = requests

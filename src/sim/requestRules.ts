@@ -3,9 +3,19 @@
 // (api/types/access_request.go SetState, lib/services/local/dynamic_access.go) and reviews
 // (lib/services/access_request.go ApplyAccessReview). No storage, no clock, no caller checks:
 // the store applies these under its own write, the server checks who may call.
-import { randomUUID } from 'node:crypto';
 import { accessDenied, badParameter, SimError } from './errors';
-import type { Annotations, RequestState, ResourceId, SimAccessRequest, SimReview } from './model';
+import type {
+  Annotations,
+  RequestState,
+  ResourceId,
+  SimAccessRequest,
+  SimReview,
+  SimThreshold,
+} from './model';
+import { uuidv7 } from './uuidv7';
+
+/** Teleport's default threshold when no role sets any: one approval approves, one denial denies. */
+export const DEFAULT_THRESHOLD: SimThreshold = { name: 'default', approve: 1, deny: 1 };
 
 export interface NewRequest {
   id?: string;
@@ -20,6 +30,12 @@ export interface NewRequest {
   accessExpires?: Date;
   /** Metadata.Expires; default min(created + pendingTtlMs, accessExpires). */
   resourceExpires?: Date;
+  /** Spec.AssumeStartTime: the access starts later. */
+  assumeStartTime?: Date;
+  /** Spec.MaxDuration: the latest the access may last until. */
+  maxDuration?: Date;
+  /** The requester's roles' thresholds; default Teleport's one approval. */
+  thresholds?: SimThreshold[];
   /** Test setup only: Teleport creates every request PENDING. */
   state?: RequestState;
   /** Validate and return the request without storing it (Spec.DryRun). */
@@ -51,7 +67,7 @@ export function buildRequest(
   const pendingEnd = Math.min(created.getTime() + defaults.pendingTtlMs, accessExpires.getTime());
   const state = input.state ?? 'PENDING';
   return {
-    id: input.id || randomUUID(),
+    id: input.id || uuidv7(now.getTime()),
     user: input.user,
     roles: roles.length > 0 ? [...roles] : [...defaults.resourceRequestRoles],
     resources: resources.map((r) => ({ ...r })),
@@ -60,6 +76,12 @@ export function buildRequest(
     accessExpires,
     resourceExpires:
       input.resourceExpires ?? (state === 'APPROVED' ? accessExpires : new Date(pendingEnd)),
+    ...(input.assumeStartTime ? { assumeStartTime: input.assumeStartTime } : {}),
+    ...(input.maxDuration ? { maxDuration: input.maxDuration } : {}),
+    thresholds:
+      input.thresholds && input.thresholds.length > 0
+        ? input.thresholds.map((t) => ({ ...t }))
+        : [{ ...DEFAULT_THRESHOLD }],
     requestReason: input.reason ?? '',
     resolveReason: '',
     suggestedReviewers: [...(input.suggestedReviewers ?? [])],
@@ -83,6 +105,7 @@ export interface ReviewInput {
   roles?: string[];
   annotations?: Annotations;
   created?: Date;
+  createdSubMsNanos?: number;
 }
 
 /** AccessRequestUpdate.Check: parameters that are wrong whatever the request's state. */
@@ -129,8 +152,11 @@ export function applyStateChange(req: SimAccessRequest, change: StateChange): Si
 }
 
 /**
- * The request with the review appended, resolved when it meets the threshold. The sim keeps
- * Teleport's default threshold only: one approval approves, one denial denies.
+ * The request with the review appended, resolved when a threshold is met
+ * (lib/services/access_request.go ApplyAccessReview, checkReviewCompat,
+ * calculateReviewBasedResolution): the review that brings some threshold's approvals (or
+ * denials) to its count resolves the request to its own proposal, with its reason. The sim's
+ * thresholds have no filters and one set for every role, so any met threshold decides.
  */
 export function applyReview(
   req: SimAccessRequest,
@@ -164,16 +190,33 @@ export function applyReview(
     proposedState: input.proposedState,
     reason: input.reason ?? '',
     created: input.created ?? now,
+    ...(input.created && input.createdSubMsNanos
+      ? { createdSubMsNanos: input.createdSubMsNanos }
+      : {}),
   };
+  const reviews = [...req.reviews, review];
+  const reviewed = { ...req, reviews, revision: req.revision + 1 };
+  if (!thresholdMet(req.thresholds, reviews, review.proposedState)) return reviewed;
   return {
-    ...req,
-    reviews: [...req.reviews, review],
+    ...reviewed,
     state: review.proposedState,
     resolveReason: review.reason,
-    // Any review-based resolution moves the resource expiry to the access expiry.
+    // A review-based resolution moves the resource expiry to the access expiry (SetExpiry).
     resourceExpires: req.accessExpires,
-    revision: req.revision + 1,
   };
+}
+
+/** Whether the reviews' `proposal`s reach some threshold's count (a count of 0 never does). */
+function thresholdMet(
+  thresholds: SimThreshold[],
+  reviews: SimReview[],
+  proposal: RequestState,
+): boolean {
+  const count = reviews.filter((r) => r.proposedState === proposal).length;
+  return thresholds.some((t) => {
+    const needed = proposal === 'APPROVED' ? t.approve : t.deny;
+    return needed > 0 && count >= needed;
+  });
 }
 
 /** A request stops being listed at its resource expiry, before the backend purges it. */

@@ -1,6 +1,7 @@
-// The simulated cluster's roles as plain data: resource rules (kind + verbs) and the two
-// role options jit-watcher meets (review_requests and requesting access). Deliberately a subset
-// of Teleport's role model: no deny rules, no `where` clauses, no traits.
+// The simulated cluster's roles as plain data: resource rules (kind + verbs) and the role
+// options jit-watcher meets (review_requests, requesting access and its review thresholds).
+// Deliberately a subset of Teleport's role model: no deny rules, no `where` clauses, no traits.
+import type { SimThreshold } from './model';
 
 export type Verb = 'list' | 'read' | 'create' | 'update' | 'delete';
 
@@ -18,6 +19,8 @@ export interface SimRole {
   reviewRequests: boolean;
   /** Teleport's allow.request: may create access requests for itself. */
   requestAccess: boolean;
+  /** Teleport's allow.request.thresholds: reviews its requests need (default one approval). */
+  thresholds?: SimThreshold[];
 }
 
 export type RoleRegistry = Readonly<Record<string, SimRole>>;
@@ -40,6 +43,16 @@ export const REQUESTER_ROLE: SimRole = {
   requestAccess: true,
 };
 
+/** A requester whose requests need two approvals (one denial denies), as a role's
+ * `request.thresholds: [{approve: 2, deny: 1}]` makes them. */
+export const TWO_APPROVALS_ROLE: SimRole = {
+  name: 'requester-two-approvals',
+  rules: [],
+  reviewRequests: false,
+  requestAccess: true,
+  thresholds: [{ name: 'two approvals', approve: 2, deny: 1 }],
+};
+
 export const EDITOR_ROLE: SimRole = {
   name: 'editor',
   rules: [{ resources: ['*'], verbs: ['*'] }],
@@ -47,7 +60,12 @@ export const EDITOR_ROLE: SimRole = {
   requestAccess: true,
 };
 
-export const BUILTIN_ROLES: readonly SimRole[] = [JIT_WATCHER_ROLE, REQUESTER_ROLE, EDITOR_ROLE];
+export const BUILTIN_ROLES: readonly SimRole[] = [
+  JIT_WATCHER_ROLE,
+  REQUESTER_ROLE,
+  TWO_APPROVALS_ROLE,
+  EDITOR_ROLE,
+];
 
 /** Built-in roles plus `extra` (an extra role replaces a built-in of the same name). */
 export function createRoleRegistry(extra: readonly SimRole[] = []): RoleRegistry {
@@ -83,4 +101,15 @@ export function mayReview(registry: RoleRegistry, roleNames: readonly string[]):
 
 export function mayRequest(registry: RoleRegistry, roleNames: readonly string[]): boolean {
   return rolesOf(registry, roleNames).some((r) => r.requestAccess);
+}
+
+/**
+ * Thresholds of every role the requester holds, in role order (lib/services/access_request.go
+ * collects them from the roles that allow the request); none set: Teleport's default.
+ */
+export function requestThresholds(
+  registry: RoleRegistry,
+  roleNames: readonly string[],
+): SimThreshold[] {
+  return rolesOf(registry, roleNames).flatMap((r) => r.thresholds ?? []);
 }

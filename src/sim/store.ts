@@ -2,6 +2,7 @@
 // expiry and an ordered change feed for WatchEvents. Admin operations here bypass RBAC (the
 // server checks callers); tests use them directly. Records are replaced, never mutated in place,
 // and callers only ever get copies.
+import { randomInt } from 'node:crypto';
 import type { Lock, LockTarget } from '../domain/lock';
 import { systemNow, type Now } from './clock';
 import { alreadyExists, badParameter, notFound } from './errors';
@@ -38,8 +39,11 @@ export interface StoreOptions {
   resourceRequestRoles?: string[];
 }
 
-/** What an upsert gives: a lock as Teleport's API carries it (the store adds the revision). */
-export type NewLock = Lock;
+/**
+ * What an upsert gives: a lock as Teleport's API carries it (the store adds the revision), with
+ * its Metadata.Expires, when the backend deletes it.
+ */
+export type NewLock = Lock & { resourceExpires?: Date; expiresSubMsNanos?: number };
 
 export interface LockQuery {
   targets?: LockTarget[];
@@ -75,7 +79,10 @@ export class SimStore {
 
   createRequest(input: NewRequest): SimAccessRequest {
     this.purgeExpired();
-    const req = buildRequest(input, this.settings, this.now());
+    const built = buildRequest(input, this.settings, this.now());
+    // Timed by the server: give its times the nanoseconds Go's clock would (simulated).
+    const serverTimed = !input.created && !input.accessExpires && !input.resourceExpires;
+    const req = serverTimed ? { ...built, timeSubMsNanos: randomInt(1, 1_000_000) } : built;
     if (this.requests.has(req.id)) {
       throw alreadyExists(`access request "${req.id}" already exists`);
     }
@@ -123,7 +130,10 @@ export class SimStore {
 
   submitReview(id: string, review: ReviewInput): SimAccessRequest {
     if (!id) throw badParameter('missing request id');
-    const req = this.mustGetRequest(id, `access request "${id}" not found`);
+    const req = this.mustGetRequest(
+      id,
+      `cannot apply review to access request "${id}" (not found)`,
+    );
     return this.putRequest(applyReview(req, review, this.now()));
   }
 
@@ -146,13 +156,17 @@ export class SimStore {
       target: { ...input.target },
       message: input.message ?? '',
       expires: input.expires,
+      ...(input.expires && input.expiresSubMsNanos
+        ? { expiresSubMsNanos: input.expiresSubMsNanos }
+        : {}),
+      ...(input.resourceExpires ? { resourceExpires: input.resourceExpires } : {}),
       createdAt: input.createdAt ?? this.now(),
       createdBy: input.createdBy ?? '',
       revision: (previous?.revision ?? 0) + 1,
     };
     this.locks.set(lock);
     this.bus.publish({ type: 'put', kind: 'lock', lock: structuredClone(lock) });
-    if (lock.expires) this.noteExpiry(lock.expires.getTime());
+    if (lock.resourceExpires) this.noteExpiry(lock.resourceExpires.getTime());
     return structuredClone(lock);
   }
 
@@ -214,8 +228,10 @@ export class SimStore {
       this.bus.publish({ type: 'delete', kind: 'access_request', name: req.id });
       purged++;
     }
+    // A lock goes at its Metadata.Expires, the backend item's expiry (lib/services/local/
+    // access.go UpsertLock stores it with `lock.Expiry()`); Spec.Expires only ends its force.
     for (const lock of [...this.locks.values()]) {
-      if (lockInForce(lock, now) || !this.locks.delete(lock.name)) continue;
+      if (!resourceExpired(lock, now) || !this.locks.delete(lock.name)) continue;
       this.bus.publish({ type: 'delete', kind: 'lock', name: lock.name });
       purged++;
     }
@@ -265,10 +281,16 @@ export class SimStore {
   private reschedule(): void {
     let next: number | undefined;
     for (const r of this.requests.values()) next = earliest(next, r.resourceExpires.getTime());
-    for (const l of this.locks.values()) if (l.expires) next = earliest(next, l.expires.getTime());
+    for (const l of this.locks.values()) {
+      if (l.resourceExpires) next = earliest(next, l.resourceExpires.getTime());
+    }
     this.nextDueMs = next;
     this.timer.schedule(next === undefined ? undefined : new Date(next));
   }
+}
+
+function resourceExpired(lock: SimLock, now: Date): boolean {
+  return lock.resourceExpires !== undefined && lock.resourceExpires.getTime() <= now.getTime();
 }
 
 function earliest(a: number | undefined, b: number): number {

@@ -57,6 +57,7 @@ export interface WireAccessRequest {
     SuggestedReviewers?: string[];
     RequestedResourceIDs?: WireResourceId[];
     DryRun?: boolean;
+    AssumeStartTime?: WireTimestamp;
   } & Record<string, unknown>;
 }
 
@@ -82,10 +83,17 @@ export interface WireRequestFilter {
   Requester?: string;
 }
 
-export function toTimestamp(d: Date): WireTimestamp {
+/** `subMsNanos`: the nanoseconds below the millisecond a Date cannot hold, kept by the record. */
+export function toTimestamp(d: Date, subMsNanos = 0): WireTimestamp {
   const ms = d.getTime();
   const seconds = Math.floor(ms / 1000);
-  return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
+  return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 + subMsNanos };
+}
+
+/** The nanoseconds of a timestamp below its millisecond: Go keeps them, a Date cannot. */
+export function subMsNanos(ts: WireTimestamp | undefined | null): number | undefined {
+  const nanos = (ts?.nanos ?? 0) % 1_000_000;
+  return nanos === 0 ? undefined : nanos;
 }
 
 /** Absent and Go-zero timestamps both mean "unset". */
@@ -109,45 +117,45 @@ export function fromLabelValues(lv: WireLabelValues | undefined): Annotations | 
   return Object.fromEntries(entries.map(([k, v]) => [k, [...(v.Values ?? [])]]));
 }
 
-function reviewToWire(r: SimReview): WireReview {
+function reviewToWire(r: SimReview, thresholds: number): WireReview {
   return {
     Author: r.author,
     Roles: r.roles,
     ProposedState: r.proposedState,
     Reason: r.reason,
-    Created: toTimestamp(r.created),
+    Created: toTimestamp(r.created, r.createdSubMsNanos),
     Annotations: toLabelValues(r.annotations),
-    // Every review counts against the single default threshold.
-    ThresholdIndexes: [0],
+    // The sim's thresholds have no filters: every review counts toward each of them.
+    ThresholdIndexes: Array.from({ length: thresholds }, (_, i) => i),
   };
 }
 
 export function requestToWire(req: SimAccessRequest): WireAccessRequest {
+  const nanos = req.timeSubMsNanos ?? 0;
   return {
     Kind: 'access_request',
     Version: 'v3',
-    Metadata: {
-      Name: req.id,
-      Namespace: 'default',
-      Expires: toTimestamp(req.resourceExpires),
-      Revision: String(req.revision),
-    },
+    // Current Teleport keeps the resource expiry in Spec.ResourceExpiry and leaves
+    // Metadata.Expires unset (api/types/access_request.go SetExpiry).
+    Metadata: { Name: req.id, Namespace: 'default', Revision: String(req.revision) },
     Spec: {
       User: req.user,
       Roles: req.roles,
       State: req.state,
-      Created: toTimestamp(req.created),
-      Expires: toTimestamp(req.accessExpires),
+      Created: toTimestamp(req.created, nanos),
+      Expires: toTimestamp(req.accessExpires, nanos),
       RequestReason: req.requestReason,
       ResolveReason: req.resolveReason,
       ResolveAnnotations: toLabelValues(req.resolveAnnotations),
-      Thresholds: [{ Name: 'default', Approve: 1, Deny: 1 }],
-      Reviews: req.reviews.map(reviewToWire),
+      Thresholds: req.thresholds.map((t) => ({ Name: t.name, Approve: t.approve, Deny: t.deny })),
+      Reviews: req.reviews.map((r) => reviewToWire(r, req.thresholds.length)),
       SuggestedReviewers: req.suggestedReviewers,
       RequestedResourceIDs: req.resources.map(resourceToWire),
       // Non-nullable in Go and unset unless a role caps the duration: the zero time.
-      MaxDuration: GO_ZERO_TIME,
-      SessionTTL: toTimestamp(req.accessExpires),
+      MaxDuration: req.maxDuration ? toTimestamp(req.maxDuration) : GO_ZERO_TIME,
+      SessionTTL: toTimestamp(req.accessExpires, nanos),
+      ...(req.assumeStartTime ? { AssumeStartTime: toTimestamp(req.assumeStartTime) } : {}),
+      ResourceExpiry: toTimestamp(req.resourceExpires, nanos),
     },
   };
 }
@@ -174,11 +182,16 @@ export function lockToWire(lock: SimLock): WireLock {
   return {
     Kind: 'lock',
     Version: 'v2',
-    Metadata: { Name: lock.name, Namespace: 'default', Revision: String(lock.revision) },
+    Metadata: {
+      Name: lock.name,
+      Namespace: 'default',
+      Revision: String(lock.revision),
+      ...(lock.resourceExpires ? { Expires: toTimestamp(lock.resourceExpires) } : {}),
+    },
     Spec: {
       Target: targetToWire(lock.target),
       Message: lock.message,
-      ...(lock.expires ? { Expires: toTimestamp(lock.expires) } : {}),
+      ...(lock.expires ? { Expires: toTimestamp(lock.expires, lock.expiresSubMsNanos) } : {}),
       CreatedAt: toTimestamp(lock.createdAt),
       CreatedBy: lock.createdBy,
     },
@@ -192,6 +205,8 @@ export function lockFromWire(wire: WireLock): NewLock {
     target: targetFromWire(wire.Spec?.Target),
     message: wire.Spec?.Message ?? '',
     expires: fromTimestamp(wire.Spec?.Expires),
+    expiresSubMsNanos: subMsNanos(wire.Spec?.Expires),
+    resourceExpires: fromTimestamp(wire.Metadata?.Expires),
     createdAt: fromTimestamp(wire.Spec?.CreatedAt),
     createdBy: wire.Spec?.CreatedBy || undefined,
   };

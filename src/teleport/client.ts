@@ -8,6 +8,7 @@ import { AUTH_SERVER_NAME } from './certificateFields';
 import {
   accessRequestFromWire,
   labelValuesToWire,
+  toTimestamp,
   lockFromWire,
   lockTargetToWire,
   lockToWire,
@@ -185,16 +186,19 @@ export class GrpcTeleportClient implements TeleportClient {
     });
   }
 
+  callerName(): string {
+    return this.bridge.currentIdentity().user;
+  }
+
   async submitReview(params: SubmitReviewParams): Promise<AccessRequest> {
-    const identity = this.bridge.currentIdentity();
     const res = await this.unary<WireAccessRequest>('SubmitAccessReview', {
       RequestID: params.requestId,
       Review: {
-        // Author must be the caller; Roles would ask for role subselection, which Teleport refuses.
-        Author: identity.user,
+        // Teleport fills an empty author in with the caller. No Roles (role subselection) and
+        // no Annotations: Teleport refuses both in reviews (NotImplemented).
+        Author: this.callerName(),
         ProposedState: params.state,
         Reason: params.reason,
-        Annotations: params.annotations ? labelValuesToWire(params.annotations) : undefined,
       },
     });
     return accessRequestFromWire(res);
@@ -204,13 +208,15 @@ export class GrpcTeleportClient implements TeleportClient {
     const res = await this.unary<WireAccessRequest>('CreateAccessRequestV2', {
       Kind: 'access_request',
       Version: 'v3',
-      Metadata: { Name: params.id ?? crypto.randomUUID(), Namespace: 'default' },
+      // Teleport replaces any name with its own UUIDv7; one is still sent for older servers.
+      Metadata: { Name: crypto.randomUUID(), Namespace: 'default' },
       Spec: {
         User: params.user,
         Roles: params.roles,
         State: 'PENDING',
         RequestReason: params.reason ?? '',
         RequestedResourceIDs: (params.resources ?? []).map(resourceToWire),
+        AssumeStartTime: toTimestamp(params.assumeStartTime) ?? null,
       },
     });
     return accessRequestFromWire(res);

@@ -73,8 +73,14 @@ export function accessRequestFromWire(wire: WireAccessRequest): AccessRequest {
   };
   const expires = fromTimestamp(spec.Expires);
   if (expires) request.expires = expires;
-  const resourceExpires = fromTimestamp(wire.Metadata?.Expires);
+  // AccessRequestV3.Expiry(): Spec.ResourceExpiry, else Metadata.Expires (older servers).
+  const resourceExpires =
+    fromTimestamp(spec.ResourceExpiry) ?? fromTimestamp(wire.Metadata?.Expires);
   if (resourceExpires) request.resourceExpires = resourceExpires;
+  const assumeStartTime = fromTimestamp(spec.AssumeStartTime);
+  if (assumeStartTime) request.assumeStartTime = assumeStartTime;
+  const maxDuration = fromTimestamp(spec.MaxDuration);
+  if (maxDuration) request.maxDuration = maxDuration;
   if (spec.RequestReason) request.requestReason = spec.RequestReason;
   if (spec.ResolveReason) request.resolveReason = spec.ResolveReason;
   const annotations = labelValuesFromWire(spec.ResolveAnnotations);
@@ -140,15 +146,21 @@ export function lockFromWire(wire: WireLock): Lock {
   return lock;
 }
 
+/**
+ * A lock's expiry goes in both places: Spec.Expires takes it out of force, Metadata.Expires
+ * makes Teleport's backend delete it then (lib/services/local/access.go stores a lock until
+ * `lock.Expiry()`, the metadata expiry); with Spec.Expires alone it would be kept forever.
+ */
 export function lockToWire(lock: Lock): WireLock {
+  const expires = toTimestamp(lock.expires) ?? null;
   return {
     Kind: 'lock',
     Version: 'v2',
-    Metadata: { Name: lock.name, Namespace: 'default' },
+    Metadata: { Name: lock.name, Namespace: 'default', Expires: expires },
     Spec: {
       Target: lockTargetToWire(lock.target),
       Message: lock.message ?? '',
-      Expires: toTimestamp(lock.expires) ?? null,
+      Expires: expires,
     },
   };
 }

@@ -36,11 +36,11 @@ export interface SetRequestStateParams {
   annotations?: Record<string, string[]>;
 }
 
+/** Teleport refuses annotations on reviews (NotImplemented): anything to say goes in the reason. */
 export interface SubmitReviewParams {
   requestId: string;
   state: 'APPROVED' | 'DENIED';
   reason: string;
-  annotations?: Record<string, string[]>;
 }
 
 export interface CreateRequestParams {
@@ -48,8 +48,8 @@ export interface CreateRequestParams {
   roles: string[];
   resources?: ResourceId[];
   reason?: string;
-  /** Optional id; Teleport's clients generate a UUID. */
-  id?: string;
+  /** Access that starts later (Spec.AssumeStartTime). */
+  assumeStartTime?: Date;
 }
 
 export interface GetLocksParams {
@@ -74,6 +74,8 @@ export type WatchEvent =
 
 export interface TeleportClient {
   ping(): Promise<PingResult>;
+  /** The user this client acts as (its identity's), e.g. the author of its reviews. */
+  callerName(): string;
   /** Every request matching the filter, all pages. */
   listAccessRequests(filter?: RequestFilter): Promise<AccessRequest[]>;
   /** One page of matching requests, oldest first, so a caller can work through a large cluster. */
@@ -82,6 +84,7 @@ export interface TeleportClient {
   getAccessRequest(id: string): Promise<AccessRequest | undefined>;
   setRequestState(params: SetRequestStateParams): Promise<void>;
   submitReview(params: SubmitReviewParams): Promise<AccessRequest>;
+  /** Teleport names the request (a UUIDv7): use the returned request's id. */
   createRequest(params: CreateRequestParams): Promise<AccessRequest>;
   deleteRequest(id: string): Promise<void>;
   upsertLock(lock: Lock): Promise<void>;

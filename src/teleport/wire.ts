@@ -46,6 +46,9 @@ export interface WireAccessRequestSpec {
   ResolveAnnotations?: WireLabelValues | null;
   Reviews?: WireAccessReview[];
   RequestedResourceIDs?: WireResourceId[];
+  MaxDuration?: WireTimestamp | null;
+  AssumeStartTime?: WireTimestamp | null;
+  ResourceExpiry?: WireTimestamp | null;
 }
 
 export interface WireAccessRequest {

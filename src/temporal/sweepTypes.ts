@@ -50,6 +50,8 @@ export interface EvaluateRequestInput {
 export interface EvaluateUserInput {
   user: string;
   policy: Policy;
+  /** The user's fingerprint from their last evaluation: tells which watcher locks were deleted. */
+  fingerprint?: string;
 }
 
 export interface UserEvaluation {
@@ -68,6 +70,11 @@ export type OutcomeStatus = 'applied' | 'skipped' | 'failed' | 'dry-run' | 'none
 export interface ActionOutcome {
   status: OutcomeStatus;
   detail: string;
+  /**
+   * The request's state after an approve or deny: in review mode a review may leave it PENDING
+   * (its roles need more approvals), which is not an approval.
+   */
+  requestState?: 'PENDING' | 'APPROVED' | 'DENIED';
   /**
    * The decision acted on, in outcomes the action activities return: a local activity's history
    * marker records its result but not its input, and the decision log pairs the two by this id.

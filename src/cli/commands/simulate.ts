@@ -76,7 +76,10 @@ function humanReport(
   const head =
     `Snapshot ${file} at ${snapshot.now.toISOString()}: ` +
     `${count(snapshot.requests.length, 'request')}, ${count(snapshot.locks.length, 'lock')}`;
-  if (decisions.length === 0) return `${head}\nNo decisions: nothing to approve, deny or lock.\n`;
+  const later = startsLater(snapshot);
+  if (decisions.length === 0) {
+    return `${head}\n${later}No decisions: nothing to approve, deny or lock.\n`;
+  }
 
   const rows = [
     ['ACTION', 'REQUEST', 'USER', 'POLICY', 'REASON'],
@@ -92,7 +95,16 @@ function humanReport(
   const tally = [...counts].map(([action, n]) => `${n} ${action}`).join(', ');
   const mode = dryRun ? 'dry-run policy; ' : '';
   const summary = `${count(decisions.length, 'decision')} (${tally}); ${mode}simulation only, nothing was changed.`;
-  return `${head}\n${lines.join('\n')}\n${summary}\n`;
+  return `${head}\n${later}${lines.join('\n')}\n${summary}\n`;
+}
+
+/** Approved requests whose access starts after `now`: not held yet, so nothing counts them. */
+function startsLater(snapshot: Snapshot): string {
+  const now = snapshot.now.getTime();
+  const later = snapshot.requests
+    .filter((r) => r.state === 'APPROVED' && (r.assumeStartTime?.getTime() ?? now) > now)
+    .map((r) => `${r.id} at ${r.assumeStartTime?.toISOString() ?? ''}`);
+  return later.length === 0 ? '' : `Not held yet (access starts later): ${later.join(', ')}\n`;
 }
 
 function count(n: number, noun: string): string {

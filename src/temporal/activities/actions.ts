@@ -1,13 +1,13 @@
 // The approve, deny and lock activities: each one Teleport change, idempotent so Temporal can
 // retry it. Approve and deny re-read the request first: one a human resolved meanwhile is left
 // alone, and one an earlier attempt already resolved is reported as applied, so no action lands
-// twice. A lock is an upsert by a name derived from the request, so a repeat rewrites the same
+// twice (review mode: review.ts). A lock is an upsert by a name derived from the request, so a repeat rewrites the same
 // lock: no read first.
 import type { AccessRequest } from '../../domain/accessRequest';
 import { ANNOTATION_DECISION, ANNOTATION_POLICY } from '../../domain/annotations';
-import type { Decision } from '../../policy/types';
 import type { ActionInput, ActionOutcome } from '../sweepTypes';
 import type { ActivityDeps } from './deps';
+import { reviewReason, submitReviewOnce } from './review';
 import { toActivityFailure } from './failures';
 
 export function createActionActivities(deps: ActivityDeps) {
@@ -20,33 +20,33 @@ export function createActionActivities(deps: ActivityDeps) {
     const client = deps.teleport();
     try {
       const current = await client.getAccessRequest(decision.requestId);
-      const unchanged = alreadyResolved(current, decision, state);
-      if (unchanged) return unchanged;
-      const annotations = {
-        [ANNOTATION_POLICY]: [decision.policy],
-        [ANNOTATION_DECISION]: [decision.id],
-      };
-      if (input.reviewMode === 'review') {
-        await client.submitReview({
-          requestId: decision.requestId,
-          state,
-          reason: decision.reason,
-          annotations,
-        });
+      const review = input.reviewMode === 'review';
+      const ours = review ? reviewReason(decision) : decision.reason;
+      const unchanged = alreadyResolved(current, ours, state);
+      if (unchanged || !current) return unchanged ?? gone();
+      let outcome: ActionOutcome;
+      if (review) {
+        outcome = await submitReviewOnce(client, current, decision, state);
       } else {
         await client.setRequestState({
           id: decision.requestId,
           state,
           reason: decision.reason,
-          annotations,
+          annotations: {
+            [ANNOTATION_POLICY]: [decision.policy],
+            [ANNOTATION_DECISION]: [decision.id],
+          },
         });
+        outcome = { status: 'applied', detail: `${state} via state change`, requestState: state };
       }
-      deps.metrics?.actions.inc({ action: decision.action, status: 'applied' });
-      log.info(`request ${state.toLowerCase()}`, { reason: decision.reason });
-      return {
-        status: 'applied',
-        detail: `${state} via ${input.reviewMode === 'review' ? 'review' : 'state change'}`,
-      };
+      deps.metrics?.actions.inc({ action: decision.action, status: outcome.status });
+      log.info(
+        outcome.requestState === state
+          ? `request ${state.toLowerCase()}`
+          : `request not ${state.toLowerCase()}`,
+        { reason: decision.reason, outcome: outcome.detail },
+      );
+      return outcome;
     } catch (err) {
       deps.metrics?.actions.inc({ action: decision.action, status: 'error' });
       throw err;
@@ -106,18 +106,26 @@ function naming(
   };
 }
 
-/** The outcome when the request needs no call: gone, resolved by a human, or by an earlier try. */
+/**
+ * The outcome when the request needs no call: resolved by a human, or by an earlier try (whose
+ * reason is ours: `reason` is what this mode writes).
+ */
 function alreadyResolved(
   current: AccessRequest | undefined,
-  decision: Decision,
+  reason: string,
   wanted: 'APPROVED' | 'DENIED',
 ): ActionOutcome | undefined {
-  if (!current)
-    return { status: 'skipped', detail: 'request no longer exists (expired or deleted)' };
-  if (current.state === 'PENDING') return undefined;
-  if (current.state === wanted && current.resolveReason === decision.reason) {
-    return { status: 'applied', detail: `${wanted} by an earlier attempt` };
+  if (!current || current.state === 'PENDING') return undefined;
+  const requestState =
+    current.state === 'APPROVED' || current.state === 'DENIED' ? current.state : undefined;
+  const known = requestState ? { requestState } : {};
+  if (current.state === wanted && current.resolveReason === reason) {
+    return { status: 'applied', detail: `${wanted} by an earlier attempt`, ...known };
   }
   const why = current.resolveReason ? `: ${current.resolveReason}` : '';
-  return { status: 'skipped', detail: `already ${current.state} by someone else${why}` };
+  return { status: 'skipped', detail: `already ${current.state} by someone else${why}`, ...known };
+}
+
+function gone(): ActionOutcome {
+  return { status: 'skipped', detail: 'request no longer exists (expired or deleted)' };
 }

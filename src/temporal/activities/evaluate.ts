@@ -3,11 +3,13 @@
 // engine; this file only gathers its inputs and logs what it said.
 import { evaluatePending, evaluateUser, applyDecisions } from '../../policy';
 import type { Decision } from '../../policy/types';
+import type { AccessRequest } from '../../domain/accessRequest';
+import type { Lock } from '../../domain/lock';
 import { requestFromJson } from '../requestJson';
 import type { EvaluateRequestInput, EvaluateUserInput, UserEvaluation } from '../sweepTypes';
 import type { ActivityDeps } from './deps';
 import { asActivityFailure } from './failures';
-import { userFingerprint } from './holdingsFingerprint';
+import { deletedWatcherLocks, userFingerprint } from './holdingsFingerprint';
 
 export function createEvaluateActivities(deps: ActivityDeps) {
   const logDecision = (d: Decision): void => {
@@ -39,13 +41,18 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     const client = deps.teleport();
     const requests = await client.listAccessRequests({ user: input.user }).catch(asActivityFailure);
     const approvedIds = requests.filter((r) => r.state === 'APPROVED').map((r) => r.id);
+    // Only locks in force matter; ended ones a cluster keeps (until their metadata expiry) are
+    // left on the server.
     const locks =
       approvedIds.length === 0
         ? []
         : await client
-            .getLocks({ targets: approvedIds.map((id) => ({ accessRequest: id })) })
+            .getLocks({
+              targets: approvedIds.map((id) => ({ accessRequest: id })),
+              inForceOnly: true,
+            })
             .catch(asActivityFailure);
-    const decisions = evaluateUser(input.user, requests, locks, input.policy, now);
+    const decisions = withRecreatedLocks(input, requests, locks, now);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
     const projected = input.policy.dryRun
@@ -58,4 +65,21 @@ export function createEvaluateActivities(deps: ActivityDeps) {
   }
 
   return { evaluateRequest, evaluateUser: evaluateUserActivity };
+}
+
+/**
+ * The user's decisions; a lock the watcher made before and someone deleted (told by the previous
+ * fingerprint) is judged again as a recreation, so its message says why it is back.
+ */
+function withRecreatedLocks(
+  input: EvaluateUserInput,
+  requests: AccessRequest[],
+  locks: Lock[],
+  now: Date,
+): Decision[] {
+  const first = evaluateUser(input.user, requests, locks, input.policy, now);
+  const toLock = first.filter((d) => d.action === 'lock').map((d) => d.requestId);
+  const deleted = deletedWatcherLocks(input.fingerprint, input.user, requests, locks, now, toLock);
+  if (deleted.length === 0) return first;
+  return evaluateUser(input.user, requests, locks, input.policy, now, deleted);
 }

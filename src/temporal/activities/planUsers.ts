@@ -13,7 +13,9 @@ export function createPlanUsers(deps: ActivityDeps) {
     const client = deps.teleport();
     const [approved, locks] = await Promise.all([
       client.listAccessRequests({ state: 'APPROVED' }),
-      client.getLocks(),
+      // In force only: a cluster keeps ended locks until their metadata expiry (older watchers
+      // never set one), and reading those every sweep would grow with every lock ever made.
+      client.getLocks({ inForceOnly: true }),
     ]).catch(asActivityFailure);
     const current = holdingsFingerprints(approved, locks, now);
     const plan = {

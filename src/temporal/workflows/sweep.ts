@@ -46,6 +46,7 @@ import {
   pageHandled,
   spend,
   takeUser,
+  leftPending,
   tally,
   type TaskBudget,
 } from './sweepPlanner';
@@ -210,7 +211,7 @@ class SweepRun {
     }
     this.state.counts.evaluatedRequests += 1;
     const outcome = await this.apply(decision, request);
-    return decision.action === 'approve' && outcome.status === 'applied'
+    return decision.action === 'approve' && outcome.status === 'applied' && !leftPending(outcome)
       ? decision.user
       : undefined;
   }
@@ -246,7 +247,11 @@ class SweepRun {
   private async evaluateUser(user: string): Promise<void> {
     try {
       const evaluate = this.local(EVALUATE_OPTIONS, evaluateUserSummary(user));
-      const result = await evaluate.evaluateUser({ user, policy: this.input.policy });
+      const result = await evaluate.evaluateUser({
+        user,
+        policy: this.input.policy,
+        fingerprint: this.state.fingerprints[user],
+      });
       this.state.counts.evaluatedUsers += 1;
       this.state.fingerprints[user] = result.fingerprint;
       // Each lock targets its own request: they go out together.
@@ -267,7 +272,7 @@ class SweepRun {
       decision,
       outcome,
     };
-    this.state.counts = tally(this.state.counts, decision.action, outcome.status);
+    this.state.counts = tally(this.state.counts, decision.action, outcome);
     if (decision.action !== 'none' || outcome.status === 'failed') {
       this.acted.push(record);
       this.state.recent = [...this.state.recent, record].slice(-RECENT_LIMIT);

@@ -3,7 +3,7 @@
 // plain data out, so the arithmetic is unit-tested without a server and sweep.ts only does
 // what it says. Pure: imported by workflow code (no Temporal imports, no I/O, no clock).
 import type { Action } from '../../policy/types';
-import type { OutcomeStatus, SweepCounts, SweepLimits } from '../sweepTypes';
+import type { ActionOutcome, SweepCounts, SweepLimits } from '../sweepTypes';
 
 /** Production limits; tests pass smaller ones in SweepInput.limits. */
 export const DEFAULT_LIMITS: SweepLimits = {
@@ -111,16 +111,29 @@ export function takeUser(
  * The counts once a decision's action ended with `status`. Dry runs count as what they would
  * have done; a decision to do nothing counts nowhere.
  */
-export function tally(counts: SweepCounts, action: Action, status: OutcomeStatus): SweepCounts {
-  const key = countKey(action, status);
+export function tally(
+  counts: SweepCounts,
+  action: Action,
+  outcome: Pick<ActionOutcome, 'status' | 'requestState'>,
+): SweepCounts {
+  const key = countKey(action, outcome);
   return key ? { ...counts, [key]: counts[key] + 1 } : counts;
 }
 
-function countKey(action: Action, status: OutcomeStatus): keyof SweepCounts | undefined {
+function countKey(
+  action: Action,
+  { status, requestState }: Pick<ActionOutcome, 'status' | 'requestState'>,
+): keyof SweepCounts | undefined {
   if (status === 'failed' || status === 'skipped') return status;
   if (status !== 'applied' && status !== 'dry-run') return undefined;
-  if (action === 'approve') return 'approved';
+  // A review that leaves the request PENDING (role thresholds) was applied but approved nothing.
+  if (action === 'approve') return leftPending({ requestState }) ? undefined : 'approved';
   if (action === 'deny') return 'denied';
   if (action === 'lock') return 'locked';
   return undefined;
+}
+
+/** An approval submitted as a review that the request's thresholds left PENDING. */
+export function leftPending(outcome: Pick<ActionOutcome, 'requestState'>): boolean {
+  return outcome.requestState === 'PENDING';
 }

@@ -38,6 +38,8 @@ const examples: [string, string[], string[]][] = [
     ['--exempt-roles=break-glass'],
     ['none:erin-3:exempt', 'lock:frank-1:resource-limit'],
   ],
+  // gina-3 starts at 13:00: not held at 12:00, so the limit of 3 holds.
+  ['gina-starts-later.json', [], []],
   [
     'erin-exempt-and-others-locks.json',
     [],
@@ -81,6 +83,23 @@ void describe('simulate', () => {
       );
     });
   }
+
+  void it('access that starts later counts from its start; the lock ends at the max duration', async () => {
+    const text = await readFile(`${dir}/gina-starts-later.json`, 'utf8');
+    const later = text.replace('"2026-01-01T12:00:00Z"', '"2026-01-01T13:00:00Z"');
+    const { lines } = await run(['--snapshot', 'at-13.json', '--json'], { 'at-13.json': later });
+    const decisions = lines.map((l) => JSON.parse(l) as Decision);
+    assert.deepEqual(
+      decisions.map((d) => `${d.action}:${d.requestId}`),
+      ['lock:gina-1'],
+    );
+    assert.equal(decisions[0]?.details.lock?.expires, '2026-01-01T15:00:00.000Z');
+    const human = await run(['--snapshot', `${dir}/gina-starts-later.json`]);
+    assert.match(
+      human.out,
+      /Not held yet \(access starts later\): gina-3 at 2026-01-01T13:00:00.000Z/,
+    );
+  });
 
   void it('shows the published reasons', async () => {
     const { out } = await run(['--snapshot', `${dir}/dave-too-many.json`]);

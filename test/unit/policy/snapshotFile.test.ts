@@ -61,7 +61,7 @@ const bad: [string, string, string][] = [
   [
     'unknown field',
     file({}, { expiry: 'x' }),
-    'requests[0].expiry: unknown field; expected one of id, user, roles, resources, state, created, expires, requestReason',
+    'requests[0].expiry: unknown field; expected one of id, user, roles, resources, state, created, expires, assumeStartTime, maxDuration, requestReason',
   ],
   ['empty id', file({}, { id: '' }), 'requests[0].id: must be a non-empty string, got ""'],
   [

@@ -43,10 +43,11 @@ describe('issueIdentityFile', () => {
     cluster = await createClusterAuthorities('sim.example.com');
   });
 
+  // Current Teleport writes EC keys as PKCS#8 (api/utils/keys/privatekey.go MarshalPrivateKey).
   test('an ECDSA identity lists key, SSH cert, TLS cert, CA line, CA cert in that order', async () => {
     const text = await issueIdentityFile(cluster, { user: 'bot', roles: ['jit-watcher'] });
     assert.deepEqual(itemKinds(text), [
-      'EC PRIVATE KEY',
+      'PRIVATE KEY',
       'ecdsa-sha2-nistp256-cert-v01@openssh.com',
       'CERTIFICATE',
       '@cert-authority',
@@ -70,18 +71,25 @@ describe('issueIdentityFile', () => {
     ]);
   });
 
-  test('the TLS certificate carries user, roles, cluster and active requests', async () => {
+  // lib/tlsca/ca.go Identity.Subject(): L = logins, STREET = route to cluster, PostalCode = traits.
+  test('the TLS certificate carries logins, traits, user, roles, cluster and active requests', async () => {
     const notBefore = new Date('2030-01-01T00:00:00Z');
     const notAfter = new Date('2030-01-01T01:00:00Z');
     const text = await issueIdentityFile(cluster, {
       user: 'alice',
       roles: ['requester', 'node-access'],
       activeRequests: ['req-1', 'req-2'],
+      logins: ['alice', 'root'],
+      traits: { logins: ['alice', 'root'], team: ['db'] },
       notBefore,
       notAfter,
     });
     const cert = userCertificate(text);
     assert.deepEqual(cert.subject.split('\n'), [
+      'L=alice + L=root',
+      'street=sim.example.com',
+      // node prints the traits' JSON escaped
+      'postalCode={\\"logins\\":[\\"alice\\"\\,\\"root\\"]\\,\\"team\\":[\\"db\\"]}',
       'O=requester + O=node-access',
       'CN=alice',
       `${OID.teleportCluster}=sim.example.com`,

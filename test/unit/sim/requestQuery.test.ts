@@ -63,9 +63,14 @@ describe('paging', () => {
     );
   });
 
-  test('the page size is capped at 16000', () => {
-    const { page } = pageOf(setup().listRequests(), { limit: 1_000_000 });
-    assert.equal(page.length, 5);
+  // lib/services/local/dynamic_access.go ListAccessRequests: above 16,000 is refused, not clamped.
+  test('a page size above 16000 is BadParameter; 16000 is accepted', () => {
+    assert.throws(
+      () => pageOf(setup().listRequests(), { limit: 16_001 }),
+      (err: SimError) =>
+        err.kind === 'BadParameter' && err.message === 'page size of 16001 is too large',
+    );
+    assert.equal(pageOf(setup().listRequests(), { limit: 16_000 }).page.length, 5);
   });
 });
 

@@ -1,4 +1,4 @@
-// Expiry (pending at Metadata.Expires, approved at Spec.Expires, locks at their expiry) and lock
+// Expiry (pending at its resource expiry, approved at Spec.Expires, locks at Metadata.Expires) and lock
 // storage rules of the simulated store, with a hand-moved clock.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -56,20 +56,41 @@ describe('expiry', () => {
     assert.deepEqual(deletes(events), ['access_request/r1']);
   });
 
-  test('a lock with an expiry is deleted when it expires; one without stays', () => {
+  // lib/services/local/access.go UpsertLock stores a lock until lock.Expiry() (its metadata
+  // expiry); api/types/lock.go IsInForce reads only Spec.Expires.
+  test('a lock past its Spec.Expires stays stored, out of force, with no DELETE event', () => {
     const { clock, store, events } = setup();
     const expires = new Date(clock.now().getTime() + MINUTE_MS);
-    store.upsertLock({ name: 'short', target: { user: 'bob' }, expires });
+    store.upsertLock({ name: 'ended', target: { user: 'bob' }, expires });
     store.upsertLock({ name: 'forever', target: { user: 'bob' } });
 
     clock.advance(MINUTE_MS);
     store.purgeExpired();
 
-    assert.deepEqual(deletes(events), ['lock/short']);
+    assert.deepEqual(deletes(events), []);
     assert.deepEqual(
       store.listLocks().map((l) => l.name),
+      ['ended', 'forever'],
+    );
+    assert.deepEqual(
+      store.listLocks({ inForceOnly: true }).map((l) => l.name),
       ['forever'],
     );
+    assert.equal(store.getLock('ended')?.name, 'ended');
+  });
+
+  test('a lock is deleted with a DELETE event when its Metadata.Expires passes', () => {
+    const { clock, store, events } = setup();
+    const end = new Date(clock.now().getTime() + MINUTE_MS);
+    store.upsertLock({ name: 'l', target: { user: 'bob' }, expires: end, resourceExpires: end });
+
+    clock.advance(MINUTE_MS - 1);
+    assert.equal(store.purgeExpired(), 0);
+    clock.advance(1);
+    store.purgeExpired();
+
+    assert.deepEqual(deletes(events), ['lock/l']);
+    assert.equal(store.getLock('l'), undefined);
   });
 
   test('the expiry timer purges on its own at the next expiry', async () => {

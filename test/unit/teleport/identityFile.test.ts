@@ -38,6 +38,28 @@ describe('identity file', () => {
     assert.equal(id.tls.caPems.length, 1);
   });
 
+  test('reads EC keys as PKCS#8 (current Teleport) and as SEC1 (older versions)', async () => {
+    const pkcs8 = await issueIdentityFile(cluster, { user: 'u', roles: ['r'] });
+    const sec1 = await issueIdentityFile(cluster, { user: 'u', roles: ['r'], ecKeyFormat: 'sec1' });
+    assert.match(pkcs8, /^-----BEGIN PRIVATE KEY-----/);
+    assert.match(sec1, /^-----BEGIN EC PRIVATE KEY-----/);
+    assert.equal(parseIdentity(pkcs8, 'identity', NOW).user, 'u');
+    assert.equal(parseIdentity(sec1, 'identity', NOW).user, 'u');
+  });
+
+  test('reads the subject whatever else Teleport puts in it (logins, route, traits)', async () => {
+    const text = await issueIdentityFile(cluster, {
+      user: 'bot-x',
+      roles: ['jit-watcher'],
+      logins: ['-teleport-nologin-1'],
+      traits: { logins: ['-teleport-nologin-1'], 'teleport.dev/x': ['{"a":"b"}'] },
+    });
+    const id = parseIdentity(text, 'identity', NOW);
+    assert.equal(id.user, 'bot-x');
+    assert.deepEqual(id.roles, ['jit-watcher']);
+    assert.equal(id.clusterName, 'prod.example.com');
+  });
+
   test('reads RSA identities (the legacy signature suite)', async () => {
     const rsa = await issueIdentityFile(cluster, { user: 'u', roles: ['r'], keyType: 'rsa-2048' });
     assert.match(rsa, /BEGIN RSA PRIVATE KEY/);

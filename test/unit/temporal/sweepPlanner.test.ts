@@ -185,7 +185,12 @@ describe('user queue', () => {
 });
 
 describe('tally', () => {
-  const rows: Array<{ action: Action; status: OutcomeStatus; counted: string | undefined }> = [
+  const rows: Array<{
+    action: Action;
+    status: OutcomeStatus;
+    requestState?: 'PENDING' | 'APPROVED';
+    counted: string | undefined;
+  }> = [
     { action: 'approve', status: 'applied', counted: 'approved' },
     { action: 'deny', status: 'applied', counted: 'denied' },
     { action: 'lock', status: 'applied', counted: 'locked' },
@@ -196,11 +201,13 @@ describe('tally', () => {
     { action: 'none', status: 'failed', counted: 'failed' },
     { action: 'none', status: 'none', counted: undefined },
     { action: 'approve', status: 'none', counted: undefined },
+    { action: 'approve', status: 'applied', requestState: 'PENDING', counted: undefined },
+    { action: 'approve', status: 'applied', requestState: 'APPROVED', counted: 'approved' },
   ];
-  for (const { action, status, counted } of rows) {
-    it(`${action} ${status} counts as ${counted ?? 'nothing'}`, () => {
+  for (const { action, status, requestState, counted } of rows) {
+    it(`${action} ${status}${requestState ? ` (${requestState})` : ''} counts as ${counted ?? 'nothing'}`, () => {
       const before = emptyCounts();
-      const after = tally(before, action, status);
+      const after = tally(before, action, { status, ...(requestState ? { requestState } : {}) });
       const want = counted ? { ...emptyCounts(), [counted]: 1 } : emptyCounts();
       assert.deepEqual(after, want);
       assert.deepEqual(before, emptyCounts());

@@ -3,8 +3,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const TESTKIT_MESSAGE = 'Production code (src/) must not import the test kit or tests.';
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.temporal/', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-testkit/', '.temporal/', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -28,6 +30,16 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': [
         'error',
         { allowNumber: true, allowBoolean: true },
+      ],
+    },
+  },
+  {
+    // The production build is src/ alone: the simulator, the demo and test support stay out of it.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/testkit/**', '**/test/**'], message: TESTKIT_MESSAGE }] },
       ],
     },
   },
@@ -57,6 +69,7 @@ export default tseslint.config(
               group: ['**/teleport/**', '@grpc/*'],
               message: 'Pure and workflow code must not reach Teleport.',
             },
+            { group: ['**/testkit/**', '**/test/**'], message: TESTKIT_MESSAGE },
           ],
         },
       ],

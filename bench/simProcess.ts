@@ -1,5 +1,5 @@
-// Benchmarks run the simulated Teleport cluster in its own process (`jit-watcher sim start`, the
-// compiled CLI that `npm run build` leaves in dist/), so the figures for the watcher process (time,
+// Benchmarks run the simulated Teleport cluster in its own process (`sim start`, compiled by
+// `npm run build:testkit` into dist-testkit/), so the figures for the watcher process (time,
 // memory) are the watcher's alone, and the simulator, sharing the machine's cores with the
 // watcher, costs no more than it must.
 import { spawn } from 'node:child_process';
@@ -7,19 +7,19 @@ import * as fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ClusterFile } from '../src/sim/cliState';
+import type { ClusterFile } from '../testkit/sim/cliState';
 import { GrpcTeleportClient } from '../src/teleport/client';
 import { readIdentityFile } from '../src/teleport/identityFile';
 import { WORKFLOW_BUNDLE_FILE } from '../src/temporal/worker';
 import { waitFor } from '../src/util/waitFor';
 
-const COMPILED_CLI = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+const COMPILED_SIM = path.join(__dirname, '..', 'dist-testkit', 'testkit', 'sim', 'main.js');
 
-/** The compiled CLI's path; `npm run bench:*` builds it first. */
-export function compiledCli(): string {
-  if (!existsSync(COMPILED_CLI))
-    throw new Error(`${COMPILED_CLI} is missing; run npm run build first`);
-  return COMPILED_CLI;
+/** The compiled simulator's path; `npm run bench:*` builds it first. */
+function compiledSim(): string {
+  if (!existsSync(COMPILED_SIM))
+    throw new Error(`${COMPILED_SIM} is missing; run npm run build:testkit first`);
+  return COMPILED_SIM;
 }
 
 export interface SimProcess {
@@ -30,7 +30,7 @@ export interface SimProcess {
 
 export async function startSimProcess(): Promise<SimProcess> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-bench-sim-'));
-  const child = spawn(process.execPath, [compiledCli(), 'sim', 'start', '--dir', dir], {
+  const child = spawn(process.execPath, [compiledSim(), 'start', '--dir', dir], {
     stdio: 'ignore',
   });
   const file = path.join(dir, 'cluster.json');

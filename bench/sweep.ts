@@ -19,7 +19,7 @@ import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
 import { findDecisions } from '../src/temporal/decisionLog';
 import { JIT_REQUEST_IDS, JIT_USERS } from '../src/temporal/searchAttributes';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
-import { connectAdmin } from '../src/sim/cliRpc';
+import { connectAdmin } from '../testkit/sim/cliRpc';
 import { watcherLockName } from '../src/policy/decision';
 import { createRequests, startSimProcess, type SimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';

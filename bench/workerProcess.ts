@@ -5,9 +5,16 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compiledCli } from './simProcess';
 
 const ROOT = path.join(__dirname, '..');
+const COMPILED_CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+
+/** The compiled CLI's path; `npm run bench:*` builds it first. */
+function compiledCli(): string {
+  if (!fs.existsSync(COMPILED_CLI))
+    throw new Error(`${COMPILED_CLI} is missing; run npm run build first`);
+  return COMPILED_CLI;
+}
 
 /**
  * The process settings deploy/systemd/jit-watcher.env gives Node and the C library's allocator

@@ -2,7 +2,6 @@
 // stderr naming the problem and the fix, never a stack trace. Bare flags (the Go sample's
 // `watcher -p HOST:443 -i FILE`) mean `run`.
 import { ConfigError } from '../config/errors';
-import { simCommand } from '../sim/cli';
 import { IdentityError } from '../teleport/identityFile';
 import { TeleportError } from '../teleport/errors';
 import { controlCommand } from './commands/control';
@@ -28,7 +27,6 @@ Operate
   decisions  recorded decisions with their reasons (--user, --request, --since, --json)
 Try
   simulate   what the policy would decide for a snapshot file, changing nothing
-  sim        a simulated Teleport cluster for demos and tests (sim --help)
 
 Every command takes --help. Go-sample flags work as before: jit-watcher -p HOST:443 -i FILE -m=5
 `;
@@ -46,7 +44,6 @@ const COMMANDS: Record<string, Command> = {
   policy: (argv, io) => controlCommand('policy', argv, io),
   decisions: (argv, io) => decisionsCommand(argv, io),
   simulate: (argv, io) => simulateCommand(argv, io),
-  sim: (argv, io) => simCommand(argv, { stdout: io.stdout, stderr: io.stderr }),
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -1,12 +1,13 @@
 // Loads the trimmed Teleport definitions in proto/ at runtime. The options below are chosen so
 // the decoded objects keep Teleport's field names (keepCase) and enums arrive as their names;
 // both the client and the simulated cluster use this one loader so they cannot drift apart.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-const PROTO_ROOT = path.resolve(__dirname, '..', '..', 'proto');
 const AUTH_SERVICE_FILE = 'teleport/legacy/client/proto/authservice.proto';
+const PROTO_ROOT = findProtoRoot(__dirname);
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
@@ -18,6 +19,20 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 };
 
 let cached: grpc.GrpcObject | undefined;
+
+/**
+ * proto/ sits at the repository's (or image's) root; this file runs from src/teleport, from
+ * dist/teleport, or from the test kit's build, each at a different depth, so look upward.
+ */
+function findProtoRoot(from: string): string {
+  let dir = from;
+  for (let depth = 0; depth < 6; depth++) {
+    dir = path.dirname(dir);
+    const candidate = path.join(dir, 'proto');
+    if (fs.existsSync(path.join(candidate, AUTH_SERVICE_FILE))) return candidate;
+  }
+  throw new Error(`proto/${AUTH_SERVICE_FILE} not found above ${from}; reinstall jit-watcher`);
+}
 
 /** The loaded package tree; `proto.AuthService` is a service client constructor. */
 export function loadTeleportProto(): grpc.GrpcObject {

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { runDemo, type DemoOptions } from '../../src/demo/demo';
-import { DemoAborted } from '../../src/demo/guard';
-import { shortId } from '../../src/demo/printer';
+import { runDemo, type DemoOptions } from '../../testkit/demo/demo';
+import { DemoAborted } from '../../testkit/demo/guard';
+import { shortId } from '../../testkit/demo/printer';
 import { watcherWorkflowId } from '../../src/temporal/names';
 import { uniqueName } from '../support/temporal';
 

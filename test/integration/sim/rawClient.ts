@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { AUTH_SERVER_NAME } from '../../../src/teleport/certificateFields';
-import { splitIdentity } from '../../../src/sim/cliRpc';
+import { splitIdentity } from '../../../testkit/sim/cliRpc';
 import { authServiceClientConstructor } from '../../../src/teleport/proto';
-import { startSimCluster, type SimCluster } from '../../../src/sim/cluster';
+import { startSimCluster, type SimCluster } from '../../../testkit/sim/cluster';
 
-export { splitIdentity, type IdentityPems as PemParts } from '../../../src/sim/cliRpc';
+export { splitIdentity, type IdentityPems as PemParts } from '../../../testkit/sim/cliRpc';
 
 export interface RawClient {
   unary<T = Record<string, unknown>>(method: string, request: unknown): Promise<T>;

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { ManualClock } from '../../../src/sim/clock';
-import { startSimCluster } from '../../../src/sim/cluster';
+import { ManualClock } from '../../../testkit/sim/clock';
+import { startSimCluster } from '../../../testkit/sim/cluster';
 import { messageQueue, rawClient, simSuite } from './rawClient';
 
 type Msg = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // The sim CLI's duration flag and tables.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatLocks, formatRequests, parseDuration } from '../../../src/sim/cliFormat';
+import { formatLocks, formatRequests, parseDuration } from '../../../testkit/sim/cliFormat';
 
 describe('parseDuration', () => {
   const cases: Array<[string, number | undefined]> = [

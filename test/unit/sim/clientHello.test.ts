@@ -1,7 +1,7 @@
 // Reading ALPN and SNI from a ClientHello without terminating TLS (the proxy's router).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseClientHello } from '../../../src/sim/clientHello';
+import { parseClientHello } from '../../../testkit/sim/clientHello';
 
 const u16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
 const vec8 = (b: Buffer) => Buffer.concat([Buffer.from([b.length]), b]);

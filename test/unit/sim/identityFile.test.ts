@@ -7,7 +7,7 @@ import {
   createClusterAuthorities,
   issueIdentityFile,
   type ClusterAuthorities,
-} from '../../../src/sim/identityFile';
+} from '../../../testkit/sim/identityFile';
 import { OID } from '../../../src/teleport/certificateFields';
 import { parseIdentity } from '../../../src/teleport/identityFile';
 

@@ -1,10 +1,10 @@
 // Filters, ordering and paging of ListAccessRequests in the simulated cluster.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ManualClock } from '../../../src/sim/clock';
-import { SimError } from '../../../src/sim/errors';
-import { pageOf, type PageParams, type RequestQuery } from '../../../src/sim/requestQuery';
-import { SimStore } from '../../../src/sim/store';
+import { ManualClock } from '../../../testkit/sim/clock';
+import { SimError } from '../../../testkit/sim/errors';
+import { pageOf, type PageParams, type RequestQuery } from '../../../testkit/sim/requestQuery';
+import { SimStore } from '../../../testkit/sim/store';
 
 function setup() {
   const clock = new ManualClock();

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LockTarget } from '../../../src/domain/lock';
-import { ManualClock } from '../../../src/sim/clock';
-import { SimError } from '../../../src/sim/errors';
-import type { StoreEvent } from '../../../src/sim/model';
-import { SimStore } from '../../../src/sim/store';
-import { waitForStoreEvent } from '../../../src/sim/testing';
+import { ManualClock } from '../../../testkit/sim/clock';
+import { SimError } from '../../../testkit/sim/errors';
+import type { StoreEvent } from '../../../testkit/sim/model';
+import { SimStore } from '../../../testkit/sim/store';
+import { waitForStoreEvent } from '../../../testkit/sim/testing';
 
 const MINUTE_MS = 60_000;
 

@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import type * as grpc from '@grpc/grpc-js';
 import * as x509 from '@peculiar/x509';
-import { OID, SUBJECT_ROLES, SUBJECT_USER } from '../teleport/certificateFields';
+import { OID, SUBJECT_ROLES, SUBJECT_USER } from '../../src/teleport/certificateFields';
 import { accessDenied } from './errors';
 
 export interface Caller {

@@ -3,7 +3,7 @@
 // server checks callers); tests use them directly. Records are replaced, never mutated in place,
 // and callers only ever get copies.
 import { randomInt } from 'node:crypto';
-import type { Lock, LockTarget } from '../domain/lock';
+import type { Lock, LockTarget } from '../../src/domain/lock';
 import { systemNow, type Now } from './clock';
 import { alreadyExists, badParameter, notFound } from './errors';
 import { EventBus, type StoreListener } from './eventBus';

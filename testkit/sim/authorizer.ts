@@ -1,7 +1,7 @@
 // Caller checks the simulated Auth server makes before touching the store, after Teleport's
 // ServerWithRoles: resource rules, the review option, and locks that cover the caller's own
 // identity. Only decides; never changes state.
-import type { LockTarget } from '../domain/lock';
+import type { LockTarget } from '../../src/domain/lock';
 import { accessDenied } from './errors';
 import { isIdentityField, type IndexKey } from './lockIndex';
 import type { Caller } from './callerIdentity';

@@ -1,12 +1,12 @@
 // The demo's StoryAct: creates each request in the simulated cluster, signals sweepNow, and waits
 // for the outcome on the Teleport side (request state, watcher lock), never on timing. It works
 // the same whether the sweepNow signal, the event stream or the poll made the decision.
-import type { ResourceId } from '../domain/accessRequest';
-import type { Action } from '../policy/types';
+import type { ResourceId } from '../../src/domain/accessRequest';
+import type { Action } from '../../src/policy/types';
 import type { NewRequest, SimStore } from '../sim';
-import type { WatcherControl } from '../temporal/control';
-import { watcherWorkflowId } from '../temporal/names';
-import { waitFor } from '../util/waitFor';
+import type { WatcherControl } from '../../src/temporal/control';
+import { watcherWorkflowId } from '../../src/temporal/names';
+import { waitFor } from '../../src/util/waitFor';
 import { guarded, stopping, type Guard } from './guard';
 import { stepHeader, whereToSee } from './printer';
 import type { Pending, StoryAct, StoryRequest } from './story';

@@ -3,7 +3,7 @@
 // forwards the raw bytes to Auth (Teleport's ForwardTLS), so the client's one mTLS handshake is
 // end to end with Auth. It never terminates TLS and never listens beyond 127.0.0.1.
 import * as net from 'node:net';
-import { AUTH_SERVER_NAME } from '../teleport/certificateFields';
+import { AUTH_SERVER_NAME } from '../../src/teleport/certificateFields';
 import { parseClientHello } from './clientHello';
 
 const LOOPBACK = '127.0.0.1';

@@ -3,7 +3,7 @@
 // dies with a stack trace. Installed before runService, this runtime leaves signals to the demo
 // (runService keeps an installed runtime).
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
-import type { Logger } from '../util/logger';
+import type { Logger } from '../../src/util/logger';
 
 export function installDemoRuntime(log: Logger): void {
   const sdkLog = log.child({ component: 'temporal-sdk' });

@@ -1,7 +1,7 @@
 // Prints each decision the moment it lands in Teleport: a request turning approved or denied, a
 // watcher lock appearing. It reads the store's change feed only, never the watcher, so what it
 // shows is what Teleport holds. Listeners run inside the store's write: nothing here may write.
-import { isWatcherLock } from '../policy/decision';
+import { isWatcherLock } from '../../src/policy/decision';
 import type { SimAccessRequest, SimLock, SimStore, StoreEvent } from '../sim';
 import { decisionLine } from './printer';
 

@@ -2,7 +2,7 @@
 // Teleport's own .proto. It trusts only the cluster's user CA, presents a certificate for
 // teleport.cluster.local signed by the host CA, and never listens beyond 127.0.0.1.
 import * as grpc from '@grpc/grpc-js';
-import { authServiceDefinition } from '../teleport/proto';
+import { authServiceDefinition } from '../../src/teleport/proto';
 import { Authorizer } from './authorizer';
 import { StatusError } from './errors';
 import { Faults } from './faults';

@@ -1,8 +1,8 @@
 // The simulated backend's records: plain data with Date values, shaped after Teleport's resources
 // (AccessRequestV3, LockV2) but free of protobuf. wire.ts is the only place that converts them;
 // nothing here may hold a class, a Map or a wire object.
-import type { RequestState, ResourceId } from '../domain/accessRequest';
-import type { LockTarget } from '../domain/lock';
+import type { RequestState, ResourceId } from '../../src/domain/accessRequest';
+import type { LockTarget } from '../../src/domain/lock';
 
 export type { RequestState, ResourceId, LockTarget };
 

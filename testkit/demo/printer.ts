@@ -1,6 +1,6 @@
 // Every line the demo prints, built here so the wording and the columns live in one place and the
 // test can match what a user sees. Pure: strings in, strings out; nothing here prints.
-import { describeAsk, shortId, type ResourceId } from '../domain/accessRequest';
+import { describeAsk, shortId, type ResourceId } from '../../src/domain/accessRequest';
 import type { Outcome } from './story';
 
 export { shortId };

@@ -4,7 +4,7 @@
 import type { RequestState, SimAccessRequest, SimLock, StoreEvent } from './model';
 import type { SimStore } from './store';
 
-export { waitFor, type WaitOptions } from '../util/waitFor';
+export { waitFor, type WaitOptions } from '../../src/util/waitFor';
 
 export interface EventWaitOptions {
   timeoutMs?: number;

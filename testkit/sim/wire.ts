@@ -1,7 +1,7 @@
 // Conversion between the store's records and Teleport's protobuf messages as @grpc/proto-loader
 // decodes them (Teleport field names, enums as names, absent = unset). The only place in the sim
 // that knows wire shapes; it must produce what a Go Auth server would put on the wire.
-import type { RequestState, ResourceId } from '../domain/accessRequest';
+import type { RequestState, ResourceId } from '../../src/domain/accessRequest';
 import { targetFromWire, targetToWire } from './lockRules';
 import type { Annotations, SimAccessRequest, SimLock, SimReview } from './model';
 import type { RequestQuery, RequestScope } from './requestQuery';

@@ -6,7 +6,12 @@
 import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { AUTH_SERVER_NAME, OID, SUBJECT_ROLES, SUBJECT_USER } from '../teleport/certificateFields';
+import {
+  AUTH_SERVER_NAME,
+  OID,
+  SUBJECT_ROLES,
+  SUBJECT_USER,
+} from '../../src/teleport/certificateFields';
 
 /** ECDSA P-256 is Teleport's "balanced" suite; RSA-2048 its legacy one. */
 export type KeyType = 'ecdsa-p256' | 'rsa-2048';

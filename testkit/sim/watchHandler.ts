@@ -6,7 +6,7 @@ import type { Caller } from './callerIdentity';
 import { badParameter, SimError, StatusError } from './errors';
 import { endWithError, serverStream, type HandlerContext } from './handlerContext';
 import { targetFromFilter, targetIsEmpty, targetMatchesLock } from './lockRules';
-import { REQUEST_STATES } from '../domain/accessRequest';
+import { REQUEST_STATES } from '../../src/domain/accessRequest';
 import type { StoreEvent } from './model';
 import { requestMatches, type RequestQuery } from './requestQuery';
 import { lockToWire, requestToWire, resourceHeader } from './wire';

@@ -2,9 +2,9 @@
 // file, kept in one file so it can switch to the typed Teleport client once that exists. Speaks
 // the same wire as any Teleport client; it has no back door into the sim.
 import * as grpc from '@grpc/grpc-js';
-import { AUTH_SERVER_NAME } from '../teleport/certificateFields';
-import { authServiceClientConstructor } from '../teleport/proto';
-import type { ResourceId } from '../domain/accessRequest';
+import { AUTH_SERVER_NAME } from '../../src/teleport/certificateFields';
+import { authServiceClientConstructor } from '../../src/teleport/proto';
+import type { ResourceId } from '../../src/domain/accessRequest';
 import type { WireAccessRequest, WireLock } from './wire';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?\r?\n-----END \1-----\r?\n?/g;

@@ -1,7 +1,7 @@
 // Chooses the Web UI port before the dev server starts, so the progress line can name the URL and
 // a second demo (or a Temporal UI already on 8233) does not make the first run fail.
 import * as net from 'node:net';
-import { freePort } from '../util/freePort';
+import { freePort } from '../../src/util/freePort';
 
 export interface UiPortChoice {
   port: number;

@@ -3,11 +3,11 @@
 // with keep, waits for Ctrl-C first). The entry point and the end-to-end test both call it.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RequestState } from '../domain/accessRequest';
+import type { RequestState } from '../../src/domain/accessRequest';
 import type { SimStore } from '../sim';
-import { findTemporalCli } from '../temporal/devServer';
-import { watcherWorkflowId } from '../temporal/names';
-import { silentLogger, type Logger } from '../util/logger';
+import { findTemporalCli } from '../../src/temporal/devServer';
+import { watcherWorkflowId } from '../../src/temporal/names';
+import { silentLogger, type Logger } from '../../src/util/logger';
 import { createDemoAct } from './act';
 import { watchDecisions } from './feed';
 import { aborted, DemoAborted, guarded, type Guard } from './guard';

@@ -3,7 +3,7 @@
 // (issue-identity). The single error boundary of the sim CLI: every failure is one line.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ResourceId } from '../domain/accessRequest';
+import type { ResourceId } from '../../src/domain/accessRequest';
 import {
   DEFAULT_DIR,
   list,

@@ -1,7 +1,7 @@
 // Teleport's lock target rules (api/types/lock.go): which locks a query target selects, how a
 // watch filter map becomes a target, and the text of "lock in force" denials. Pure: no storage,
 // and the matching must stay Teleport's (an empty query target selects nothing).
-import type { LockTarget } from '../domain/lock';
+import type { LockTarget } from '../../src/domain/lock';
 import { badParameter } from './errors';
 import type { SimLock } from './model';
 

@@ -1,7 +1,7 @@
 // Locks by name, plus the lookups the server makes on every call: by the user, role or access
 // request a lock targets. A scan of every lock per call made a cluster with thousands of locks
 // (one per hoarded request) slow in proportion to its size.
-import type { LockTarget } from '../domain/lock';
+import type { LockTarget } from '../../src/domain/lock';
 import type { SimLock } from './model';
 
 /** The target fields an identity carries, and so the ones worth indexing. */

@@ -1,7 +1,7 @@
 // `npm run demo`: the one-command tour, and the demo's only error boundary. A failure prints one
 // line, never a stack trace; Ctrl-C (or SIGTERM) stops everything the demo started and exits 130,
 // a second Ctrl-C exits at once.
-import { createLogger } from '../util/logger';
+import { createLogger } from '../../src/util/logger';
 import { runDemo } from './demo';
 
 /** The Temporal Web UI's usual port, so the printed links look familiar; taken: a free one. */

@@ -30,7 +30,8 @@ describe('held access end to end', () => {
       created: minutesFromNow(-20),
       state: 'APPROVED',
     });
-    const startsAt = new Date(Date.now() + 2_000);
+    // Far enough ahead for a sweep on a loaded machine to finish before it.
+    const startsAt = new Date(Date.now() + 15_000);
     store.createRequest({
       user: 'gina',
       roles: ['node-access'],
@@ -40,9 +41,14 @@ describe('held access end to end', () => {
       state: 'APPROVED',
     });
     await suite.stack.sweep();
+    const sweptBeforeStart = Date.now() < startsAt.getTime();
+    assert.ok(sweptBeforeStart, 'the sweep finished before the access started');
     assert.equal(store.getLock(watcherLockName(oldest.id)), undefined, 'not held yet: no lock');
 
-    await waitFor(() => Date.now() > startsAt.getTime(), { what: 'the access to start' });
+    await waitFor(() => Date.now() > startsAt.getTime(), {
+      timeoutMs: 30_000,
+      what: 'the access to start',
+    });
     await suite.stack.sweep();
     const lock = store.getLock(watcherLockName(oldest.id));
     assert.ok(lock, 'once it starts, the oldest request is locked');

@@ -1,7 +1,11 @@
 // The access request as the rest of jit-watcher sees it: plain data with Date values, no wire
 // shapes. src/teleport/ converts to and from Teleport's protobuf messages; nothing else should.
 
-/** Enough of a UUID to tell requests apart at a glance (the demo's lines, the Web UI's summaries). */
+/**
+ * Enough of a UUID to tell requests apart at a glance (the demo's lines, the Web UI's summaries).
+ * Its end, not its start: Teleport names requests with UUIDv7, whose first digits are a timestamp
+ * that requests made in the same minute share; the last digits are random.
+ */
 const SHORT_ID_LENGTH = 8;
 
 /** Teleport's request states, in enum order; PROMOTED means promoted to an access list. */
@@ -77,5 +81,5 @@ export function describeAsk(roles: string[], resources: Pick<ResourceId, 'kind'>
 }
 
 export function shortId(id: string): string {
-  return id.length > SHORT_ID_LENGTH ? `${id.slice(0, SHORT_ID_LENGTH)}…` : id;
+  return id.length > SHORT_ID_LENGTH ? `…${id.slice(-SHORT_ID_LENGTH)}` : id;
 }

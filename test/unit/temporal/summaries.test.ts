@@ -16,7 +16,7 @@ import {
 } from '../../../src/temporal/workflows/summaries';
 
 const ID = '0194c0de-7a1b-7c2d-8e3f-405162738495';
-const SHORT = '0194c0de…';
+const SHORT = '…62738495';
 
 function decision(
   action: Decision['action'],

@@ -87,14 +87,20 @@ describe('decisions of a 1,000-request sweep', () => {
       );
     }
     // By user: each of these users has 5 approvals and 2 locks, all found.
+    // Visibility is eventually consistent: the last run's attributes may land after the sweep
+    // ends, so wait for the full set (bounded), then check it.
+    const want = ['approve', 'approve', 'approve', 'approve', 'approve', 'lock', 'lock'];
     for (const user of [...users.slice(-5), ...users.filter((_, i) => i % 40 === 0)]) {
-      const found = await decisions(stack, ['--user', user]);
+      let found: Line[] = [];
+      await waitFor(
+        async () => {
+          found = await decisions(stack, ['--user', user]);
+          return found.length >= want.length;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, what: `decisions --user ${user} to list 7` },
+      ).catch(() => undefined);
       const actions = found.map((l) => l.decision.action).sort();
-      assert.deepEqual(
-        actions,
-        ['approve', 'approve', 'approve', 'approve', 'approve', 'lock', 'lock'],
-        `decisions --user ${user}`,
-      );
+      assert.deepEqual(actions, want, `decisions --user ${user}`);
       assert.ok(found.every((l) => l.decision.user === user && l.outcome?.status === 'applied'));
     }
   });

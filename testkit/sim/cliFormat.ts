@@ -1,17 +1,7 @@
 // Plain-text output of the sim CLI: tables of requests and locks, and the duration flag. Pure
 // string work, so the tables can be tested without a cluster; never prints secrets.
+import { table } from '../../src/cli/table';
 import { fromTimestamp, type WireAccessRequest, type WireLock } from './wire';
-
-/** Left-aligned columns separated by two spaces, header first. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
 
 const time = (ts: Parameters<typeof fromTimestamp>[0]) => fromTimestamp(ts)?.toISOString() ?? '-';
 

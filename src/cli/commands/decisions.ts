@@ -6,6 +6,7 @@ import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
 import { findDecisions, type LoggedDecision } from '../../temporal/decisionLog';
 import type { CliIo } from '../io';
+import { table } from '../table';
 import { withTemporalClient } from '../temporalClient';
 
 const FLAGS = {
@@ -75,11 +76,5 @@ function formatDecisions(found: LoggedDecision[]): string {
     d.decision.reason,
   ]);
   const header = ['TIME', 'REQUEST', 'USER', 'ACTION', 'POLICY', 'OUTCOME', 'REASON'];
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return (
-    all
-      .map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i] ?? 0) : c)).join('  '))
-      .join('\n') + '\n'
-  );
+  return table(header, rows) + '\n';
 }

@@ -1,4 +1,4 @@
-// Plain-text output of the sim CLI: tables of requests and locks, and the duration flag. Pure
+// Plain-text output of the sim CLI: tables of requests and locks. Pure
 // string work, so the tables can be tested without a cluster; never prints secrets.
 import { table } from '../../src/cli/table';
 import { fromTimestamp, type WireAccessRequest, type WireLock } from './wire';
@@ -41,13 +41,4 @@ export function formatLocks(locks: WireLock[]): string {
       l.Spec?.CreatedBy || '-',
     ]),
   );
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "90s", "30m", "1h30m", "2d"; undefined when the text is not such a duration. */
-export function parseDuration(text: string): number | undefined {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2] ?? ''] ?? 0), 0);
 }

@@ -46,10 +46,10 @@ export async function decisionsCommand(
   const { config, flags } = loaded;
   let since: Date | undefined;
   if (flags.since) {
-    const ms = parseGoDuration(flags.since);
-    if (ms === undefined)
+    const ms = parseGoDuration(flags.since, { days: true });
+    if (ms === undefined || ms < 0)
       throw new ConfigError(
-        `--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h or 90m`,
+        `--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h, 90m or 2d`,
       );
     since = new Date(now.getTime() - ms);
   }

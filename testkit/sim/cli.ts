@@ -43,11 +43,8 @@ export async function simCommand(argv: string[], io: SimIo): Promise<number> {
         throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
     }
   } catch (err) {
-    if (
-      err instanceof UsageError ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      io.stderr(`sim: ${(err as Error).message}\n${USAGE}`);
+    if (err instanceof UsageError) {
+      io.stderr(`sim: ${err.message}\n${USAGE}`);
       return 2;
     }
     io.stderr(`sim ${command ?? ''}: ${describeRpcError(err)}`);

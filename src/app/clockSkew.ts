@@ -5,9 +5,9 @@
 import type { AccessRequest } from '../domain/accessRequest';
 
 /** An offset smaller than this is ordinary drift and request latency: corrected, not reported. */
-export const SKEW_REPORT_THRESHOLD_MS = 60_000;
+const SKEW_REPORT_THRESHOLD_MS = 60_000;
 /** Evidence older than this is dropped, so a clock that NTP fixes stops being corrected. */
-export const EVIDENCE_WINDOW_MS = 15 * 60_000;
+const EVIDENCE_WINDOW_MS = 15 * 60_000;
 /** Kept under the earliest listed expiry, so nothing Teleport still lists looks expired. */
 const EXPIRY_MARGIN_MS = 1_000;
 

@@ -4,7 +4,7 @@
 // Healthy (liveness) only means the process's own loops are turning: restarting it would not help
 // an outage elsewhere, so a Teleport or Temporal outage never fails liveness.
 
-export const TELEPORT_FRESHNESS_MIN_MS = 60_000;
+const TELEPORT_FRESHNESS_MIN_MS = 60_000;
 
 export interface ReadinessFacts {
   /** Local clock, for intervals this process measured itself. */

@@ -1,5 +1,6 @@
-// Go duration strings (30s, 1m30s, 500ms, 1h), because the Go sample's -poll-interval took them
-// and its command lines must keep working. Pure; returns undefined instead of throwing.
+// The one duration grammar: Go duration strings (30s, 1m30s, 500ms, 1h), because the Go sample's
+// -poll-interval took them and its command lines must keep working; flags that span days (--since,
+// the sim's --ttl) also accept `d` (24h), which Go lacks. Pure; returns undefined, never throws.
 
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
@@ -11,11 +12,20 @@ const UNIT_MS: Record<string, number> = {
   m: 60_000,
   h: 3_600_000,
 };
+const DAY_MS = 86_400_000;
 
-const PART = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+const PART = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h|d)/y;
 
-/** Milliseconds (rounded), or undefined when s is not a Go duration. "0" needs no unit, as in Go. */
-export function parseGoDuration(s: string): number | undefined {
+export interface DurationOptions {
+  /** Accept `d` for 24 hours (2d, 1d12h); off for anything the Go sample also read. */
+  days?: boolean;
+}
+
+/**
+ * Milliseconds (rounded), or undefined when s is not a Go duration (with `d` when days is set).
+ * "0" needs no unit, as in Go.
+ */
+export function parseGoDuration(s: string, options: DurationOptions = {}): number | undefined {
   let rest = s;
   let sign = 1;
   if (rest.startsWith('-') || rest.startsWith('+')) {
@@ -28,7 +38,7 @@ export function parseGoDuration(s: string): number | undefined {
   PART.lastIndex = 0;
   while (PART.lastIndex < rest.length) {
     const m = PART.exec(rest);
-    const unit = m ? UNIT_MS[m[2] ?? ''] : undefined;
+    const unit = m?.[2] === 'd' ? (options.days ? DAY_MS : undefined) : UNIT_MS[m?.[2] ?? ''];
     if (!m || unit === undefined) return undefined;
     total += Number(m[1]) * unit;
   }

@@ -59,7 +59,7 @@ export function slowConstruct(source: string): string | undefined {
 }
 
 /** A role name both patterns match, from samples each pattern generates; undefined if none. */
-export function sharedExample(a: string, b: string): string | undefined {
+function sharedExample(a: string, b: string): string | undefined {
   const ra = compile(a);
   const rb = compile(b);
   if (!ra || !rb) return undefined;

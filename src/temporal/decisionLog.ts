@@ -28,7 +28,7 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const ACTIONS = new Set(['approveRequest', 'denyRequest', 'lockRequest']);
 
-export function visibilityQuery(q: DecisionQuery): string {
+function visibilityQuery(q: DecisionQuery): string {
   // By user or request, the index children count too: each names the sweep run it indexes.
   const clauses = [
     q.user || q.requestId

@@ -2,8 +2,6 @@
 // of ids operators type (`temporal workflow signal --workflow-id jit-watcher/<cluster>`).
 // Pure: imported by workflow code.
 
-export const DEFAULT_TASK_QUEUE = 'jit-watcher';
-
 /** One watcher per Teleport cluster. */
 export function watcherWorkflowId(cluster: string): string {
   return `jit-watcher/${cluster}`;
@@ -13,5 +11,3 @@ export function watcherWorkflowId(cluster: string): string {
 export function sweepWorkflowId(cluster: string, startedAt: Date): string {
   return `jit-watcher/${cluster}/sweep/${startedAt.toISOString()}`;
 }
-
-export const WORKFLOW_TYPES = { watcher: 'watcher', sweep: 'sweep' } as const;

@@ -3,7 +3,7 @@
 // files, and an event racing a sweep for the same request.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { SimStore } from '../../testkit/sim/store';
+import type { SimStore } from '../../testkit/sim';
 import { waitFor } from '../../src/util/waitFor';
 import { startService } from '../support/service';
 

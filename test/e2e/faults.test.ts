@@ -2,7 +2,7 @@
 // for a while, and a worker killed in the middle of a sweep with a second worker finishing it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { SimStore } from '../../testkit/sim/store';
+import type { SimStore } from '../../testkit/sim';
 import { waitFor } from '../../src/util/waitFor';
 import { startStack } from '../support/stack';
 import { startWorkerProcess } from '../support/workerProcess';

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startSimCluster, type SimCluster } from '../../testkit/sim/cluster';
+import { startSimCluster, type SimCluster } from '../../testkit/sim';
 import { uniqueName } from '../support/temporal';
 
 export interface FaultFixture {

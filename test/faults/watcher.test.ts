@@ -3,7 +3,7 @@
 // /readyz and /healthz answer on their exact paths.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createClusterAuthorities, issueIdentityFile } from '../../testkit/sim/identityFile';
+import { createClusterAuthorities, issueIdentityFile } from '../../testkit/sim';
 import { watcherControl, type WatcherControl } from '../../src/temporal/control';
 import { waitFor } from '../../src/util/waitFor';
 import { testTemporal, uniqueName, type TestTemporal } from '../support/temporal';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
-import type { SimStore } from '../../testkit/sim/store';
+import type { SimStore } from '../../testkit/sim';
 import { waitFor } from '../../src/util/waitFor';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runService } from '../../src/app/service';
 import { defaultConfig, type Config } from '../../src/config/types';
-import { startSimCluster, type SimCluster } from '../../testkit/sim/cluster';
+import { startSimCluster, type SimCluster } from '../../testkit/sim';
 import { watcherControl, type WatcherControl } from '../../src/temporal/control';
 import { createLogger } from '../../src/util/logger';
 import { StopWaiting, waitFor } from '../../src/util/waitFor';

@@ -6,11 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { defaultPolicy } from '../../src/policy/policy';
 import type { Policy } from '../../src/policy/types';
-import {
-  startSimCluster,
-  type SimCluster,
-  type SimClusterOptions,
-} from '../../testkit/sim/cluster';
+import { startSimCluster, type SimCluster, type SimClusterOptions } from '../../testkit/sim';
 import type { GrpcTeleportClient } from '../../src/teleport/client';
 import { ensureWatcher, type WatcherControl } from '../../src/temporal/control';
 import type { SweepLimits } from '../../src/temporal/sweepTypes';

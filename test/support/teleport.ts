@@ -1,7 +1,7 @@
 // Connects the real Teleport client to a simulated cluster over real mTLS sockets.
 import { GrpcTeleportClient } from '../../src/teleport/client';
 import { parseIdentity } from '../../src/teleport/identityFile';
-import type { SimCluster } from '../../testkit/sim/cluster';
+import type { SimCluster } from '../../testkit/sim';
 
 export interface ClientFor {
   user?: string;

@@ -1,6 +1,9 @@
 // `npm run demo`: the one-command tour, and the demo's only error boundary. A failure prints one
 // line, never a stack trace; Ctrl-C (or SIGTERM) stops everything the demo started and exits 130,
 // a second Ctrl-C exits at once.
+import { ConfigError } from '../../src/config/errors';
+import { parseArgs } from '../../src/config/flags';
+import { parseBool } from '../../src/config/values';
 import { createLogger } from '../../src/util/logger';
 import { runDemo } from './demo';
 
@@ -22,13 +25,30 @@ interface DemoArgs {
   help: boolean;
 }
 
-function parseArgs(argv: string[]): DemoArgs {
+const FLAGS = [
+  { key: 'keep', names: ['keep'], bool: true },
+  { key: 'verbose', names: ['verbose', 'v'], bool: true },
+] as const;
+
+/** The product's flag parser; its one-line errors become usage errors (exit 2). */
+function parseDemoArgs(argv: string[]): DemoArgs {
   const args: DemoArgs = { keep: false, verbose: false, help: false };
-  for (const arg of argv) {
-    if (arg === '--keep') args.keep = true;
-    else if (arg === '--verbose' || arg === '-v') args.verbose = true;
-    else if (arg === '--help' || arg === '-h') args.help = true;
-    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}; try --keep or --help`);
+  let parsed;
+  try {
+    parsed = parseArgs(argv, FLAGS, ['help', 'h']);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const stray = parsed.rest[0];
+  if (stray !== undefined)
+    throw new UsageError(`unknown argument ${JSON.stringify(stray)}; try --keep or --help`);
+  args.help = parsed.help;
+  for (const { def, origin, value } of parsed.hits) {
+    const on = parseBool(value);
+    if (on === undefined)
+      throw new UsageError(`${origin}: not true or false: ${JSON.stringify(value)}`);
+    args[def.key] = on;
   }
   return args;
 }
@@ -59,7 +79,7 @@ function abortOnUncaught(controller: AbortController, failures: unknown[]): void
 }
 
 async function run(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseDemoArgs(process.argv.slice(2));
   if (args.help) {
     console.log(HELP);
     return 0;

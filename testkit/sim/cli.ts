@@ -14,7 +14,8 @@ import {
   type FlagValues,
   type SimIo,
 } from './cliArgs';
-import { formatLocks, formatRequests, parseDuration } from './cliFormat';
+import { formatLocks, formatRequests } from './cliFormat';
+import { parseGoDuration } from '../../src/config/duration';
 import { connectAdmin, describeRpcError } from './cliRpc';
 import { loadAuthorities, readClusterFile, writeSecret } from './cliState';
 import { start } from './cliStart';
@@ -42,11 +43,8 @@ export async function simCommand(argv: string[], io: SimIo): Promise<number> {
         throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
     }
   } catch (err) {
-    if (
-      err instanceof UsageError ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      io.stderr(`sim: ${(err as Error).message}\n${USAGE}`);
+    if (err instanceof UsageError) {
+      io.stderr(`sim: ${err.message}\n${USAGE}`);
       return 2;
     }
     io.stderr(`sim ${command ?? ''}: ${describeRpcError(err)}`);
@@ -123,8 +121,8 @@ async function issueIdentity(rest: string[], io: SimIo): Promise<number> {
   });
   const user = required(v.user as string | undefined, 'user');
   const out = path.resolve(required(v.out as string | undefined, 'out'));
-  const ttlMs = parseDuration(String(v.ttl ?? '1h'));
-  if (ttlMs === undefined)
+  const ttlMs = parseGoDuration(String(v.ttl ?? '1h'), { days: true });
+  if (ttlMs === undefined || ttlMs <= 0)
     throw new UsageError(`--ttl "${String(v.ttl)}" is not a duration like 1h or 30m`);
   const dir = path.resolve(String(v.dir ?? DEFAULT_DIR));
   const info = await readClusterFile(dir);

@@ -1,17 +1,7 @@
-// Plain-text output of the sim CLI: tables of requests and locks, and the duration flag. Pure
+// Plain-text output of the sim CLI: tables of requests and locks. Pure
 // string work, so the tables can be tested without a cluster; never prints secrets.
+import { table } from '../../src/cli/table';
 import { fromTimestamp, type WireAccessRequest, type WireLock } from './wire';
-
-/** Left-aligned columns separated by two spaces, header first. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
 
 const time = (ts: Parameters<typeof fromTimestamp>[0]) => fromTimestamp(ts)?.toISOString() ?? '-';
 
@@ -51,13 +41,4 @@ export function formatLocks(locks: WireLock[]): string {
       l.Spec?.CreatedBy || '-',
     ]),
   );
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "90s", "30m", "1h30m", "2d"; undefined when the text is not such a duration. */
-export function parseDuration(text: string): number | undefined {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2] ?? ''] ?? 0), 0);
 }

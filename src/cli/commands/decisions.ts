@@ -6,6 +6,7 @@ import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
 import { findDecisions, type LoggedDecision } from '../../temporal/decisionLog';
 import type { CliIo } from '../io';
+import { table } from '../table';
 import { withTemporalClient } from '../temporalClient';
 
 const FLAGS = {
@@ -45,10 +46,10 @@ export async function decisionsCommand(
   const { config, flags } = loaded;
   let since: Date | undefined;
   if (flags.since) {
-    const ms = parseGoDuration(flags.since);
-    if (ms === undefined)
+    const ms = parseGoDuration(flags.since, { days: true });
+    if (ms === undefined || ms < 0)
       throw new ConfigError(
-        `--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h or 90m`,
+        `--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h, 90m or 2d`,
       );
     since = new Date(now.getTime() - ms);
   }
@@ -75,11 +76,5 @@ function formatDecisions(found: LoggedDecision[]): string {
     d.decision.reason,
   ]);
   const header = ['TIME', 'REQUEST', 'USER', 'ACTION', 'POLICY', 'OUTCOME', 'REASON'];
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return (
-    all
-      .map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i] ?? 0) : c)).join('  '))
-      .join('\n') + '\n'
-  );
+  return table(header, rows) + '\n';
 }

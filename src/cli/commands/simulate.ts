@@ -4,6 +4,7 @@
 import { ConfigError } from '../../config/errors';
 import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
+import { table } from '../table';
 import { evaluate } from '../../policy/evaluate';
 import { parseSnapshot } from '../../policy/snapshotFile';
 import type { Decision, Snapshot } from '../../policy/types';
@@ -81,13 +82,9 @@ function humanReport(
     return `${head}\n${later}No decisions: nothing to approve, deny or lock.\n`;
   }
 
-  const rows = [
+  const lines = table(
     ['ACTION', 'REQUEST', 'USER', 'POLICY', 'REASON'],
-    ...decisions.map((d) => [d.action, d.requestId, d.user, d.policy, d.reason]),
-  ];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((r) =>
-    r.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i] ?? 0) : cell)).join('  '),
+    decisions.map((d) => [d.action, d.requestId, d.user, d.policy, d.reason]),
   );
 
   const counts = new Map<string, number>();
@@ -95,7 +92,7 @@ function humanReport(
   const tally = [...counts].map(([action, n]) => `${n} ${action}`).join(', ');
   const mode = dryRun ? 'dry-run policy; ' : '';
   const summary = `${count(decisions.length, 'decision')} (${tally}); ${mode}simulation only, nothing was changed.`;
-  return `${head}\n${later}${lines.join('\n')}\n${summary}\n`;
+  return `${head}\n${later}${lines}\n${summary}\n`;
 }
 
 /** Approved requests whose access starts after `now`: not held yet, so nothing counts them. */

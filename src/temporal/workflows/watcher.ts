@@ -48,7 +48,9 @@ export async function watcher(input: WatcherInput): Promise<never> {
   // Commands take no arguments: any given (tctl users send `--input null`) are ignored.
   setHandler(pauseSignal, () => handlers.run('pause', () => state.pause()));
   setHandler(resumeSignal, () => handlers.run('resume', () => state.resume()));
-  setHandler(sweepNowSignal, () => handlers.run('sweepNow', () => state.requestSweep('sweepNow')));
+  setHandler(sweepNowSignal, () =>
+    handlers.run('sweepNow', () => state.requestSweep('sweepNow signal')),
+  );
   setHandler(requestsChangedSignal, (input: unknown) =>
     handlers.checked('requestsChanged', checkRequestsChanged(input), (c) =>
       state.requestsChanged(c),
@@ -76,7 +78,7 @@ export async function watcher(input: WatcherInput): Promise<never> {
   );
   setHandler(
     sweepNowUpdate,
-    answered('sweepNow', () => state.requestSweep('sweepNow')),
+    answered('sweepNow', () => state.requestSweep('sweepNow update')),
   );
   setHandler(
     setPolicyUpdate,
@@ -120,7 +122,7 @@ async function runSweep(state: WatcherState): Promise<void> {
       workflowId: id,
       args: [input],
       parentClosePolicy: ParentClosePolicy.TERMINATE,
-      staticSummary: sweepSummary(input),
+      staticSummary: sweepSummary(input, state.sweepCause),
     });
     state.finishSweep(id, startedAt, new Date(Date.now()), result);
   } catch (err) {

@@ -40,6 +40,8 @@ export interface CarriedState {
   lastFullEvaluationAt?: string;
   fullEvaluationDue: boolean;
   sweepRequested: boolean;
+  /** Why the waiting full sweep was asked for (the first cause wins); absent in older runs' state. */
+  sweepCause?: string;
   /** Requests reported changed by the event stream, waiting for a targeted sweep. */
   targets: string[];
   workers: Record<string, WorkerReport>;
@@ -64,6 +66,8 @@ export class WatcherState {
   nextSweepAt?: string;
   /** The sweep under way; never carried over, as none runs when the watcher continues as new. */
   private current: { id: string; startedAt: string } | undefined;
+  /** Why the sweep begun last was asked for, for its summary; undefined for the first sweep. */
+  private currentCause: string | undefined;
   private carried: CarriedState;
 
   constructor(input: WatcherInput) {
@@ -104,8 +108,15 @@ export class WatcherState {
     this.paused = false;
   }
 
-  requestSweep(_cause: string): void {
+  requestSweep(cause: string): void {
+    if (!this.carried.sweepRequested || this.carried.sweepCause === undefined)
+      this.carried.sweepCause = cause;
     this.carried.sweepRequested = true;
+  }
+
+  /** Why the sweep begun last was asked for; undefined when nothing asked (the first sweep). */
+  get sweepCause(): string | undefined {
+    return this.currentCause;
   }
 
   /** Changes seen on the event stream: a targeted sweep, or a full one to reconcile. */
@@ -155,7 +166,9 @@ export class WatcherState {
     this.current = { id, startedAt: now.toISOString() };
     const targeted = !this.carried.sweepRequested && this.carried.targets.length > 0;
     const targets = this.carried.targets;
+    this.currentCause = this.carried.sweepCause;
     this.carried.sweepRequested = false;
+    delete this.carried.sweepCause;
     this.carried.targets = [];
     this.nextSweepAt = undefined;
     const common = {

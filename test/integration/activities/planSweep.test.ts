@@ -4,7 +4,7 @@
 // pages. Either way every pending request comes exactly once, oldest first.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startSimCluster, type SimCluster } from '../../../testkit/sim/cluster';
+import { startSimCluster, type SimCluster } from '../../../testkit/sim';
 import type { GrpcTeleportClient } from '../../../src/teleport/client';
 import { createPlanSweep } from '../../../src/temporal/activities/planSweep';
 import type { PlanInput, SweepPlan } from '../../../src/temporal/sweepTypes';

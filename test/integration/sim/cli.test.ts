@@ -5,7 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { simCommand, type SimIo } from '../../../testkit/sim/cli';
+import { simCommand, type SimIo } from '../../../testkit/sim';
 import { rawClient } from './rawClient';
 
 /** Captures output; `line(re)` resolves when a matching line has been printed. */

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { startSimCluster } from '../../../testkit/sim/cluster';
-import { createClusterAuthorities, issueIdentityFile } from '../../../testkit/sim/identityFile';
+import { startSimCluster, createClusterAuthorities, issueIdentityFile } from '../../../testkit/sim';
 import { messageQueue, rawClient, rejectsWith, simSuite } from './rawClient';
 
 type Msg = Record<string, unknown>;

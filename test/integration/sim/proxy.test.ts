@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
-import { startSimCluster, type SimCluster } from '../../../testkit/sim/cluster';
-import { authAlpnProtocol } from '../../../testkit/sim/proxy';
+import { startSimCluster, type SimCluster, authAlpnProtocol } from '../../../testkit/sim';
 import { AUTH_SERVER_NAME } from '../../../src/teleport/certificateFields';
 import { rawClient, splitIdentity, type PemParts } from './rawClient';
 

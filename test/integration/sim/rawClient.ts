@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { AUTH_SERVER_NAME } from '../../../src/teleport/certificateFields';
 import { splitIdentity } from '../../../testkit/sim/cliRpc';
 import { authServiceClientConstructor } from '../../../src/teleport/proto';
-import { startSimCluster, type SimCluster } from '../../../testkit/sim/cluster';
+import { startSimCluster, type SimCluster } from '../../../testkit/sim';
 
 export { splitIdentity, type IdentityPems as PemParts } from '../../../testkit/sim/cliRpc';
 

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { ManualClock } from '../../../testkit/sim/clock';
-import { startSimCluster } from '../../../testkit/sim/cluster';
+import { ManualClock, startSimCluster } from '../../../testkit/sim';
 import { messageQueue, rawClient, simSuite } from './rawClient';
 
 type Msg = Record<string, unknown>;

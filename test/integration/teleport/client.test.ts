@@ -2,7 +2,7 @@
 // modes, pagination, the pre-14.3 fallback, and how Teleport's errors arrive.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startSimCluster, type SimCluster } from '../../../testkit/sim/cluster';
+import { startSimCluster, type SimCluster } from '../../../testkit/sim';
 import { GrpcTeleportClient, LIST_PAGE_SIZE } from '../../../src/teleport/client';
 import { TeleportError } from '../../../src/teleport/errors';
 import { clientFor } from '../../support/teleport';

@@ -3,8 +3,12 @@
 import assert from 'node:assert/strict';
 import * as tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
-import { startSimCluster, type SimCluster } from '../../../testkit/sim/cluster';
-import { createClusterAuthorities, issueIdentityFile } from '../../../testkit/sim/identityFile';
+import {
+  startSimCluster,
+  type SimCluster,
+  createClusterAuthorities,
+  issueIdentityFile,
+} from '../../../testkit/sim';
 import { GrpcTeleportClient } from '../../../src/teleport/client';
 import { TeleportError } from '../../../src/teleport/errors';
 import { parseIdentity } from '../../../src/teleport/identityFile';

@@ -2,7 +2,7 @@
 // surfaces as a retryable ConnectionProblem.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startSimCluster, type SimCluster } from '../../../testkit/sim/cluster';
+import { startSimCluster, type SimCluster } from '../../../testkit/sim';
 import type { GrpcTeleportClient } from '../../../src/teleport/client';
 import { TeleportError } from '../../../src/teleport/errors';
 import type { WatchEvent } from '../../../src/teleport/types';

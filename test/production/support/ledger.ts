@@ -1,7 +1,7 @@
 // Counts what the simulated cluster was made to do, from its own change feed: how many times each
 // request entered APPROVED or DENIED and each lock was written. "0 lost, 0 doubled" is read here,
 // on the Teleport side, whatever the workers or the Temporal server went through.
-import type { SimStore } from '../../../testkit/sim/store';
+import type { SimStore } from '../../../testkit/sim';
 
 export interface Ledger {
   approved(id: string): number;

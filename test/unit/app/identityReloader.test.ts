@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { IdentityReloader } from '../../../src/app/identityReloader';
 import { createAppMetrics } from '../../../src/metrics/appMetrics';
-import { createClusterAuthorities, issueIdentityFile } from '../../../testkit/sim/identityFile';
+import { createClusterAuthorities, issueIdentityFile } from '../../../testkit/sim';
 import { parseIdentity, type Identity } from '../../../src/teleport/identityFile';
 import { silentLogger } from '../../../src/util/logger';
 

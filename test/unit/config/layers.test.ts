@@ -223,6 +223,23 @@ void describe('Go durations', () => {
   for (const [text, ms] of rows)
     void it(`${text || '(empty)'} -> ${ms}`, () => assert.equal(parseGoDuration(text), ms));
 
+  // --since and the sim's --ttl also take days; the Go-sample grammar above does not.
+  const withDays: [string, number | undefined][] = [
+    ['2d', 172_800_000],
+    ['1d12h', 129_600_000],
+    ['90s', 90_000],
+    ['1h30m', 5_400_000],
+    ['250ms', 250],
+    ['', undefined],
+    ['1x', undefined],
+    ['h', undefined],
+    ['d', undefined],
+    ['1h ', undefined],
+  ];
+  for (const [text, ms] of withDays)
+    void it(`${text || '(empty)'} with days -> ${ms}`, () =>
+      assert.equal(parseGoDuration(text, { days: true }), ms));
+
   const formats: [number, string][] = [
     [30_000, '30s'],
     [90_000, '1m30s'],

@@ -1,25 +1,7 @@
-// The sim CLI's duration flag and tables.
+// The sim CLI's tables.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatLocks, formatRequests, parseDuration } from '../../../testkit/sim/cliFormat';
-
-describe('parseDuration', () => {
-  const cases: Array<[string, number | undefined]> = [
-    ['90s', 90_000],
-    ['30m', 1_800_000],
-    ['1h', 3_600_000],
-    ['1h30m', 5_400_000],
-    ['2d', 172_800_000],
-    ['250ms', 250],
-    ['', undefined],
-    ['1x', undefined],
-    ['h', undefined],
-    ['1h ', undefined],
-  ];
-  for (const [text, expect] of cases) {
-    test(JSON.stringify(text), () => assert.equal(parseDuration(text), expect));
-  }
-});
+import { formatLocks, formatRequests } from '../../../testkit/sim/cliFormat';
 
 describe('tables', () => {
   test('requests: one row each, columns aligned', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { StatusError } from '../../../testkit/sim/errors';
-import { Faults, type AuthMethod } from '../../../testkit/sim/faults';
+import { Faults, type AuthMethod } from '../../../testkit/sim';
 
 /** The status code each call gets ('ok' when it passes). */
 async function outcomes(faults: Faults, method: AuthMethod, calls: number): Promise<Array<string>> {

@@ -7,7 +7,7 @@ import {
   createClusterAuthorities,
   issueIdentityFile,
   type ClusterAuthorities,
-} from '../../../testkit/sim/identityFile';
+} from '../../../testkit/sim';
 import { OID } from '../../../src/teleport/certificateFields';
 import { parseIdentity } from '../../../src/teleport/identityFile';
 

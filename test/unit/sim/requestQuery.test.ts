@@ -1,10 +1,8 @@
 // Filters, ordering and paging of ListAccessRequests in the simulated cluster.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ManualClock } from '../../../testkit/sim/clock';
-import { SimError } from '../../../testkit/sim/errors';
+import { ManualClock, SimError, SimStore } from '../../../testkit/sim';
 import { pageOf, type PageParams, type RequestQuery } from '../../../testkit/sim/requestQuery';
-import { SimStore } from '../../../testkit/sim/store';
 
 function setup() {
   const clock = new ManualClock();

@@ -3,11 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LockTarget } from '../../../src/domain/lock';
-import { ManualClock } from '../../../testkit/sim/clock';
-import { SimError } from '../../../testkit/sim/errors';
-import type { StoreEvent } from '../../../testkit/sim/model';
-import { SimStore } from '../../../testkit/sim/store';
-import { waitForStoreEvent } from '../../../testkit/sim/testing';
+import {
+  ManualClock,
+  SimError,
+  type StoreEvent,
+  SimStore,
+  waitForStoreEvent,
+} from '../../../testkit/sim';
 
 const MINUTE_MS = 60_000;
 

@@ -2,10 +2,8 @@
 // reviews and their error kinds and messages (the messages are what Teleport sends).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ManualClock } from '../../../testkit/sim/clock';
-import { SimError } from '../../../testkit/sim/errors';
+import { ManualClock, SimError, SimStore } from '../../../testkit/sim';
 import type { RequestState, StoreEvent } from '../../../testkit/sim/model';
-import { SimStore } from '../../../testkit/sim/store';
 
 const HOUR_MS = 60 * 60 * 1000;
 

@@ -6,8 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
-import { createClusterAuthorities, issueIdentityFile } from '../../../testkit/sim/identityFile';
-import type { ClusterAuthorities } from '../../../testkit/sim/identityFile';
+import {
+  createClusterAuthorities,
+  issueIdentityFile,
+  type ClusterAuthorities,
+} from '../../../testkit/sim';
 import { IdentityError, parseIdentity, readIdentityFile } from '../../../src/teleport/identityFile';
 
 const NOW = new Date();

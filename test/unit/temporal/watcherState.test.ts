@@ -178,6 +178,22 @@ describe('WatcherState', () => {
     assert.deepEqual(next.beginSweep('s2', minutes(1)).targets, ['r9']);
   });
 
+  it('keeps the first cause of a requested sweep, across continue-as-new, for its summary', () => {
+    const s = newState();
+    s.beginSweep('s1', T0);
+    assert.equal(s.sweepCause, undefined);
+    s.finishSweep('s1', T0, T0, result());
+    s.requestSweep('sweepNow signal');
+    s.requestSweep('poll interval');
+    const next = new WatcherState(JSON.parse(JSON.stringify(s.carryOver())) as WatcherInput);
+    next.beginSweep('s2', minutes(1));
+    assert.equal(next.sweepCause, 'sweepNow signal');
+    next.finishSweep('s2', minutes(1), minutes(1), result());
+    next.requestsChanged({ requestIds: [], cause: 'event stream reconnected', reconcile: true });
+    next.beginSweep('s3', minutes(2));
+    assert.equal(next.sweepCause, 'event stream reconnected');
+  });
+
   it('accepts state carried by a run from before refusals were counted', () => {
     const old = JSON.parse(JSON.stringify(newState().carryOver())) as WatcherInput;
     delete (old.carried as { refused?: number }).refused;

@@ -6,7 +6,16 @@ import tseslint from 'typescript-eslint';
 const TESTKIT_MESSAGE = 'Production code (src/) must not import the test kit or tests.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-testkit/', '.temporal/', 'src/teleport/generated/', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-testkit/',
+      '.temporal/',
+      'src/teleport/generated/',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -6,10 +6,13 @@ import {
   type RequestState,
   type ResourceId,
 } from '../domain/accessRequest';
-import type { Lock, LockTarget } from '../domain/lock';
+import { LOCK_TARGET_KEYS, type Lock, type LockTarget } from '../domain/lock';
 import type { Timestamp, Timestamp__Output } from './generated/google/protobuf/Timestamp';
 import type { AccessRequestV3__Output } from './generated/types/AccessRequestV3';
-import type { LockTarget as WireLockTarget } from './generated/types/LockTarget';
+import type {
+  LockTarget as WireLockTarget,
+  LockTarget__Output,
+} from './generated/types/LockTarget';
 import type { LockV2, LockV2__Output } from './generated/types/LockV2';
 import type { ResourceID, ResourceID__Output } from './generated/types/ResourceID';
 import type { LabelValues, LabelValues__Output } from './generated/wrappers/LabelValues';
@@ -100,34 +103,35 @@ export function labelValuesToWire(values: Record<string, string[]> | undefined):
   return { Values: out };
 }
 
-const TARGET_FIELDS: ReadonlyArray<[keyof LockTarget, keyof WireLockTarget]> = [
-  ['user', 'User'],
-  ['role', 'Role'],
-  ['login', 'Login'],
-  ['node', 'Node'],
-  ['mfaDevice', 'MFADevice'],
-  ['windowsDesktop', 'WindowsDesktop'],
-  ['accessRequest', 'AccessRequest'],
-  ['device', 'Device'],
-  ['serverId', 'ServerID'],
-  ['botInstanceId', 'BotInstanceID'],
-  ['joinToken', 'JoinToken'],
-];
+/** Teleport's field name for each LockTarget key; a Record, so a new key cannot be forgotten. */
+const LOCK_TARGET_WIRE_NAMES: Readonly<Record<keyof LockTarget, keyof WireLockTarget>> = {
+  user: 'User',
+  role: 'Role',
+  login: 'Login',
+  node: 'Node',
+  mfaDevice: 'MFADevice',
+  windowsDesktop: 'WindowsDesktop',
+  accessRequest: 'AccessRequest',
+  device: 'Device',
+  serverId: 'ServerID',
+  botInstanceId: 'BotInstanceID',
+  joinToken: 'JoinToken',
+};
 
-export function lockTargetFromWire(wire: WireLockTarget | null | undefined): LockTarget {
+export function lockTargetFromWire(wire: LockTarget__Output | null | undefined): LockTarget {
   const target: LockTarget = {};
-  for (const [domain, field] of TARGET_FIELDS) {
-    const value = wire?.[field];
-    if (value) target[domain] = value;
+  for (const key of LOCK_TARGET_KEYS) {
+    const value = wire?.[LOCK_TARGET_WIRE_NAMES[key]];
+    if (value) target[key] = value;
   }
   return target;
 }
 
 export function lockTargetToWire(target: LockTarget): WireLockTarget {
   const wire: WireLockTarget = {};
-  for (const [domain, field] of TARGET_FIELDS) {
-    const value = target[domain];
-    if (value) wire[field] = value;
+  for (const key of LOCK_TARGET_KEYS) {
+    const value = target[key];
+    if (value) wire[LOCK_TARGET_WIRE_NAMES[key]] = value;
   }
   return wire;
 }

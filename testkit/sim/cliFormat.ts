@@ -1,6 +1,8 @@
 // Plain-text output of the sim CLI: tables of requests and locks, and the duration flag. Pure
 // string work, so the tables can be tested without a cluster; never prints secrets.
-import { fromTimestamp, type WireAccessRequest, type WireLock } from './wire';
+import type { AccessRequestV3__Output as WireAccessRequest } from '../../src/teleport/generated/types/AccessRequestV3';
+import type { LockV2__Output as WireLock } from '../../src/teleport/generated/types/LockV2';
+import { fromTimestamp } from './convert';
 
 /** Left-aligned columns separated by two spaces, header first. */
 function table(header: string[], rows: string[][]): string {
@@ -30,7 +32,7 @@ export function formatRequests(requests: WireAccessRequest[]): string {
         spec.State ?? 'NONE',
         (spec.Roles ?? []).join(',') || '-',
         resources.join(',') || '-',
-        time(spec.Expires as Parameters<typeof fromTimestamp>[0]),
+        time(spec.Expires),
       ];
     }),
   );

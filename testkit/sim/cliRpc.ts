@@ -5,7 +5,8 @@ import * as grpc from '@grpc/grpc-js';
 import { AUTH_SERVER_NAME } from '../../src/teleport/certificateFields';
 import { authServiceClientConstructor } from '../../src/teleport/proto';
 import type { ResourceId } from '../../src/domain/accessRequest';
-import type { WireAccessRequest, WireLock } from './wire';
+import type { AccessRequestV3__Output as WireAccessRequest } from '../../src/teleport/generated/types/AccessRequestV3';
+import type { LockV2__Output as WireLock } from '../../src/teleport/generated/types/LockV2';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?\r?\n-----END \1-----\r?\n?/g;
 const PAGE_SIZE = 500;

@@ -1,5 +1,5 @@
-// The typed Teleport Auth client: the one implementation of TeleportClient, speaking Teleport's
-// gRPC API through the TLS bridge. Every unary call has a deadline; every failure leaves as a
+// The typed Teleport Auth client: the one implementation of TeleportClient and TeleportAdmin,
+// speaking Teleport's gRPC API through the TLS bridge. Every unary call has a deadline; every failure leaves as a
 // TeleportError. Wire shapes are converted at this edge and never returned.
 import * as grpc from '@grpc/grpc-js';
 import type { AccessRequest } from '../domain/accessRequest';
@@ -27,6 +27,7 @@ import type {
   RequestPageParams,
   SetRequestStateParams,
   SubmitReviewParams,
+  TeleportAdmin,
   TeleportClient,
   WatchEvent,
   WatchParams,
@@ -64,7 +65,7 @@ export interface ConnectOptions {
 /** Starts one typed unary call with the given options; `unary` adds the deadline and errors. */
 type UnaryStart<T> = (options: grpc.CallOptions, callback: grpc.requestCallback<T>) => unknown;
 
-export class GrpcTeleportClient implements TeleportClient {
+export class GrpcTeleportClient implements TeleportClient, TeleportAdmin {
   private grpcClient: AuthServiceClient;
   /** Set once the server says ListAccessRequests is unimplemented (Teleport before 14.3). */
   private useLegacyList = false;

@@ -1,6 +1,6 @@
 // The typed Teleport Auth client: the one implementation of TeleportClient and TeleportAdmin,
-// speaking Teleport's gRPC API through the TLS bridge. Every unary call has a deadline; every failure leaves as a
-// TeleportError. Wire shapes are converted at this edge and never returned.
+// speaking Teleport's gRPC API through the TLS bridge. Every unary call has a deadline; every
+// failure leaves as a TeleportError. Wire shapes are converted at this edge and never returned.
 import * as grpc from '@grpc/grpc-js';
 import type { AccessRequest } from '../domain/accessRequest';
 import type { Lock } from '../domain/lock';
@@ -16,6 +16,7 @@ import {
 } from './convert';
 import { fromGrpcError, isTeleportError, TeleportError } from './errors';
 import type { Identity } from './identityFile';
+import { createdSortKey, decodePageKey, encodePageKey } from './pageKey';
 import { authServiceClientConstructor } from './proto';
 import { TlsBridge } from './tlsBridge';
 import type {
@@ -325,14 +326,16 @@ function wireRequestFilter(filter: RequestFilter): AccessRequestFilter {
 
 /** Teleport's CREATED order and inclusive start key, for servers that cannot page. */
 function pageLocally(all: AccessRequest[], params: RequestPageParams): RequestPage {
-  const keyOf = (r: AccessRequest) => `${r.created.toISOString()}/${r.id}`;
+  // A key this client did not make (one a sweep kept from before an upgrade) starts over:
+  // decisions are idempotent, and the next key it hands out is one of its own.
+  const start = params.startKey === undefined ? undefined : decodePageKey(params.startKey);
   const sorted = all
-    .map((r) => ({ key: keyOf(r), r }))
+    .map((r) => ({ key: createdSortKey(r.created, r.id), r }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .filter(({ key }) => params.startKey === undefined || key >= params.startKey);
+    .filter(({ key }) => start === undefined || key >= start);
   const next = sorted[params.limit];
   const requests = sorted.slice(0, params.limit).map(({ r }) => r);
-  return next ? { requests, nextKey: next.key } : { requests };
+  return next ? { requests, nextKey: encodePageKey(next.key) } : { requests };
 }
 
 function newGrpcClient(bridge: TlsBridge): AuthServiceClient {

@@ -248,6 +248,12 @@ export class GrpcTeleportClient implements TeleportClient, TeleportAdmin {
     await this.unary('UpsertLock', (o, cb) => this.grpcClient.UpsertLock(message, o, cb));
   }
 
+  async upsertLockWithoutBackendExpiry(lock: Lock): Promise<void> {
+    const message = lockToWire(lock);
+    if (message.Metadata) message.Metadata.Expires = null;
+    await this.unary('UpsertLock', (o, cb) => this.grpcClient.UpsertLock(message, o, cb));
+  }
+
   async getLocks(params: GetLocksParams = {}): Promise<Lock[]> {
     const request = {
       Targets: (params.targets ?? []).map(lockTargetToWire),

@@ -104,4 +104,9 @@ export interface TeleportAdmin {
   /** Teleport names the request (a UUIDv7): use the returned request's id. */
   createRequest(params: CreateRequestParams): Promise<AccessRequest>;
   deleteRequest(id: string): Promise<void>;
+  /**
+   * A lock as older watchers wrote it: Spec.Expires only, so Teleport keeps it after it ends.
+   * For benches and tests of the cleanup of such locks; the watcher itself uses upsertLock.
+   */
+  upsertLockWithoutBackendExpiry(lock: Lock): Promise<void>;
 }

@@ -53,6 +53,25 @@ export default tseslint.config(
     },
   },
   {
+    // Wire types never leak past src/teleport/: the rest of the product sees domain types only.
+    files: ['src/**/*.ts'],
+    ignores: ['src/teleport/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/testkit/**', '**/test/**'], message: TESTKIT_MESSAGE },
+            {
+              group: ['**/teleport/generated/**'],
+              message: 'Wire types stay in src/teleport/; use the domain types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/temporal/workflows/**/*.ts', 'src/policy/**/*.ts'],
     rules: {
       'no-restricted-imports': [

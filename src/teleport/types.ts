@@ -99,7 +99,7 @@ export interface TeleportClient {
   close(): void;
 }
 
-/** Requesting access and removing requests: what users, tests, the demo and the sim CLI do. */
+/** Requesting access and removing requests: what tests, benches and the sim CLI do. */
 export interface TeleportAdmin {
   /** Teleport names the request (a UUIDv7): use the returned request's id. */
   createRequest(params: CreateRequestParams): Promise<AccessRequest>;

@@ -9,12 +9,13 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# Dependencies first, so a source change does not reinstall them.
+# Dependencies first, so a source change does not reinstall them. proto/ comes with them: npm ci
+# runs `prepare`, which generates the wire types (src/teleport/generated) from it.
 COPY package.json package-lock.json ./
+COPY proto ./proto
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY proto ./proto
 # tsx (and its esbuild) only runs TypeScript sources in development; the image runs dist/.
 # The core bridge ships native builds for five platforms plus its Rust sources: keep the one
 # this platform loads (the bridge's own naming, so the two cannot disagree).

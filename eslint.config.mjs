@@ -6,7 +6,16 @@ import tseslint from 'typescript-eslint';
 const TESTKIT_MESSAGE = 'Production code (src/) must not import the test kit or tests.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-testkit/', '.temporal/', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-testkit/',
+      '.temporal/',
+      'src/teleport/generated/',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -40,6 +49,25 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/testkit/**', '**/test/**'], message: TESTKIT_MESSAGE }] },
+      ],
+    },
+  },
+  {
+    // Wire types never leak past src/teleport/: the rest of the product sees domain types only.
+    files: ['src/**/*.ts'],
+    ignores: ['src/teleport/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/testkit/**', '**/test/**'], message: TESTKIT_MESSAGE },
+            {
+              group: ['**/teleport/generated/**'],
+              message: 'Wire types stay in src/teleport/; use the domain types.',
+            },
+          ],
+        },
       ],
     },
   },

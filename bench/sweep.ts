@@ -10,7 +10,6 @@
 // Usage: npm run bench:sweep [-- 100 1000 10000] [-- --expired-locks=50000] (builds first: the
 // worker runs compiled);
 // JIT_BENCH_TEMPORAL=production runs it against the production server (bench/temporalTarget.ts).
-import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
@@ -18,8 +17,9 @@ import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
 import { findDecisions } from '../src/temporal/decisionLog';
 import { JIT_REQUEST_IDS, JIT_USERS } from '../src/temporal/searchAttributes';
+import { GrpcTeleportClient } from '../src/teleport/client';
+import { readIdentityFile } from '../src/teleport/identityFile';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
-import { connectAdmin } from '../testkit/sim/cliRpc';
 import { watcherLockName } from '../src/policy/decision';
 import { createRequests, startSimProcess, type SimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
@@ -205,20 +205,22 @@ async function benchSize(
 
 /** Ended watcher locks as older watchers left them: Spec.Expires past, no Metadata.Expires. */
 async function addEndedLocks(sim: SimProcess, count: number): Promise<void> {
-  const admin = connectAdmin(
-    sim.cluster.authAddress,
-    await readFile(sim.cluster.adminIdentity, 'utf8'),
-  );
-  const ended = { seconds: Math.floor(Date.now() / 1000) - 3600, nanos: 0 };
+  const admin = await GrpcTeleportClient.connect({
+    address: sim.cluster.authAddress,
+    identity: await readIdentityFile(sim.cluster.adminIdentity),
+  });
+  const ended = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
   let next = 0;
   try {
     await Promise.all(
       Array.from({ length: 32 }, async () => {
         while (next < count) {
           const i = next++;
-          await admin.upsertLock({
-            Metadata: { Name: watcherLockName(`ended-${i}`) },
-            Spec: { Target: { AccessRequest: `ended-${i}` }, Message: 'ended', Expires: ended },
+          await admin.upsertLockWithoutBackendExpiry({
+            name: watcherLockName(`ended-${i}`),
+            target: { accessRequest: `ended-${i}` },
+            message: 'ended',
+            expires: ended,
           });
         }
       }),

@@ -16,6 +16,22 @@ export interface LockTarget {
   joinToken?: string;
 }
 
+/** Every LockTarget field, in Teleport's field order: the one list the adapters, the snapshot
+ *  reader and the simulator walk (each maps the names its format uses from it). */
+export const LOCK_TARGET_KEYS = [
+  'user',
+  'role',
+  'login',
+  'node',
+  'mfaDevice',
+  'windowsDesktop',
+  'accessRequest',
+  'device',
+  'serverId',
+  'botInstanceId',
+  'joinToken',
+] as const satisfies readonly (keyof LockTarget)[];
+
 export interface Lock {
   name: string;
   target: LockTarget;

@@ -7,7 +7,7 @@ import {
   type RequestState,
   type ResourceId,
 } from '../domain/accessRequest';
-import type { Lock, LockTarget } from '../domain/lock';
+import { LOCK_TARGET_KEYS, type Lock, type LockTarget } from '../domain/lock';
 import type { Snapshot } from './types';
 
 export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; error: string };
@@ -26,19 +26,6 @@ const REQUEST_FIELDS = [
   'requestReason',
 ];
 const LOCK_FIELDS = ['name', 'target', 'message', 'expires', 'createdAt', 'createdBy'];
-const TARGET_FIELDS: readonly (keyof LockTarget)[] = [
-  'user',
-  'role',
-  'login',
-  'node',
-  'mfaDevice',
-  'windowsDesktop',
-  'accessRequest',
-  'device',
-  'serverId',
-  'botInstanceId',
-  'joinToken',
-];
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -126,9 +113,9 @@ function readRequest(raw: unknown, at: string, cluster: string): AccessRequest {
 
 function readLock(raw: unknown, at: string): Lock {
   const l = record(raw, at, LOCK_FIELDS);
-  const t = record(l.target, `${at}.target`, TARGET_FIELDS);
+  const t = record(l.target, `${at}.target`, LOCK_TARGET_KEYS);
   const target: LockTarget = {};
-  for (const key of TARGET_FIELDS) {
+  for (const key of LOCK_TARGET_KEYS) {
     if (t[key] !== undefined) target[key] = str(t[key], `${at}.target.${key}`, false);
   }
   const lock: Lock = { name: str(l.name, `${at}.name`, false), target };

@@ -1,6 +1,6 @@
-// The typed Teleport Auth client: the one implementation of TeleportClient, speaking Teleport's
-// gRPC API through the TLS bridge. Every unary call has a deadline; every failure leaves as a
-// TeleportError. Wire shapes are converted at this edge and never returned.
+// The typed Teleport Auth client: the one implementation of TeleportClient and TeleportAdmin,
+// speaking Teleport's gRPC API through the TLS bridge. Every unary call has a deadline; every
+// failure leaves as a TeleportError. Wire shapes are converted at this edge and never returned.
 import * as grpc from '@grpc/grpc-js';
 import type { AccessRequest } from '../domain/accessRequest';
 import type { Lock } from '../domain/lock';
@@ -16,6 +16,7 @@ import {
 } from './convert';
 import { fromGrpcError, isTeleportError, TeleportError } from './errors';
 import type { Identity } from './identityFile';
+import { createdSortKey, decodePageKey, encodePageKey } from './pageKey';
 import { authServiceClientConstructor } from './proto';
 import { TlsBridge } from './tlsBridge';
 import type {
@@ -27,11 +28,19 @@ import type {
   RequestPageParams,
   SetRequestStateParams,
   SubmitReviewParams,
+  TeleportAdmin,
   TeleportClient,
   WatchEvent,
   WatchParams,
 } from './types';
-import type { WireAccessRequest, WireEvent, WireLock } from './wire';
+import type { AccessRequestFilter } from './generated/types/AccessRequestFilter';
+import type { AuthServiceClient } from './generated/proto/AuthService';
+import type { Event__Output } from './generated/proto/Event';
+import type { GetLocksResponse__Output } from './generated/proto/GetLocksResponse';
+import type { PingResponse__Output } from './generated/proto/PingResponse';
+import type { AccessRequestV3, AccessRequestV3__Output } from './generated/types/AccessRequestV3';
+import type { LockV2__Output } from './generated/types/LockV2';
+import type { ListAccessRequestsResponse__Output } from './generated/proto/ListAccessRequestsResponse';
 import { eventFromWire } from './watchEvent';
 
 /** Requests per ListAccessRequests page: well under the 4 MiB message cap even for large requests. */
@@ -54,21 +63,11 @@ export interface ConnectOptions {
   callTimeoutMs?: number;
 }
 
-type UnaryCallback = (err: grpc.ServiceError | null, response?: unknown) => void;
-type UnaryMethod = (
-  request: unknown,
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-  callback: UnaryCallback,
-) => grpc.ClientUnaryCall;
-type StreamMethod = (
-  request: unknown,
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-) => grpc.ClientReadableStream<unknown>;
+/** Starts one typed unary call with the given options; `unary` adds the deadline and errors. */
+type UnaryStart<T> = (options: grpc.CallOptions, callback: grpc.requestCallback<T>) => unknown;
 
-export class GrpcTeleportClient implements TeleportClient {
-  private grpcClient: grpc.Client;
+export class GrpcTeleportClient implements TeleportClient, TeleportAdmin {
+  private grpcClient: AuthServiceClient;
   /** Set once the server says ListAccessRequests is unimplemented (Teleport before 14.3). */
   private useLegacyList = false;
 
@@ -100,16 +99,14 @@ export class GrpcTeleportClient implements TeleportClient {
   }
 
   async ping(): Promise<PingResult> {
-    const res = await this.unary<{ ClusterName?: string; ServerVersion?: string }>('Ping', {});
+    const res = await this.unary<PingResponse__Output>('Ping', (o, cb) =>
+      this.grpcClient.Ping({}, o, cb),
+    );
     return { clusterName: res.ClusterName ?? '', serverVersion: res.ServerVersion ?? '' };
   }
 
   async listAccessRequests(filter: RequestFilter = {}): Promise<AccessRequest[]> {
-    const wireFilter = {
-      ID: filter.id ?? '',
-      User: filter.user ?? '',
-      State: filter.state ?? 'NONE',
-    };
+    const wireFilter = wireRequestFilter(filter);
     if (!this.useLegacyList) {
       try {
         return await this.listPaged(wireFilter);
@@ -124,14 +121,10 @@ export class GrpcTeleportClient implements TeleportClient {
   async listAccessRequestsPage(params: RequestPageParams): Promise<RequestPage> {
     if (!this.useLegacyList) {
       try {
-        const page = await this.unary<{ AccessRequests?: WireAccessRequest[]; NextKey?: string }>(
-          'ListAccessRequests',
-          {
-            Filter: wireRequestFilter(params.filter ?? {}),
-            Limit: params.limit,
-            StartKey: params.startKey ?? '',
-            Sort: 'CREATED',
-          },
+        const page = await this.listPage(
+          wireRequestFilter(params.filter ?? {}),
+          params.limit,
+          params.startKey ?? '',
         );
         const requests = (page.AccessRequests ?? []).map(accessRequestFromWire);
         return page.NextKey ? { requests, nextKey: page.NextKey } : { requests };
@@ -145,27 +138,40 @@ export class GrpcTeleportClient implements TeleportClient {
     return pageLocally(all, params);
   }
 
-  private async listPaged(filter: object): Promise<AccessRequest[]> {
+  private listPage(
+    filter: AccessRequestFilter,
+    limit: number,
+    startKey: string,
+  ): Promise<ListAccessRequestsResponse__Output> {
+    return this.unary<ListAccessRequestsResponse__Output>('ListAccessRequests', (o, cb) =>
+      this.grpcClient.ListAccessRequests(
+        { Filter: filter, Limit: limit, StartKey: startKey, Sort: 'CREATED' },
+        o,
+        cb,
+      ),
+    );
+  }
+
+  private async listPaged(filter: AccessRequestFilter): Promise<AccessRequest[]> {
     const out: AccessRequest[] = [];
     let startKey = '';
     do {
-      const page = await this.unary<{ AccessRequests?: WireAccessRequest[]; NextKey?: string }>(
-        'ListAccessRequests',
-        { Filter: filter, Limit: LIST_PAGE_SIZE, StartKey: startKey, Sort: 'CREATED' },
-      );
+      const page = await this.listPage(filter, LIST_PAGE_SIZE, startKey);
       for (const wire of page.AccessRequests ?? []) out.push(accessRequestFromWire(wire));
       startKey = page.NextKey ?? '';
     } while (startKey);
     return out;
   }
 
-  private async listStreamed(filter: object): Promise<AccessRequest[]> {
-    const call = this.stub<StreamMethod>('GetAccessRequestsV2')(filter, new grpc.Metadata(), {
+  private async listStreamed(filter: AccessRequestFilter): Promise<AccessRequest[]> {
+    const call = this.grpcClient.GetAccessRequestsV2(filter, {
       deadline: Date.now() + this.callTimeoutMs * 6,
-    }) as grpc.ClientReadableStream<WireAccessRequest>;
+    });
     const out: AccessRequest[] = [];
     try {
-      for await (const wire of call) out.push(accessRequestFromWire(wire as WireAccessRequest));
+      // A Readable iterates as `any`; the stream's type says what it carries.
+      const messages = call as AsyncIterable<AccessRequestV3__Output>;
+      for await (const wire of messages) out.push(accessRequestFromWire(wire));
     } catch (err) {
       throw fromGrpcError(err, 'GetAccessRequestsV2', this.bridge.lastError);
     }
@@ -178,12 +184,15 @@ export class GrpcTeleportClient implements TeleportClient {
   }
 
   async setRequestState(params: SetRequestStateParams): Promise<void> {
-    await this.unary('SetAccessRequestState', {
+    const request = {
       ID: params.id,
       State: params.state,
       Reason: params.reason,
       Annotations: params.annotations ? labelValuesToWire(params.annotations) : undefined,
-    });
+    };
+    await this.unary('SetAccessRequestState', (o, cb) =>
+      this.grpcClient.SetAccessRequestState(request, o, cb),
+    );
   }
 
   callerName(): string {
@@ -191,7 +200,7 @@ export class GrpcTeleportClient implements TeleportClient {
   }
 
   async submitReview(params: SubmitReviewParams): Promise<AccessRequest> {
-    const res = await this.unary<WireAccessRequest>('SubmitAccessReview', {
+    const submission = {
       RequestID: params.requestId,
       Review: {
         // Teleport fills an empty author in with the caller. No Roles (role subselection) and
@@ -200,12 +209,15 @@ export class GrpcTeleportClient implements TeleportClient {
         ProposedState: params.state,
         Reason: params.reason,
       },
-    });
+    };
+    const res = await this.unary<AccessRequestV3__Output>('SubmitAccessReview', (o, cb) =>
+      this.grpcClient.SubmitAccessReview(submission, o, cb),
+    );
     return accessRequestFromWire(res);
   }
 
   async createRequest(params: CreateRequestParams): Promise<AccessRequest> {
-    const res = await this.unary<WireAccessRequest>('CreateAccessRequestV2', {
+    const request: AccessRequestV3 = {
       Kind: 'access_request',
       Version: 'v3',
       // Teleport replaces any name with its own UUIDv7; one is still sent for older servers.
@@ -218,29 +230,47 @@ export class GrpcTeleportClient implements TeleportClient {
         RequestedResourceIDs: (params.resources ?? []).map(resourceToWire),
         AssumeStartTime: toTimestamp(params.assumeStartTime) ?? null,
       },
-    });
+    };
+    const res = await this.unary<AccessRequestV3__Output>('CreateAccessRequestV2', (o, cb) =>
+      this.grpcClient.CreateAccessRequestV2(request, o, cb),
+    );
     return accessRequestFromWire(res);
   }
 
   async deleteRequest(id: string): Promise<void> {
-    await this.unary('DeleteAccessRequest', { ID: id });
+    await this.unary('DeleteAccessRequest', (o, cb) =>
+      this.grpcClient.DeleteAccessRequest({ ID: id }, o, cb),
+    );
   }
 
   async upsertLock(lock: Lock): Promise<void> {
-    await this.unary('UpsertLock', lockToWire(lock));
+    const message = lockToWire(lock);
+    await this.unary('UpsertLock', (o, cb) => this.grpcClient.UpsertLock(message, o, cb));
+  }
+
+  async upsertLockWithoutBackendExpiry(lock: Lock): Promise<void> {
+    const message = lockToWire(lock);
+    if (message.Metadata) message.Metadata.Expires = null;
+    await this.unary('UpsertLock', (o, cb) => this.grpcClient.UpsertLock(message, o, cb));
   }
 
   async getLocks(params: GetLocksParams = {}): Promise<Lock[]> {
-    const res = await this.unary<{ Locks?: WireLock[] }>('GetLocks', {
+    const request = {
       Targets: (params.targets ?? []).map(lockTargetToWire),
       InForceOnly: params.inForceOnly ?? false,
-    });
+    };
+    const res = await this.unary<GetLocksResponse__Output>('GetLocks', (o, cb) =>
+      this.grpcClient.GetLocks(request, o, cb),
+    );
     return (res.Locks ?? []).map(lockFromWire);
   }
 
   async getLock(name: string): Promise<Lock | undefined> {
     try {
-      return lockFromWire(await this.unary<WireLock>('GetLock', { Name: name }));
+      const res = await this.unary<LockV2__Output>('GetLock', (o, cb) =>
+        this.grpcClient.GetLock({ Name: name }, o, cb),
+      );
+      return lockFromWire(res);
     } catch (err) {
       if (isTeleportError(err, 'NotFound')) return undefined;
       throw err;
@@ -248,7 +278,7 @@ export class GrpcTeleportClient implements TeleportClient {
   }
 
   async deleteLock(name: string): Promise<void> {
-    await this.unary('DeleteLock', { Name: name });
+    await this.unary('DeleteLock', (o, cb) => this.grpcClient.DeleteLock({ Name: name }, o, cb));
   }
 
   async *watch(params: WatchParams): AsyncIterable<WatchEvent> {
@@ -256,16 +286,12 @@ export class GrpcTeleportClient implements TeleportClient {
       Kind: kind,
       Filter: params.filters?.[kind] ?? {},
     }));
-    const call = this.stub<StreamMethod>('WatchEvents')(
-      { Kinds: kinds },
-      new grpc.Metadata(),
-      {},
-    ) as grpc.ClientReadableStream<WireEvent>;
+    const call = this.grpcClient.WatchEvents({ Kinds: kinds });
     const cancel = (): void => call.cancel();
     params.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      for await (const wire of call) {
-        const event = eventFromWire(wire as WireEvent);
+      for await (const wire of call as AsyncIterable<Event__Output>) {
+        const event = eventFromWire(wire);
         if (event) yield event;
       }
     } catch (err) {
@@ -289,44 +315,36 @@ export class GrpcTeleportClient implements TeleportClient {
     void this.bridge.close();
   }
 
-  private stub<M extends UnaryMethod | StreamMethod>(method: string): M {
-    const fn = (this.grpcClient as unknown as Record<string, M | undefined>)[method];
-    if (!fn) throw new Error(`AuthService has no method ${method}`);
-    return fn.bind(this.grpcClient) as M;
-  }
-
-  private unary<T = unknown>(method: string, request: object): Promise<T> {
+  /** `method` names the call in errors only; the call itself is the typed client's method. */
+  private unary<T>(method: string, start: UnaryStart<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.stub<UnaryMethod>(method)(
-        request,
-        new grpc.Metadata(),
-        { deadline: Date.now() + this.callTimeoutMs },
-        (err, response) => {
-          if (err) reject(fromGrpcError(err, method, this.bridge.lastError));
-          else resolve(response as T);
-        },
-      );
+      start({ deadline: Date.now() + this.callTimeoutMs }, (err, response) => {
+        if (err) reject(fromGrpcError(err, method, this.bridge.lastError));
+        else resolve(response as T);
+      });
     });
   }
 }
 
-function wireRequestFilter(filter: RequestFilter): object {
+function wireRequestFilter(filter: RequestFilter): AccessRequestFilter {
   return { ID: filter.id ?? '', User: filter.user ?? '', State: filter.state ?? 'NONE' };
 }
 
 /** Teleport's CREATED order and inclusive start key, for servers that cannot page. */
 function pageLocally(all: AccessRequest[], params: RequestPageParams): RequestPage {
-  const keyOf = (r: AccessRequest) => `${r.created.toISOString()}/${r.id}`;
+  // A key this client did not make (one a sweep kept from before an upgrade) starts over:
+  // decisions are idempotent, and the next key it hands out is one of its own.
+  const start = params.startKey === undefined ? undefined : decodePageKey(params.startKey);
   const sorted = all
-    .map((r) => ({ key: keyOf(r), r }))
+    .map((r) => ({ key: createdSortKey(r.created, r.id), r }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .filter(({ key }) => params.startKey === undefined || key >= params.startKey);
+    .filter(({ key }) => start === undefined || key >= start);
   const next = sorted[params.limit];
   const requests = sorted.slice(0, params.limit).map(({ r }) => r);
-  return next ? { requests, nextKey: next.key } : { requests };
+  return next ? { requests, nextKey: encodePageKey(next.key) } : { requests };
 }
 
-function newGrpcClient(bridge: TlsBridge): grpc.Client {
+function newGrpcClient(bridge: TlsBridge): AuthServiceClient {
   const Ctor = authServiceClientConstructor();
   return new Ctor(bridge.grpcTarget, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
 }

@@ -6,26 +6,27 @@ import {
   type RequestState,
   type ResourceId,
 } from '../domain/accessRequest';
-import type { Lock, LockTarget } from '../domain/lock';
+import { LOCK_TARGET_KEYS, type Lock, type LockTarget } from '../domain/lock';
+import type { Timestamp, Timestamp__Output } from './generated/google/protobuf/Timestamp';
+import type { AccessRequestV3__Output } from './generated/types/AccessRequestV3';
 import type {
-  WireAccessRequest,
-  WireLabelValues,
-  WireLock,
-  WireLockTarget,
-  WireResourceId,
-  WireTimestamp,
-} from './wire';
+  LockTarget as WireLockTarget,
+  LockTarget__Output,
+} from './generated/types/LockTarget';
+import type { LockV2, LockV2__Output } from './generated/types/LockV2';
+import type { ResourceID, ResourceID__Output } from './generated/types/ResourceID';
+import type { LabelValues, LabelValues__Output } from './generated/wrappers/LabelValues';
 
 const GO_ZERO_TIME_SECONDS = -62135596800;
 
-export function fromTimestamp(ts: WireTimestamp | null | undefined): Date | undefined {
+export function fromTimestamp(ts: Timestamp__Output | null | undefined): Date | undefined {
   if (!ts) return undefined;
   const seconds = Number(ts.seconds ?? 0);
   if (seconds <= GO_ZERO_TIME_SECONDS) return undefined;
   return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6));
 }
 
-export function toTimestamp(date: Date | undefined): WireTimestamp | undefined {
+export function toTimestamp(date: Date | undefined): Timestamp | undefined {
   if (!date) return undefined;
   const ms = date.getTime();
   const seconds = Math.floor(ms / 1000);
@@ -36,7 +37,7 @@ function requestState(value: string | undefined): RequestState {
   return REQUEST_STATES.find((s) => s === value) ?? 'NONE';
 }
 
-function resourceFromWire(r: WireResourceId): ResourceId {
+function resourceFromWire(r: ResourceID__Output): ResourceId {
   const id: ResourceId = {
     clusterName: r.ClusterName ?? '',
     kind: r.Kind ?? '',
@@ -46,7 +47,7 @@ function resourceFromWire(r: WireResourceId): ResourceId {
   return id;
 }
 
-export function resourceToWire(r: ResourceId): WireResourceId {
+export function resourceToWire(r: ResourceId): ResourceID {
   return {
     ClusterName: r.clusterName,
     Kind: r.kind,
@@ -55,7 +56,7 @@ export function resourceToWire(r: ResourceId): WireResourceId {
   };
 }
 
-export function accessRequestFromWire(wire: WireAccessRequest): AccessRequest {
+export function accessRequestFromWire(wire: AccessRequestV3__Output): AccessRequest {
   const spec = wire.Spec ?? {};
   const request: AccessRequest = {
     id: wire.Metadata?.Name ?? '',
@@ -89,52 +90,53 @@ export function accessRequestFromWire(wire: WireAccessRequest): AccessRequest {
 }
 
 function labelValuesFromWire(
-  wire: WireLabelValues | null | undefined,
+  wire: LabelValues__Output | null | undefined,
 ): Record<string, string[]> | undefined {
   const entries = Object.entries(wire?.Values ?? {});
   if (entries.length === 0) return undefined;
   return Object.fromEntries(entries.map(([key, list]) => [key, list.Values ?? []]));
 }
 
-export function labelValuesToWire(values: Record<string, string[]> | undefined): WireLabelValues {
-  const out: NonNullable<WireLabelValues['Values']> = {};
+export function labelValuesToWire(values: Record<string, string[]> | undefined): LabelValues {
+  const out: NonNullable<LabelValues['Values']> = {};
   for (const [key, list] of Object.entries(values ?? {})) out[key] = { Values: list };
   return { Values: out };
 }
 
-const TARGET_FIELDS: ReadonlyArray<[keyof LockTarget, keyof WireLockTarget]> = [
-  ['user', 'User'],
-  ['role', 'Role'],
-  ['login', 'Login'],
-  ['node', 'Node'],
-  ['mfaDevice', 'MFADevice'],
-  ['windowsDesktop', 'WindowsDesktop'],
-  ['accessRequest', 'AccessRequest'],
-  ['device', 'Device'],
-  ['serverId', 'ServerID'],
-  ['botInstanceId', 'BotInstanceID'],
-  ['joinToken', 'JoinToken'],
-];
+/** Teleport's field name for each LockTarget key; a Record, so a new key cannot be forgotten. */
+const LOCK_TARGET_WIRE_NAMES: Readonly<Record<keyof LockTarget, keyof WireLockTarget>> = {
+  user: 'User',
+  role: 'Role',
+  login: 'Login',
+  node: 'Node',
+  mfaDevice: 'MFADevice',
+  windowsDesktop: 'WindowsDesktop',
+  accessRequest: 'AccessRequest',
+  device: 'Device',
+  serverId: 'ServerID',
+  botInstanceId: 'BotInstanceID',
+  joinToken: 'JoinToken',
+};
 
-export function lockTargetFromWire(wire: WireLockTarget | null | undefined): LockTarget {
+export function lockTargetFromWire(wire: LockTarget__Output | null | undefined): LockTarget {
   const target: LockTarget = {};
-  for (const [domain, field] of TARGET_FIELDS) {
-    const value = wire?.[field];
-    if (value) target[domain] = value;
+  for (const key of LOCK_TARGET_KEYS) {
+    const value = wire?.[LOCK_TARGET_WIRE_NAMES[key]];
+    if (value) target[key] = value;
   }
   return target;
 }
 
 export function lockTargetToWire(target: LockTarget): WireLockTarget {
   const wire: WireLockTarget = {};
-  for (const [domain, field] of TARGET_FIELDS) {
-    const value = target[domain];
-    if (value) wire[field] = value;
+  for (const key of LOCK_TARGET_KEYS) {
+    const value = target[key];
+    if (value) wire[LOCK_TARGET_WIRE_NAMES[key]] = value;
   }
   return wire;
 }
 
-export function lockFromWire(wire: WireLock): Lock {
+export function lockFromWire(wire: LockV2__Output): Lock {
   const spec = wire.Spec ?? {};
   const lock: Lock = { name: wire.Metadata?.Name ?? '', target: lockTargetFromWire(spec.Target) };
   if (spec.Message) lock.message = spec.Message;
@@ -151,7 +153,7 @@ export function lockFromWire(wire: WireLock): Lock {
  * makes Teleport's backend delete it then (lib/services/local/access.go stores a lock until
  * `lock.Expiry()`, the metadata expiry); with Spec.Expires alone it would be kept forever.
  */
-export function lockToWire(lock: Lock): WireLock {
+export function lockToWire(lock: Lock): LockV2 {
   const expires = toTimestamp(lock.expires) ?? null;
   return {
     Kind: 'lock',

@@ -1,10 +1,13 @@
 // Loads the trimmed Teleport definitions in proto/ at runtime. The options below are chosen so
 // the decoded objects keep Teleport's field names (keepCase) and enums arrive as their names;
-// both the client and the simulated cluster use this one loader so they cannot drift apart.
+// both the client and the simulated cluster use this one loader so they cannot drift apart. The
+// types come from the same files (src/teleport/generated, by `npm run generate:proto`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType } from './generated/authservice';
+import type { AuthServiceDefinition } from './generated/proto/AuthService';
 
 const AUTH_SERVICE_FILE = 'teleport/legacy/client/proto/authservice.proto';
 const PROTO_ROOT = findProtoRoot(__dirname);
@@ -18,7 +21,7 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [PROTO_ROOT],
 };
 
-let cached: grpc.GrpcObject | undefined;
+let cached: ProtoGrpcType | undefined;
 
 /**
  * proto/ sits at the repository's (or image's) root; this file runs from src/teleport, from
@@ -34,20 +37,20 @@ function findProtoRoot(from: string): string {
   throw new Error(`proto/${AUTH_SERVICE_FILE} not found above ${from}; reinstall jit-watcher`);
 }
 
-/** The loaded package tree; `proto.AuthService` is a service client constructor. */
-export function loadTeleportProto(): grpc.GrpcObject {
-  cached ??= grpc.loadPackageDefinition(protoLoader.loadSync(AUTH_SERVICE_FILE, LOADER_OPTIONS));
+/** The loaded package tree, typed by the generated ProtoGrpcType (same files, same options). */
+export function loadTeleportProto(): ProtoGrpcType {
+  cached ??= grpc.loadPackageDefinition(
+    protoLoader.loadSync(AUTH_SERVICE_FILE, LOADER_OPTIONS),
+  ) as unknown as ProtoGrpcType;
   return cached;
 }
 
-/** The AuthService definition, for building a server or a client. */
-export function authServiceDefinition(): grpc.ServiceDefinition {
-  const pkg = loadTeleportProto().proto as grpc.GrpcObject;
-  const ctor = pkg.AuthService as grpc.ServiceClientConstructor;
-  return ctor.service;
+/** The AuthService definition, for building a server. */
+export function authServiceDefinition(): AuthServiceDefinition {
+  return loadTeleportProto().proto.AuthService.service;
 }
 
-export function authServiceClientConstructor(): grpc.ServiceClientConstructor {
-  const pkg = loadTeleportProto().proto as grpc.GrpcObject;
-  return pkg.AuthService as grpc.ServiceClientConstructor;
+/** The typed AuthService client constructor. */
+export function authServiceClientConstructor(): ProtoGrpcType['proto']['AuthService'] {
+  return loadTeleportProto().proto.AuthService;
 }

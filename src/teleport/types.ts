@@ -1,5 +1,6 @@
-// The narrow Teleport API jit-watcher depends on, in domain terms. Everything behind it (protobuf,
-// TLS, retries of the transport) stays in src/teleport/; callers and tests see only this.
+// The narrow Teleport API jit-watcher depends on, in domain terms, and the admin calls beside it.
+// Everything behind them (protobuf, TLS, retries of the transport) stays in src/teleport/;
+// callers and tests see only this.
 import type { AccessRequest, RequestState, ResourceId } from '../domain/accessRequest';
 import type { Lock, LockTarget } from '../domain/lock';
 
@@ -72,6 +73,10 @@ export type WatchEvent =
   | { type: 'put'; kind: 'lock'; lock: Lock }
   | { type: 'delete'; kind: string; name: string };
 
+/**
+ * What the watcher calls: read requests and locks, set a request's state, review, upsert and
+ * delete its locks, watch. Creating and deleting requests is TeleportAdmin's, beside it.
+ */
 export interface TeleportClient {
   ping(): Promise<PingResult>;
   /** The user this client acts as (its identity's), e.g. the author of its reviews. */
@@ -84,9 +89,6 @@ export interface TeleportClient {
   getAccessRequest(id: string): Promise<AccessRequest | undefined>;
   setRequestState(params: SetRequestStateParams): Promise<void>;
   submitReview(params: SubmitReviewParams): Promise<AccessRequest>;
-  /** Teleport names the request (a UUIDv7): use the returned request's id. */
-  createRequest(params: CreateRequestParams): Promise<AccessRequest>;
-  deleteRequest(id: string): Promise<void>;
   upsertLock(lock: Lock): Promise<void>;
   getLocks(params?: GetLocksParams): Promise<Lock[]>;
   /** One lock by name, or undefined when none exists. */
@@ -95,4 +97,16 @@ export interface TeleportClient {
   /** Events as they happen, INIT first; ends when the signal aborts, throws on stream loss. */
   watch(params: WatchParams): AsyncIterable<WatchEvent>;
   close(): void;
+}
+
+/** Requesting access and removing requests: what tests, benches and the sim CLI do. */
+export interface TeleportAdmin {
+  /** Teleport names the request (a UUIDv7): use the returned request's id. */
+  createRequest(params: CreateRequestParams): Promise<AccessRequest>;
+  deleteRequest(id: string): Promise<void>;
+  /**
+   * A lock as older watchers wrote it: Spec.Expires only, so Teleport keeps it after it ends.
+   * For benches and tests of the cleanup of such locks; the watcher itself uses upsertLock.
+   */
+  upsertLockWithoutBackendExpiry(lock: Lock): Promise<void>;
 }

@@ -2,9 +2,9 @@
 // dropped here (returning undefined) rather than surfacing half-decoded resources.
 import { accessRequestFromWire, lockFromWire } from './convert';
 import type { WatchEvent } from './types';
-import type { WireEvent } from './wire';
+import type { Event__Output } from './generated/proto/Event';
 
-export function eventFromWire(wire: WireEvent): WatchEvent | undefined {
+export function eventFromWire(wire: Event__Output): WatchEvent | undefined {
   switch (wire.Type ?? 'INIT') {
     case 'INIT':
       return {

@@ -4,6 +4,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ResourceId } from '../../src/domain/accessRequest';
+import { GrpcTeleportClient } from '../../src/teleport/client';
+import { isTeleportError } from '../../src/teleport/errors';
+import { parseIdentity } from '../../src/teleport/identityFile';
 import {
   DEFAULT_DIR,
   list,
@@ -16,7 +19,6 @@ import {
 } from './cliArgs';
 import { formatLocks, formatRequests } from './cliFormat';
 import { parseGoDuration } from '../../src/config/duration';
-import { connectAdmin, describeRpcError } from './cliRpc';
 import { loadAuthorities, readClusterFile, writeSecret } from './cliState';
 import { start } from './cliStart';
 import { issueIdentityFile } from './identityFile';
@@ -47,18 +49,22 @@ export async function simCommand(argv: string[], io: SimIo): Promise<number> {
       io.stderr(`sim: ${err.message}\n${USAGE}`);
       return 2;
     }
-    io.stderr(`sim ${command ?? ''}: ${describeRpcError(err)}`);
+    io.stderr(`sim ${command ?? ''}: ${describeError(err)}`);
     return 1;
   }
 }
 
 async function withAdmin<T>(
   dirFlag: FlagValues[string],
-  fn: (client: ReturnType<typeof connectAdmin>, clusterName: string) => Promise<T>,
+  fn: (client: GrpcTeleportClient, clusterName: string) => Promise<T>,
 ) {
   const dir = path.resolve(String(dirFlag ?? DEFAULT_DIR));
   const info = await readClusterFile(dir);
-  const client = connectAdmin(info.authAddress, await fs.readFile(info.adminIdentity, 'utf8'));
+  const identityText = await fs.readFile(info.adminIdentity, 'utf8');
+  const client = await GrpcTeleportClient.connect({
+    address: info.authAddress,
+    identity: parseIdentity(identityText, info.adminIdentity, new Date()),
+  });
   try {
     return await fn(client, info.clusterName);
   } finally {
@@ -88,9 +94,7 @@ async function createRequest(rest: string[], io: SimIo): Promise<number> {
       resources: list(v.resources as string | undefined).map((r) => parseResource(r, clusterName)),
       reason: String(v.reason ?? ''),
     });
-    io.stdout(
-      `created access request ${created.Metadata?.Name ?? '?'} for ${user} (${created.Spec?.State ?? '?'})`,
-    );
+    io.stdout(`created access request ${created.id} for ${user} (${created.state})`);
     return 0;
   });
 }
@@ -98,7 +102,7 @@ async function createRequest(rest: string[], io: SimIo): Promise<number> {
 async function listRequests(rest: string[], io: SimIo): Promise<number> {
   const v = parse(rest, {});
   return withAdmin(v.dir, async (client) => {
-    io.stdout(formatRequests(await client.listRequests()));
+    io.stdout(formatRequests(await client.listAccessRequests()));
     return 0;
   });
 }
@@ -106,7 +110,7 @@ async function listRequests(rest: string[], io: SimIo): Promise<number> {
 async function listLocks(rest: string[], io: SimIo): Promise<number> {
   const v = parse(rest, {});
   return withAdmin(v.dir, async (client) => {
-    io.stdout(formatLocks(await client.listLocks()));
+    io.stdout(formatLocks(await client.getLocks()));
     return 0;
   });
 }
@@ -137,4 +141,10 @@ async function issueIdentity(rest: string[], io: SimIo): Promise<number> {
     `wrote ${out} (user ${user}, valid until ${new Date(Date.now() + ttlMs).toISOString()})`,
   );
   return 0;
+}
+
+/** One line for a failed call: Teleport's kind and message, as `tctl` prints them. */
+function describeError(err: unknown): string {
+  if (isTeleportError(err)) return `${err.kind}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,27 +1,28 @@
 // Teleport's lock target rules (api/types/lock.go): which locks a query target selects, how a
 // watch filter map becomes a target, and the text of "lock in force" denials. Pure: no storage,
 // and the matching must stay Teleport's (an empty query target selects nothing).
-import type { LockTarget } from '../../src/domain/lock';
+import { LOCK_TARGET_KEYS, type LockTarget } from '../../src/domain/lock';
+import { lockTargetToWire } from '../../src/teleport/convert';
 import { badParameter } from './errors';
 import type { SimLock } from './model';
 
-/** Wire field name, domain field name and Teleport's JSON tag (used by watch filters). */
-const TARGET_FIELDS: ReadonlyArray<[wire: string, field: keyof LockTarget, tag: string]> = [
-  ['User', 'user', 'user'],
-  ['Role', 'role', 'role'],
-  ['Login', 'login', 'login'],
-  ['Node', 'node', 'node'],
-  ['MFADevice', 'mfaDevice', 'mfa_device'],
-  ['WindowsDesktop', 'windowsDesktop', 'windows_desktop'],
-  ['AccessRequest', 'accessRequest', 'access_request'],
-  ['Device', 'device', 'device'],
-  ['ServerID', 'serverId', 'server_id'],
-  ['BotInstanceID', 'botInstanceId', 'bot_instance_id'],
-  ['JoinToken', 'joinToken', 'join_token'],
-];
+/** Teleport's JSON tag for each LockTarget key (the keys of a watch filter map). */
+const TARGET_TAGS: Readonly<Record<keyof LockTarget, string>> = {
+  user: 'user',
+  role: 'role',
+  login: 'login',
+  node: 'node',
+  mfaDevice: 'mfa_device',
+  windowsDesktop: 'windows_desktop',
+  accessRequest: 'access_request',
+  device: 'device',
+  serverId: 'server_id',
+  botInstanceId: 'bot_instance_id',
+  joinToken: 'join_token',
+};
 
 export function targetIsEmpty(t: LockTarget): boolean {
-  return TARGET_FIELDS.every(([, field]) => !t[field]);
+  return LOCK_TARGET_KEYS.every((field) => !t[field]);
 }
 
 /**
@@ -30,7 +31,7 @@ export function targetIsEmpty(t: LockTarget): boolean {
  */
 export function targetMatchesLock(query: LockTarget, lock: LockTarget): boolean {
   if (targetIsEmpty(query)) return false;
-  for (const [, field] of TARGET_FIELDS) {
+  for (const field of LOCK_TARGET_KEYS) {
     if (field === 'node' || field === 'serverId') continue;
     const want = query[field];
     if (want && lock[field] !== want) return false;
@@ -47,34 +48,11 @@ export function lockSelected(lock: SimLock, targets: LockTarget[]): boolean {
   return targets.length === 0 || targets.some((t) => targetMatchesLock(t, lock.target));
 }
 
-export function lockInForce(lock: SimLock, now: Date): boolean {
-  return lock.expires === undefined || lock.expires.getTime() > now.getTime();
-}
-
 /** LockTarget.FromMap: JSON tags as keys; Go's JSON decoding ignores unknown keys. */
 export function targetFromFilter(filter: Record<string, string>): LockTarget {
   const target: LockTarget = {};
-  for (const [, field, tag] of TARGET_FIELDS) {
-    const value = filter[tag];
-    if (value) target[field] = value;
-  }
-  return target;
-}
-
-/** The wire shape (types.LockTarget) from a domain target and back. */
-export function targetToWire(t: LockTarget): Record<string, string> {
-  const wire: Record<string, string> = {};
-  for (const [name, field] of TARGET_FIELDS) {
-    const value = t[field];
-    if (value) wire[name] = value;
-  }
-  return wire;
-}
-
-export function targetFromWire(wire: Partial<Record<string, string>> | undefined): LockTarget {
-  const target: LockTarget = {};
-  for (const [name, field] of TARGET_FIELDS) {
-    const value = wire?.[name];
+  for (const field of LOCK_TARGET_KEYS) {
+    const value = filter[TARGET_TAGS[field]];
     if (value) target[field] = value;
   }
   return target;
@@ -82,7 +60,7 @@ export function targetFromWire(wire: Partial<Record<string, string>> | undefined
 
 /** Teleport's LockTarget.String(): compact proto text, e.g. `AccessRequest:"1234"`. */
 export function describeTarget(t: LockTarget): string {
-  return Object.entries(targetToWire(t))
+  return Object.entries(lockTargetToWire(t))
     .map(([name, value]) => `${name}:${JSON.stringify(value)}`)
     .join(' ');
 }

@@ -1,5 +1,5 @@
 // The simulated backend's records: plain data with Date values, shaped after Teleport's resources
-// (AccessRequestV3, LockV2) but free of protobuf. wire.ts is the only place that converts them;
+// (AccessRequestV3, LockV2) but free of protobuf. convert.ts is the only place that converts them;
 // nothing here may hold a class, a Map or a wire object.
 import type { RequestState, ResourceId } from '../../src/domain/accessRequest';
 import type { LockTarget } from '../../src/domain/lock';

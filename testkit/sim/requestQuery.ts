@@ -1,6 +1,7 @@
 // Which access requests a filter selects (types.AccessRequestFilter.Match) and how
 // ListAccessRequests orders and pages them. Pure; the page token is opaque to clients and must
 // stay so: they may only pass back what NextKey gave them.
+import { createdSortKey, decodePageKey, encodePageKey } from '../../src/teleport/pageKey';
 import { badParameter } from './errors';
 import type { RequestState, SimAccessRequest } from './model';
 
@@ -68,7 +69,7 @@ function matchesSearch(req: SimAccessRequest, keywords: string[]): boolean {
 function sortKey(req: SimAccessRequest, sort: RequestSort): string {
   switch (sort) {
     case 'CREATED':
-      return `${String(req.created.getTime()).padStart(16, '0')}\u0000${req.id}`;
+      return createdSortKey(req.created, req.id);
     case 'STATE':
       return `${req.state}\u0000${req.id}`;
     case 'USER':
@@ -78,14 +79,10 @@ function sortKey(req: SimAccessRequest, sort: RequestSort): string {
   }
 }
 
-export function encodePageKey(key: string): string {
-  return Buffer.from(`k1:${key}`, 'utf8').toString('base64url');
-}
-
-function decodePageKey(token: string): string {
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  if (!text.startsWith('k1:')) throw badParameter(`invalid start key "${token}"`);
-  return text.slice(3);
+function startKeyOf(token: string): string {
+  const key = decodePageKey(token);
+  if (key === undefined) throw badParameter(`invalid start key "${token}"`);
+  return key;
 }
 
 /** One page in the requested order; `nextKey` is empty on the last page. */
@@ -103,7 +100,7 @@ export function pageOf(
   const keyed = requests
     .map((req) => ({ req, key: sortKey(req, sort) }))
     .sort((a, b) => (a.key < b.key ? -dir : a.key > b.key ? dir : 0));
-  const start = params.startKey ? decodePageKey(params.startKey) : undefined;
+  const start = params.startKey ? startKeyOf(params.startKey) : undefined;
   const from =
     start === undefined
       ? keyed

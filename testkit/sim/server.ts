@@ -1,7 +1,10 @@
 // The simulated Teleport Auth server: grpc-js over mTLS on loopback, serving the AuthService from
-// Teleport's own .proto. It trusts only the cluster's user CA, presents a certificate for
-// teleport.cluster.local signed by the host CA, and never listens beyond 127.0.0.1.
+// Teleport's own .proto through its generated AuthServiceHandlers type. It trusts only the
+// cluster's user CA, presents a certificate for teleport.cluster.local signed by the host CA, and
+// never listens beyond 127.0.0.1.
 import * as grpc from '@grpc/grpc-js';
+import type { AuthServiceHandlers } from '../../src/teleport/generated/proto/AuthService';
+import type { PingRequest__Output } from '../../src/teleport/generated/proto/PingRequest';
 import { authServiceDefinition } from '../../src/teleport/proto';
 import { Authorizer } from './authorizer';
 import { StatusError } from './errors';
@@ -63,8 +66,8 @@ export class SimAuthServer {
     };
     const streams = new WatchStreams();
     const server = new grpc.Server();
-    server.addService(authServiceDefinition(), {
-      Ping: unary(ctx, 'Ping', (_req: unknown, _caller, call) => ({
+    const handlers: AuthServiceHandlers = {
+      Ping: unary(ctx, 'Ping', (_req: PingRequest__Output, _caller, call) => ({
         ClusterName: ctx.clusterName,
         ServerVersion: ctx.serverVersion,
         ProxyPublicAddr: options.proxyPublicAddr ?? '',
@@ -74,7 +77,8 @@ export class SimAuthServer {
       ...requestHandlers(ctx),
       ...lockHandlers(ctx),
       WatchEvents: watchHandler(ctx, streams),
-    });
+    };
+    server.addService(authServiceDefinition(), handlers);
     const tlsProvider = new TlsMaterialProvider(options.tls);
     // The same provider serves identity and CA updates, so grpc-js's argument order is moot.
     const credentials = grpc.experimental.createCertificateProviderServerCredentials(

@@ -9,7 +9,8 @@ import { alreadyExists, badParameter, notFound } from './errors';
 import { EventBus, type StoreListener } from './eventBus';
 import { ExpiryTimer } from './expiryTimer';
 import { LockIndex, lookupKey, type IndexKey } from './lockIndex';
-import { checkLockTarget, lockInForce, lockSelected } from './lockRules';
+import { lockInForce } from '../../src/domain/lock';
+import { checkLockTarget, lockSelected } from './lockRules';
 import type { SimAccessRequest, SimLock } from './model';
 import { requestMatches, type RequestQuery } from './requestQuery';
 import {

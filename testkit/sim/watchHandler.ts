@@ -9,18 +9,10 @@ import { targetFromFilter, targetIsEmpty, targetMatchesLock } from './lockRules'
 import { REQUEST_STATES } from '../../src/domain/accessRequest';
 import type { StoreEvent } from './model';
 import { requestMatches, type RequestQuery } from './requestQuery';
-import { lockToWire, requestToWire, resourceHeader } from './wire';
-
-interface WireWatchKind {
-  Kind?: string;
-  Name?: string;
-  Filter?: Record<string, string>;
-}
-
-interface WatchRequest {
-  Kinds?: WireWatchKind[];
-  AllowPartialSuccess?: boolean;
-}
+import { lockToWire, requestToWire, resourceHeader } from './convert';
+import type { AuthServiceHandlers } from '../../src/teleport/generated/proto/AuthService';
+import type { Event } from '../../src/teleport/generated/proto/Event';
+import type { WatchKind__Output } from '../../src/teleport/generated/types/WatchKind';
 
 type Matcher = (event: StoreEvent) => boolean;
 
@@ -51,7 +43,7 @@ function requireWatchable(check: () => void): void {
   }
 }
 
-function compileKind(ctx: HandlerContext, caller: Caller, kind: WireWatchKind): Matcher {
+function compileKind(ctx: HandlerContext, caller: Caller, kind: WatchKind__Output): Matcher {
   const filter = kind.Filter ?? {};
   const named = (name: string) => !kind.Name || kind.Name === name;
   if (kind.Kind === 'access_request') {
@@ -81,7 +73,7 @@ function compileKind(ctx: HandlerContext, caller: Caller, kind: WireWatchKind): 
   );
 }
 
-function toWireEvent(event: StoreEvent) {
+function toWireEvent(event: StoreEvent): Event {
   if (event.type === 'delete') {
     return { Type: 'DELETE', ResourceHeader: resourceHeader(event.kind, event.name) };
   }
@@ -108,14 +100,17 @@ export class WatchStreams {
   }
 }
 
-export function watchHandler(ctx: HandlerContext, streams: WatchStreams) {
+export function watchHandler(
+  ctx: HandlerContext,
+  streams: WatchStreams,
+): AuthServiceHandlers['WatchEvents'] {
   return serverStream(
     ctx,
     'WatchEvents',
-    (call: grpc.ServerWritableStream<WatchRequest, unknown>, caller) => {
+    (call: Parameters<AuthServiceHandlers['WatchEvents']>[0], caller) => {
       const kinds = call.request.Kinds ?? [];
       if (kinds.length === 0) throw badParameter('global watches are not supported yet');
-      const accepted: WireWatchKind[] = [];
+      const accepted: WatchKind__Output[] = [];
       const matchers: Matcher[] = [];
       for (const kind of kinds) {
         try {

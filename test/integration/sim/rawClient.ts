@@ -5,11 +5,25 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { AUTH_SERVER_NAME } from '../../../src/teleport/certificateFields';
-import { splitIdentity } from '../../../testkit/sim/cliRpc';
 import { authServiceClientConstructor } from '../../../src/teleport/proto';
 import { startSimCluster, type SimCluster } from '../../../testkit/sim';
 
-export { splitIdentity, type IdentityPems as PemParts } from '../../../testkit/sim/cliRpc';
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?\r?\n-----END \1-----\r?\n?/g;
+
+export interface PemParts {
+  key: string;
+  cert: string;
+  cas: string[];
+}
+
+/** Key, certificate and CAs by position, as Teleport's own identity-file reader assigns them. */
+export function splitIdentity(identityText: string): PemParts {
+  const [key, cert, ...cas] = [...identityText.matchAll(PEM_BLOCK)].map((m) => m[0]);
+  if (!key || !cert || cas.length === 0) {
+    throw new Error('identity file has no key, certificate or CA');
+  }
+  return { key, cert, cas };
+}
 
 export interface RawClient {
   unary<T = Record<string, unknown>>(method: string, request: unknown): Promise<T>;

@@ -122,6 +122,20 @@ for (const via of ['auth', 'proxy'] as const) {
         (err: unknown) => err instanceof TeleportError && err.kind === 'NotFound',
       );
     });
+
+    test('a lock written as older watchers did has no backend expiry, so it outlives its end', async () => {
+      const ended = new Date(Date.now() - 3_600_000);
+      await bot.upsertLockWithoutBackendExpiry({
+        name: 'jit-watcher-old1',
+        target: { accessRequest: 'old1' },
+        message: 'ended',
+        expires: ended,
+      });
+      assert.equal(sim.store.getLock('jit-watcher-old1')?.resourceExpires, undefined);
+      const lock = await bot.getLock('jit-watcher-old1');
+      assert.equal(lock?.expires?.getTime(), ended.getTime());
+      await bot.deleteLock('jit-watcher-old1');
+    });
   });
 }
 

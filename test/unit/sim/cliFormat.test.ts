@@ -7,14 +7,14 @@ describe('tables', () => {
   test('requests: one row each, columns aligned', () => {
     const text = formatRequests([
       {
-        Metadata: { Name: 'r1' },
-        Spec: {
-          User: 'alice',
-          State: 'PENDING',
-          Roles: ['access'],
-          RequestedResourceIDs: [{ Kind: 'node', Name: 'web-1' }],
-          Expires: { seconds: 0, nanos: 0 },
-        },
+        id: 'r1',
+        user: 'alice',
+        state: 'PENDING',
+        roles: ['access'],
+        resources: [{ clusterName: 'sim.example.com', kind: 'node', name: 'web-1' }],
+        created: new Date(0),
+        reviews: [],
+        expires: new Date(0),
       },
     ]);
     assert.deepEqual(text.split('\n'), [

@@ -1,123 +1,66 @@
-// Conversion between the store's records and Teleport's protobuf messages as @grpc/proto-loader
-// decodes them (Teleport field names, enums as names, absent = unset). The only place in the sim
-// that knows wire shapes; it must produce what a Go Auth server would put on the wire.
-import type { RequestState, ResourceId } from '../../src/domain/accessRequest';
-import { targetFromWire, targetToWire } from './lockRules';
+// Conversion between the store's records and Teleport's protobuf messages, typed by the wire types
+// generated from proto/ (src/teleport/generated): `__Output` for what a client sent, the input
+// types for what the sim answers. The only place in the sim that knows wire shapes; it must
+// produce what a Go Auth server would put on the wire.
+import type { ResourceId } from '../../src/domain/accessRequest';
+import type {
+  Timestamp,
+  Timestamp__Output,
+} from '../../src/teleport/generated/google/protobuf/Timestamp';
+import type { AccessRequestFilter__Output } from '../../src/teleport/generated/types/AccessRequestFilter';
+import type { AccessRequestV3 } from '../../src/teleport/generated/types/AccessRequestV3';
+import type { AccessReview } from '../../src/teleport/generated/types/AccessReview';
+import type { LockV2, LockV2__Output } from '../../src/teleport/generated/types/LockV2';
+import type { ResourceHeader } from '../../src/teleport/generated/types/ResourceHeader';
+import type { ResourceID, ResourceID__Output } from '../../src/teleport/generated/types/ResourceID';
+import type {
+  LabelValues,
+  LabelValues__Output,
+} from '../../src/teleport/generated/wrappers/LabelValues';
+import { lockTargetFromWire, lockTargetToWire } from '../../src/teleport/convert';
 import type { Annotations, SimAccessRequest, SimLock, SimReview } from './model';
-import type { RequestQuery, RequestScope } from './requestQuery';
+import type { RequestQuery } from './requestQuery';
 import type { NewLock } from './store';
-
-/** google.protobuf.Timestamp as decoded with `longs: Number`. */
-export interface WireTimestamp {
-  seconds?: number;
-  nanos?: number;
-}
 
 /** Go's zero time.Time, which non-nullable timestamps carry when unset. */
 const GO_ZERO_SECONDS = -62135596800;
-export const GO_ZERO_TIME: WireTimestamp = { seconds: GO_ZERO_SECONDS, nanos: 0 };
-
-export interface WireLabelValues {
-  Values?: Record<string, { Values?: string[] }>;
-}
-
-export interface WireMetadata {
-  Name?: string;
-  Namespace?: string;
-  Expires?: WireTimestamp;
-  Revision?: string;
-}
-
-export interface WireResourceId {
-  ClusterName?: string;
-  Kind?: string;
-  Name?: string;
-  SubResourceName?: string;
-}
-
-export interface WireReview {
-  Author?: string;
-  Roles?: string[];
-  ProposedState?: RequestState;
-  Reason?: string;
-  Created?: WireTimestamp;
-  Annotations?: WireLabelValues;
-  ThresholdIndexes?: number[];
-}
-
-export interface WireAccessRequest {
-  Kind?: string;
-  Version?: string;
-  Metadata?: WireMetadata;
-  Spec?: {
-    User?: string;
-    Roles?: string[];
-    State?: RequestState;
-    RequestReason?: string;
-    SuggestedReviewers?: string[];
-    RequestedResourceIDs?: WireResourceId[];
-    DryRun?: boolean;
-    AssumeStartTime?: WireTimestamp;
-  } & Record<string, unknown>;
-}
-
-export interface WireLock {
-  Kind?: string;
-  Version?: string;
-  Metadata?: WireMetadata;
-  Spec?: {
-    Target?: Record<string, string>;
-    Message?: string;
-    Expires?: WireTimestamp;
-    CreatedAt?: WireTimestamp;
-    CreatedBy?: string;
-  };
-}
-
-export interface WireRequestFilter {
-  ID?: string;
-  User?: string;
-  State?: RequestState;
-  SearchKeywords?: string[];
-  Scope?: RequestScope;
-  Requester?: string;
-}
+export const GO_ZERO_TIME: Timestamp = { seconds: GO_ZERO_SECONDS, nanos: 0 };
 
 /** `subMsNanos`: the nanoseconds below the millisecond a Date cannot hold, kept by the record. */
-export function toTimestamp(d: Date, subMsNanos = 0): WireTimestamp {
+export function toTimestamp(d: Date, subMsNanos = 0): Timestamp__Output {
   const ms = d.getTime();
   const seconds = Math.floor(ms / 1000);
   return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 + subMsNanos };
 }
 
 /** The nanoseconds of a timestamp below its millisecond: Go keeps them, a Date cannot. */
-export function subMsNanos(ts: WireTimestamp | undefined | null): number | undefined {
+export function subMsNanos(ts: Timestamp__Output | undefined | null): number | undefined {
   const nanos = (ts?.nanos ?? 0) % 1_000_000;
   return nanos === 0 ? undefined : nanos;
 }
 
 /** Absent and Go-zero timestamps both mean "unset". */
-export function fromTimestamp(ts: WireTimestamp | undefined | null): Date | undefined {
+export function fromTimestamp(ts: Timestamp__Output | undefined | null): Date | undefined {
   if (!ts) return undefined;
   const seconds = ts.seconds ?? 0;
   if (seconds <= GO_ZERO_SECONDS) return undefined;
   return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1_000_000));
 }
 
-export function toLabelValues(a: Annotations | undefined): WireLabelValues | undefined {
+export function toLabelValues(a: Annotations | undefined): LabelValues | undefined {
   if (!a) return undefined;
   return {
     Values: Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { Values: [...v] }])),
   };
 }
 
-export function fromLabelValues(lv: WireLabelValues | undefined): Annotations | undefined {
+export function fromLabelValues(lv: LabelValues__Output | undefined): Annotations | undefined {
   const entries = Object.entries(lv?.Values ?? {});
   if (entries.length === 0) return undefined;
   return Object.fromEntries(entries.map(([k, v]) => [k, [...(v.Values ?? [])]]));
 }
 
-function reviewToWire(r: SimReview, thresholds: number): WireReview {
+function reviewToWire(r: SimReview, thresholds: number): AccessReview {
   return {
     Author: r.author,
     Roles: r.roles,
@@ -130,7 +73,7 @@ function reviewToWire(r: SimReview, thresholds: number): WireReview {
   };
 }
 
-export function requestToWire(req: SimAccessRequest): WireAccessRequest {
+export function requestToWire(req: SimAccessRequest): AccessRequestV3 {
   const nanos = req.timeSubMsNanos ?? 0;
   return {
     Kind: 'access_request',
@@ -160,7 +103,7 @@ export function requestToWire(req: SimAccessRequest): WireAccessRequest {
   };
 }
 
-function resourceToWire(r: ResourceId): WireResourceId {
+function resourceToWire(r: ResourceId): ResourceID {
   return {
     ClusterName: r.clusterName,
     Kind: r.kind,
@@ -169,7 +112,7 @@ function resourceToWire(r: ResourceId): WireResourceId {
   };
 }
 
-export function resourceFromWire(r: WireResourceId): ResourceId {
+export function resourceFromWire(r: ResourceID__Output): ResourceId {
   return {
     clusterName: r.ClusterName ?? '',
     kind: r.Kind ?? '',
@@ -178,7 +121,7 @@ export function resourceFromWire(r: WireResourceId): ResourceId {
   };
 }
 
-export function lockToWire(lock: SimLock): WireLock {
+export function lockToWire(lock: SimLock): LockV2 {
   return {
     Kind: 'lock',
     Version: 'v2',
@@ -189,7 +132,7 @@ export function lockToWire(lock: SimLock): WireLock {
       ...(lock.resourceExpires ? { Expires: toTimestamp(lock.resourceExpires) } : {}),
     },
     Spec: {
-      Target: targetToWire(lock.target),
+      Target: lockTargetToWire(lock.target),
       Message: lock.message,
       ...(lock.expires ? { Expires: toTimestamp(lock.expires, lock.expiresSubMsNanos) } : {}),
       CreatedAt: toTimestamp(lock.createdAt),
@@ -199,10 +142,10 @@ export function lockToWire(lock: SimLock): WireLock {
 }
 
 /** An UpsertLock payload as the store's input; CreatedAt/CreatedBy kept only when set. */
-export function lockFromWire(wire: WireLock): NewLock {
+export function lockFromWire(wire: LockV2__Output): NewLock {
   return {
     name: wire.Metadata?.Name ?? '',
-    target: targetFromWire(wire.Spec?.Target),
+    target: lockTargetFromWire(wire.Spec?.Target),
     message: wire.Spec?.Message ?? '',
     expires: fromTimestamp(wire.Spec?.Expires),
     expiresSubMsNanos: subMsNanos(wire.Spec?.Expires),
@@ -212,7 +155,7 @@ export function lockFromWire(wire: WireLock): NewLock {
   };
 }
 
-export function filterFromWire(f: WireRequestFilter | undefined): RequestQuery {
+export function filterFromWire(f: AccessRequestFilter__Output | undefined): RequestQuery {
   return {
     id: f?.ID || undefined,
     user: f?.User || undefined,
@@ -223,6 +166,6 @@ export function filterFromWire(f: WireRequestFilter | undefined): RequestQuery {
 }
 
 /** A DELETE event's payload: only the kind and the name. */
-export function resourceHeader(kind: string, name: string) {
+export function resourceHeader(kind: string, name: string): ResourceHeader {
   return { Kind: kind, Version: kind === 'lock' ? 'v2' : 'v3', Metadata: { Name: name } };
 }

@@ -3,7 +3,10 @@
 // signal and update, review mode, dry run); this build's workflow code must replay every one of
 // them without a determinism error. A change that fails here needs patched() (README, Upgrading).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../../../src/temporal/worker';
 import { recordedRuns } from '../../support/histories';
@@ -51,5 +54,26 @@ describe('recorded histories', () => {
       replayed += 1;
     }
     assert.equal(replayed, runs.length);
+  });
+
+  // Sweeps as the last landed build (64d3d75, what running watchers hold) wrote them, in the
+  // server's own binary form: approvals, denials, locks, a sweep spanning runs. Never re-recorded.
+  it('replay sweeps recorded by the last landed build', async () => {
+    const dir = path.resolve(__dirname, '../../histories-landed/64d3d75');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.bin'));
+    assert.ok(files.length > 0, dir);
+    const histories = files.map((file) => ({
+      workflowId: file,
+      history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, file))),
+    }));
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle() },
+      histories,
+    )) {
+      assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
+      replayed += 1;
+    }
+    assert.equal(replayed, files.length);
   });
 });

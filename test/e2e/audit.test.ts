@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { Worker } from '@temporalio/worker';
 import { decisionsCommand } from '../../src/cli/commands/decisions';
 import { watcherLockName } from '../../src/policy/decision';
 import type { SweepPlan } from '../../src/temporal/sweepTypes';
-import { workflowBundle } from '../../src/temporal/worker';
 import { waitFor } from '../../src/util/waitFor';
+import { assertReplays } from '../support/histories';
 import { runningStack, type Stack } from '../support/stack';
 
 const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
@@ -228,14 +227,6 @@ describe('audit trail and durability', () => {
       histories.push({ workflowId: run.workflowId, history });
     }
     assert.ok(histories.length >= 3, `found ${histories.length} histories`);
-    let replayed = 0;
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle: await workflowBundle() },
-      histories,
-    )) {
-      assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
-      replayed += 1;
-    }
-    assert.equal(replayed, histories.length);
+    await assertReplays(histories);
   });
 });

@@ -1,9 +1,12 @@
 // The workflow histories checked in under test/histories/: recorded from real runs by
 // `npm run record-histories` (scripts/record-histories.ts), replayed by every later build's
 // workflow code in `npm test`, so a change that would break a running watcher fails CI.
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../../src/temporal/worker';
 
 type History = temporal.api.history.v1.IHistory;
 const { History: HistoryMessage } = temporal.api.history.v1;
@@ -50,4 +53,23 @@ export function recordedRuns(dir = HISTORIES_DIR): LoadedRun[] {
     const parsed = HistoryMessage.fromObject(run.history as Record<string, unknown>);
     return { ...run, file: path.relative(dir, file), parsed, events: parsed.events ?? [] };
   });
+}
+
+/**
+ * Replays each history with this build's workflow bundle and asserts none fails; the failure names
+ * the history by `label` (its file, where it came from one).
+ */
+export async function assertReplays(
+  histories: Array<{ workflowId: string; history: History; label?: string }>,
+): Promise<void> {
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: await workflowBundle() },
+    histories,
+  )) {
+    const label = histories[replayed]?.label ?? result.workflowId;
+    assert.equal(result.error, undefined, `${label}: ${String(result.error)}`);
+    replayed += 1;
+  }
+  assert.equal(replayed, histories.length);
 }

@@ -7,9 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
-import { workflowBundle } from '../../../src/temporal/worker';
-import { recordedRuns } from '../../support/histories';
+import { assertReplays, recordedRuns } from '../../support/histories';
 
 describe('recorded histories', () => {
   const runs = recordedRuns();
@@ -42,19 +40,10 @@ describe('recorded histories', () => {
       assert.ok(names.has(name), `a ${name} signal or update`);
   });
 
-  it('replay with this build’s workflow code', async () => {
-    let replayed = 0;
-    const histories = runs.map((r) => ({ workflowId: r.workflowId, history: r.parsed }));
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle: await workflowBundle() },
-      histories,
-    )) {
-      const file = runs[replayed]?.file ?? result.workflowId;
-      assert.equal(result.error, undefined, `${file}: ${String(result.error)}`);
-      replayed += 1;
-    }
-    assert.equal(replayed, runs.length);
-  });
+  it('replay with this build’s workflow code', () =>
+    assertReplays(
+      runs.map((r) => ({ workflowId: r.workflowId, history: r.parsed, label: r.file })),
+    ));
 
   // Sweeps as the last landed build (64d3d75, what running watchers hold) wrote them, in the
   // server's own binary form: approvals, denials, locks, a sweep spanning runs. Never re-recorded.
@@ -66,14 +55,6 @@ describe('recorded histories', () => {
       workflowId: file,
       history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, file))),
     }));
-    let replayed = 0;
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle: await workflowBundle() },
-      histories,
-    )) {
-      assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
-      replayed += 1;
-    }
-    assert.equal(replayed, files.length);
+    await assertReplays(histories);
   });
 });

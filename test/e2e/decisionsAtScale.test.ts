@@ -5,9 +5,9 @@
 // request and user under the Web UI's filter (`JitUsers = '<user>'`).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decisionsCommand } from '../../src/cli/commands/decisions';
 import { JIT_REQUEST_IDS, JIT_USERS } from '../../src/temporal/searchAttributes';
 import { waitFor } from '../../src/util/waitFor';
+import { decisionsJson } from '../support/decisionsCli';
 import { runningStack, type Stack } from '../support/stack';
 
 const USERS = 200;
@@ -20,18 +20,8 @@ interface Line {
 }
 
 async function decisions(stack: Stack, args: string[]): Promise<Line[]> {
-  let out = '';
-  const code = await decisionsCommand([...args, '--json'], {
-    stdout: (s) => (out += s),
-    stderr: (s) => (out += s),
-    env: { JIT_WATCHER_TEMPORAL_ADDRESS: stack.temporal.address },
-    readFile: () => Promise.reject(new Error('no files')),
-  });
-  assert.equal(code, 0, out);
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Line);
+  const lines = await decisionsJson(stack.temporal.address, args);
+  return lines.map((l) => JSON.parse(l) as Line);
 }
 
 describe('decisions of a 1,000-request sweep', () => {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSimCluster, type SimCluster } from '../../testkit/sim';
+import { writeBotIdentity } from '../support/identityFile';
 import { uniqueName } from '../support/temporal';
 
 export interface FaultFixture {
@@ -26,18 +27,7 @@ export async function faultFixture(
 ): Promise<FaultFixture> {
   const sim = await startSimCluster({ clusterName: `${uniqueName('faults')}.example.com` });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-faults-'));
-  const identityPath = path.join(dir, 'identity');
-  const writeIdentity = async (text: string): Promise<void> => {
-    await fs.writeFile(`${identityPath}.tmp`, text, { mode: 0o600 });
-    await fs.rename(`${identityPath}.tmp`, identityPath);
-  };
-  await writeIdentity(
-    await sim.issueIdentity({
-      user: 'bot-jit-watcher',
-      roles: ['jit-watcher'],
-      ttlMs: options.identityTtlMs,
-    }),
-  );
+  const { identityPath, writeIdentity } = await writeBotIdentity(sim, dir, options.identityTtlMs);
   const approvals = new Map<string, number>();
   const denials = new Map<string, number>();
   const unsubscribe = sim.store.subscribe((event) => {

@@ -4,9 +4,9 @@
 // filter on the search attributes. Run by `npm run test:production`, which starts that server.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decisionsCommand } from '../../src/cli/commands/decisions';
 import { watcherLockName } from '../../src/policy/decision';
 import { waitFor } from '../../src/util/waitFor';
+import { decisionsJson } from '../support/decisionsCli';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 import { watchLedger, type Ledger } from './support/ledger';
@@ -15,17 +15,7 @@ const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 const VISIBILITY_TIMEOUT_MS = 30_000; // SQL visibility is written by the server's task queue
 
-async function decisions(stack: Stack, args: string[]): Promise<string[]> {
-  let out = '';
-  const code = await decisionsCommand([...args, '--json'], {
-    stdout: (s) => (out += s),
-    stderr: (s) => (out += s),
-    env: { JIT_WATCHER_TEMPORAL_ADDRESS: stack.temporal.address },
-    readFile: () => Promise.reject(new Error('no files')),
-  });
-  assert.equal(code, 0, out);
-  return out.trim().split('\n').filter(Boolean);
-}
+const decisions = (stack: Stack, args: string[]) => decisionsJson(stack.temporal.address, args);
 
 describe('production server: essentials with two worker processes', () => {
   let stack: Stack;

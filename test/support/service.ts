@@ -9,6 +9,7 @@ import { startSimCluster, type SimCluster } from '../../testkit/sim';
 import { watcherControl, type WatcherControl } from '../../src/temporal/control';
 import { createLogger } from '../../src/util/logger';
 import { StopWaiting, waitFor } from '../../src/util/waitFor';
+import { writeBotIdentity } from './identityFile';
 import { testTemporal, uniqueName, type TestTemporal } from './temporal';
 
 export interface ServiceUnderTest {
@@ -28,18 +29,7 @@ export async function startService(
   const temporal = await testTemporal();
   const sim = await startSimCluster({ clusterName: `${uniqueName('svc')}.example.com` });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-svc-'));
-  const identityPath = path.join(dir, 'identity');
-  const writeIdentity = async (text: string) => {
-    await fs.writeFile(`${identityPath}.tmp`, text, { mode: 0o600 });
-    await fs.rename(`${identityPath}.tmp`, identityPath);
-  };
-  await writeIdentity(
-    await sim.issueIdentity({
-      user: 'bot-jit-watcher',
-      roles: ['jit-watcher'],
-      ttlMs: options.identityTtlMs,
-    }),
-  );
+  const { identityPath, writeIdentity } = await writeBotIdentity(sim, dir, options.identityTtlMs);
 
   const config = defaultConfig();
   config.teleport.address = sim.proxyAddress;

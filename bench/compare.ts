@@ -5,6 +5,7 @@
 // Usage: npm run bench:compare [-- --sweep 10000 --samples 30 --open 10000 --burst 1000]
 import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { benchArgs } from './args';
 
 interface Cell {
   node: string;
@@ -13,25 +14,15 @@ interface Cell {
 
 const ROOT = path.join(__dirname, '..');
 
-function parseArgs(argv: string[]): { sweep: string; latency: string[] } {
-  const options: Record<string, string> = {
-    sweep: '10000',
-    samples: '30',
-    open: '10000',
-    burst: '1000',
-  };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i]?.replace(/^--/, '') ?? '';
-    const value = argv[i + 1] ?? '';
-    if (!(key in options) || !(Number(value) > 0)) {
-      throw new Error('usage: compare [--sweep N] [--samples N] [--open N] [--burst N]');
-    }
-    options[key] = value;
-  }
-  const { samples = '', open = '', burst = '' } = options;
+function parseOptions(argv: string[]): { sweep: string; latency: string[] } {
+  const { flags } = benchArgs(
+    argv,
+    { sweep: 10_000, samples: 30, open: 10_000, burst: 1_000 },
+    'compare [--sweep N] [--samples N] [--open N] [--burst N]',
+  );
   return {
-    sweep: options.sweep ?? '',
-    latency: ['--samples', samples, '--open', open, '--burst', burst],
+    sweep: String(flags.sweep),
+    latency: ['--samples', flags.samples, '--open', flags.open, '--burst', flags.burst].map(String),
   };
 }
 
@@ -66,7 +57,7 @@ function version(node: string): string {
 }
 
 async function main(): Promise<void> {
-  const { sweep, latency } = parseArgs(process.argv.slice(2));
+  const { sweep, latency } = parseOptions(process.argv.slice(2));
   const node24 =
     execFileSync('bash', [path.join(ROOT, 'scripts', 'install-node24.sh')])
       .toString()

@@ -12,6 +12,7 @@ import { defaultConfig, type Config } from '../src/config/types';
 import type { GrpcTeleportClient } from '../src/teleport/client';
 import { createLogger } from '../src/util/logger';
 import { waitFor } from '../src/util/waitFor';
+import { benchArgs } from './args';
 import { startSimProcess, usePrebuiltWorkflowBundle, type SimProcess } from './simProcess';
 import { startTemporalTarget, type TemporalTarget } from './temporalTarget';
 
@@ -279,15 +280,8 @@ function progress(line: string): void {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { samples: 30, open: 10_000, burst: 1_000 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i]?.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[i + 1]);
-    if (!(key in options) || !(value > 0))
-      throw new Error(`usage: latency [--samples N] [--open N] [--burst N]`);
-    options[key] = value;
-  }
-  return options;
+  const defaults: Options = { samples: 30, open: 10_000, burst: 1_000 };
+  return benchArgs(argv, defaults, 'latency [--samples N] [--open N] [--burst N]').flags;
 }
 
 main().catch((err: unknown) => {

@@ -21,6 +21,7 @@ import { GrpcTeleportClient } from '../src/teleport/client';
 import { readIdentityFile } from '../src/teleport/identityFile';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { watcherLockName } from '../src/policy/decision';
+import { benchArgs } from './args';
 import { createRequests, startSimProcess, type SimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
@@ -37,11 +38,12 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const sizes = args.map(Number).filter((n) => n > 0);
-  const expiredLocks = Number(
-    args.find((a) => a.startsWith('--expired-locks='))?.split('=')[1] ?? 0,
+  const { flags, positional: sizes } = benchArgs(
+    process.argv.slice(2),
+    { 'expired-locks': 0 },
+    'sweep [--expired-locks N] [SIZE ...]',
   );
+  const expiredLocks = flags['expired-locks'];
   const rows: Row[] = [];
   const found: Findability[] = [];
   const server = await startTemporalTarget();

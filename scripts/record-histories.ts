@@ -47,6 +47,8 @@ const scenarios: Scenario[] = [
         i++
       )
         await stack.sweep();
+      // The continued run's own first task (it waits rather than sweeping at once), then a sweep.
+      await stack.sweep();
     },
   },
   {
@@ -151,7 +153,6 @@ async function record(scenario: Scenario): Promise<number> {
     sweepLimits: scenario.sweepLimits ?? SMALL,
   });
   const worker = await stack.newWorker();
-  const running = worker.run();
   let written = 0;
   try {
     await scenario.play(stack);
@@ -183,8 +184,7 @@ async function record(scenario: Scenario): Promise<number> {
       written += 1;
     }
   } finally {
-    worker.shutdown();
-    await running;
+    await worker.stop();
     await stack.close();
   }
   return written;

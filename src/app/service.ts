@@ -2,7 +2,8 @@
 // (identity file) and Temporal (configured, or an embedded dev server), runs the worker, the event
 // stream, the identity reloader and the watcher monitor (which keeps the watcher running and
 // feeds /readyz), serves metrics and health, and shuts down gracefully: SIGTERM or Ctrl-C lets
-// activities in flight finish; a second Ctrl-C exits at once.
+// activities in flight finish; a second Ctrl-C exits at once. The demo and the tests start it
+// through startService too, so what they exercise is what production assembles.
 import * as os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -39,30 +40,81 @@ export interface ServiceOptions {
   log: Logger;
   /** `run` also makes sure the cluster's watcher workflow is running with this config. */
   ensureWatcher: boolean;
-  /** Resolves when the service should stop; defaults to SIGTERM / SIGINT. */
+  /** Resolves when the service should stop; runService defaults it to SIGTERM / SIGINT. */
   stopSignal?: Promise<void>;
 }
 
 type Cleanup = () => Promise<void> | void;
 
+/** A started service: its worker polls until stop() is called, the stop signal comes, or it fails. */
+export interface RunningService {
+  clusterName: string;
+  /** Settles once the worker has stopped and everything is closed; rejects if the service failed. */
+  done: Promise<void>;
+  /** Drains the worker (activities in flight finish), closes everything, and waits for that. */
+  stop(): Promise<void>;
+}
+
+/** `jit-watcher run` and `jit-watcher worker`: runs until SIGTERM / SIGINT or a failure. */
 export async function runService(options: ServiceOptions): Promise<void> {
+  // Listening from the start: a SIGTERM while starting stops cleanly once the worker exists.
+  const stopSignal = options.stopSignal ?? processStopSignal(options.log);
+  const service = await startService({ ...options, stopSignal });
+  await service.done;
+}
+
+/**
+ * The one way the stack is assembled, for the CLI, the demo and the tests alike: returns once the
+ * worker polls. Whatever it started it closes, in reverse order, when it stops or fails to start.
+ */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
   const cleanups: Cleanup[] = [];
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  const stop = options.stopSignal
+    ? Promise.race([options.stopSignal, stopRequested])
+    : stopRequested;
+  let started: Started;
   try {
-    await serve(options, cleanups);
-  } finally {
-    // Reverse order of start; a failing cleanup must not hide the error that got us here.
-    for (const cleanup of cleanups.reverse()) {
-      await Promise.resolve()
-        .then(cleanup)
-        .catch((err: unknown) => options.log.warn('cleanup failed', { error: err }));
-    }
+    started = await start(options, cleanups);
+  } catch (err) {
+    await runCleanups(cleanups, options.log);
+    throw err;
+  }
+  // runUntil drains the worker when `stop` resolves, however early that happens; a dev server
+  // that cannot be kept running rejects `fatal`, and the service fails.
+  const done = started.worker
+    .runUntil(Promise.race([stop, started.fatal]))
+    .then(() => options.log.info('worker stopped'))
+    .finally(() => runCleanups(cleanups, options.log));
+  return {
+    clusterName: started.clusterName,
+    done,
+    async stop() {
+      requestStop();
+      await done;
+    },
+  };
+}
+
+/** Reverse order of start; a failing cleanup must not hide the error that got us here. */
+async function runCleanups(cleanups: Cleanup[], log: Logger): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await Promise.resolve()
+      .then(cleanup)
+      .catch((err: unknown) => log.warn('cleanup failed', { error: err }));
   }
 }
 
-async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void> {
+interface Started {
+  clusterName: string;
+  worker: Worker;
+  /** Rejects if the embedded dev server cannot be kept running; never resolves. */
+  fatal: Promise<never>;
+}
+
+async function start(options: ServiceOptions, cleanups: Cleanup[]): Promise<Started> {
   const { config, log } = options;
-  // Listening from the start: a SIGTERM while starting stops cleanly once the worker exists.
-  const stop = options.stopSignal ?? processStopSignal(log);
   tuneHeapGrowth();
   const identity = await readIdentityFile(config.teleport.identityFile);
   log.info('identity loaded', {
@@ -204,10 +256,7 @@ async function serve(options: ServiceOptions, cleanups: Cleanup[]): Promise<void
   // The first round runs with the worker polling, so the status query finds someone to answer.
   void monitor.start();
   cleanups.push(() => monitor.stop());
-  // runUntil drains the worker when `stop` resolves, however early that happens; a dev server
-  // that cannot be kept running rejects `fatal`, and the service exits non-zero.
-  await worker.runUntil(Promise.race([stop, fatal]));
-  log.info('worker stopped');
+  return { clusterName, worker, fatal };
 }
 
 function startEventStream(

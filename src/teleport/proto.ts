@@ -12,7 +12,7 @@ import type { AuthServiceDefinition } from './generated/proto/AuthService';
 const AUTH_SERVICE_FILE = 'teleport/legacy/client/proto/authservice.proto';
 const PROTO_ROOT = findProtoRoot(__dirname);
 
-export const LOADER_OPTIONS: protoLoader.Options = {
+const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: Number,
   enums: String,
@@ -38,7 +38,7 @@ function findProtoRoot(from: string): string {
 }
 
 /** The loaded package tree, typed by the generated ProtoGrpcType (same files, same options). */
-export function loadTeleportProto(): ProtoGrpcType {
+function loadTeleportProto(): ProtoGrpcType {
   cached ??= grpc.loadPackageDefinition(
     protoLoader.loadSync(AUTH_SERVICE_FILE, LOADER_OPTIONS),
   ) as unknown as ProtoGrpcType;

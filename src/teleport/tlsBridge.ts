@@ -19,7 +19,7 @@ import type { Identity } from './identityFile';
 
 const HANDSHAKE_TIMEOUT_MS = 15_000;
 
-export function teleportAuthAlpn(clusterName: string): string {
+function teleportAuthAlpn(clusterName: string): string {
   return `teleport-auth@${Buffer.from(clusterName, 'utf8').toString('hex')}.${AUTH_SERVER_NAME}`;
 }
 
@@ -28,7 +28,7 @@ export interface BridgeTarget {
   port: number;
 }
 
-export function parseAddress(address: string): BridgeTarget {
+function parseAddress(address: string): BridgeTarget {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(address.trim());
   const port = match ? Number(match[3]) : NaN;
   if (!match || port < 1 || port > 65535) {

@@ -21,8 +21,6 @@ export interface WorkerOptions {
   identity?: string;
   /** Bound on concurrent activities; each is small, most time is spent waiting on Teleport. */
   maxConcurrentActivities?: number;
-  /** How long activities in flight may run on after shutdown starts, in ms (default 10 s). */
-  shutdownGraceTimeMs?: number;
 }
 
 /** Where `npm run build` leaves the pre-bundled workflows (override: JIT_WATCHER_WORKFLOW_BUNDLE). */
@@ -67,7 +65,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentLocalActivityExecutions: options.maxConcurrentActivities ?? 100,
     // Let activities in flight finish on SIGTERM before the process exits.
-    shutdownGraceTime: options.shutdownGraceTimeMs ?? 10_000,
+    shutdownGraceTime: 10_000,
   });
 }
 

@@ -40,7 +40,6 @@ describe('faults', () => {
   test('an unavailable cluster: the sweep retries, recovers, and approves each request once', async () => {
     const stack = await startStack();
     const worker = await stack.newWorker();
-    const running = worker.run();
     try {
       const { store, faults } = stack.sim;
       const approvals = countApprovals(store);
@@ -61,8 +60,7 @@ describe('faults', () => {
       for (const id of ids)
         assert.equal(approvals.counts.get(id), 1, `request ${id} approved once`);
     } finally {
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await stack.close();
     }
   });
@@ -88,7 +86,6 @@ describe('faults', () => {
     const approvedByFirst = ids.filter((id) => store.getRequest(id)?.state === 'APPROVED').length;
 
     const second = await stack.newWorker();
-    const secondRunning = second.run();
     try {
       await waitFor(() => ids.every((id) => store.getRequest(id)?.state === 'APPROVED'), {
         timeoutMs: 90_000,
@@ -100,8 +97,7 @@ describe('faults', () => {
         assert.equal(approvals.counts.get(id), 1, `request ${id} approved once`);
     } finally {
       faults.setLatency('ListAccessRequests', 0);
-      second.shutdown();
-      await secondRunning;
+      await second.stop();
       await stack.close();
     }
   });

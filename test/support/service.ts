@@ -3,12 +3,11 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runService } from '../../src/app/service';
+import { startService as startRealService } from '../../src/app/service';
 import { defaultConfig, type Config } from '../../src/config/types';
 import { startSimCluster, type SimCluster } from '../../testkit/sim';
 import { watcherControl, type WatcherControl } from '../../src/temporal/control';
 import { createLogger } from '../../src/util/logger';
-import { StopWaiting, waitFor } from '../../src/util/waitFor';
 import { writeBotIdentity } from './identityFile';
 import { testTemporal, uniqueName, type TestTemporal } from './temporal';
 
@@ -31,12 +30,12 @@ export async function startService(
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-svc-'));
   const { identityPath, writeIdentity } = await writeBotIdentity(sim, dir, options.identityTtlMs);
 
-  const config = defaultConfig();
-  config.teleport.address = sim.proxyAddress;
-  config.teleport.identityFile = identityPath;
-  config.temporal.address = temporal.address;
-  config.temporal.taskQueue = uniqueName('svc');
-  config.metrics.listen = '';
+  const config = serviceConfig({
+    sim,
+    identityPath,
+    temporal,
+    taskQueue: uniqueName('svc'),
+  });
   config.pollIntervalMs = 10 * 60_000; // decisions must come from events, not the poll
   options.configure?.(config);
 
@@ -45,22 +44,8 @@ export async function startService(
     level: 'debug',
     sink: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
   });
-  let stop!: () => void;
-  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  const running = runService({ config, log, ensureWatcher: true, stopSignal });
-  const control = watcherControl(temporal.client, sim.clusterName);
-  let failure: Error | undefined;
-  running.catch((err: unknown) => (failure = err instanceof Error ? err : new Error(String(err))));
-  await waitFor(
-    () => {
-      if (failure)
-        throw new StopWaiting(
-          `the service failed: ${failure instanceof Error ? failure.message : 'unknown error'}`,
-        );
-      return logs.some((l) => l.msg === 'watcher running');
-    },
-    { timeoutMs: 60_000, what: `the service to start (log: ${JSON.stringify(logs.slice(-3))})` },
-  );
+  const service = await startRealService({ config, log, ensureWatcher: true });
+  const control = watcherControl(temporal.client, service.clusterName);
   return {
     sim,
     temporal,
@@ -69,12 +54,28 @@ export async function startService(
     logs,
     writeIdentity,
     async stop() {
-      stop();
-      await running;
+      await service.stop();
       await control.handle.terminate('test over').catch(() => undefined);
       await sim.stop();
       await temporal.close();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The configuration an operator would write for this cluster and Temporal, with metrics off. */
+export function serviceConfig(target: {
+  sim: SimCluster;
+  identityPath: string;
+  temporal: TestTemporal;
+  taskQueue: string;
+}): Config {
+  const config = defaultConfig();
+  // Through the TLS-routing proxy, as with Teleport Cloud.
+  config.teleport.address = target.sim.proxyAddress;
+  config.teleport.identityFile = target.identityPath;
+  config.temporal.address = target.temporal.address;
+  config.temporal.taskQueue = target.taskQueue;
+  config.metrics.listen = '';
+  return config;
 }

@@ -1,18 +1,24 @@
 // The whole stack for end-to-end tests: a simulated Teleport cluster, the real Teleport client, the
-// shared Temporal dev server, a worker and the cluster's watcher workflow. Sweeps are driven by the
-// sweepNow signal (the poll interval is long), and every wait is on a condition with a timeout.
+// shared Temporal dev server, the cluster's watcher workflow, and workers started by the service's
+// own starter (src/app/service.ts) from a bot identity file, as `jit-watcher worker` starts them.
+// Sweeps are driven by the sweepNow signal (the poll interval is long, events are off), and every
+// wait is on a condition with a timeout.
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before } from 'node:test';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { startService, type RunningService } from '../../src/app/service';
 import { defaultPolicy } from '../../src/policy/policy';
 import type { Policy } from '../../src/policy/types';
 import { startSimCluster, type SimCluster, type SimClusterOptions } from '../../testkit/sim';
 import type { GrpcTeleportClient } from '../../src/teleport/client';
 import { ensureWatcher, type WatcherControl } from '../../src/temporal/control';
 import type { SweepLimits } from '../../src/temporal/sweepTypes';
-import { createWorker } from '../../src/temporal/worker';
 import { silentLogger } from '../../src/util/logger';
 import { waitFor } from '../../src/util/waitFor';
+import { writeBotIdentity } from './identityFile';
+import { serviceConfig } from './service';
 import { clientFor } from './teleport';
 import { testTemporal, uniqueName, type TestTemporal } from './temporal';
 
@@ -23,14 +29,14 @@ export interface Stack {
   client: Client;
   taskQueue: string;
   control: WatcherControl;
-  newWorker(options?: WorkerTuning): Promise<Worker>;
+  /** Starts a worker on the stack's task queue; its stop() drains it. */
+  newWorker(options?: WorkerTuning): Promise<RunningService>;
   /** Signals sweepNow; waits until a sweep that started after it has finished and none is due. */
   sweep(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface WorkerTuning {
-  shutdownGraceTimeMs?: number;
   maxConcurrentActivities?: number;
 }
 
@@ -49,14 +55,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const teleport = await clientFor(sim);
   const taskQueue = uniqueName('jit-watcher');
-  const newWorker = (o: WorkerTuning = {}) =>
-    createWorker({
-      connection: temporal.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      deps: { teleport: () => teleport, log: silentLogger },
-      ...o,
-    });
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-stack-'));
+  const { identityPath } = await writeBotIdentity(sim, dir);
+  const newWorker = (tuning: WorkerTuning = {}) => {
+    const config = serviceConfig({ sim, identityPath, temporal, taskQueue });
+    config.watchEvents = false;
+    if (tuning.maxConcurrentActivities !== undefined) {
+      config.worker.maxConcurrentActivities = tuning.maxConcurrentActivities;
+    }
+    return startService({ config, log: silentLogger, ensureWatcher: false });
+  };
   const control = await ensureWatcher(temporal.client, taskQueue, {
     cluster: sim.clusterName,
     policy: { ...defaultPolicy(), ...options.policy },
@@ -97,6 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       teleport.close();
       await sim.stop();
       await temporal.close();
+      await fs.rm(dir, { recursive: true, force: true });
     },
   };
 }
@@ -107,16 +116,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  */
 export function runningStack(options: StackOptions = {}): { stack: Stack } {
   const holder = {} as { stack: Stack };
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
+  let worker: RunningService | undefined;
   before(async () => {
     holder.stack = await startStack(options);
     worker = await holder.stack.newWorker();
-    running = worker.run();
   });
   after(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     await holder.stack?.close();
   });
   return holder;

@@ -1,14 +1,12 @@
 // Test access to a real Temporal dev server: the one `npm test` started (JIT_TEST_TEMPORAL_ADDRESS),
 // or one started for this file when a test file runs alone. Never a mock, never a download.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { CLIENT_CHANNEL_ARGS } from '../../src/temporal/connection';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 
 export interface TestTemporal {
   address: string;
   client: Client;
-  nativeConnection: NativeConnection;
   close(): Promise<void>;
 }
 
@@ -22,14 +20,11 @@ export async function testTemporal(): Promise<TestTemporal> {
     address = server.address;
   }
   const connection = await Connection.connect({ address, channelArgs: CLIENT_CHANNEL_ARGS });
-  const nativeConnection = await NativeConnection.connect({ address });
   return {
     address,
     client: new Client({ connection }),
-    nativeConnection,
     async close() {
       await connection.close();
-      await nativeConnection.close();
       await server?.stop();
     },
   };

@@ -72,7 +72,7 @@ export function summaryLines(s: SummaryView): string[] {
   return lines;
 }
 
-export function workflowListCommand(cli: string, address: string, user: string): string {
+function workflowListCommand(cli: string, address: string, user: string): string {
   return `${cli} workflow list --address ${address} --query "JitUsers = '${user}'"`;
 }
 

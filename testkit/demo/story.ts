@@ -52,7 +52,7 @@ const nodes = (prefix: string, n: number): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
 
 /** Written for the default policy: 3 resources per user, prod and research kept apart. */
-export const STORY: readonly StoryStep[] = [
+const STORY: readonly StoryStep[] = [
   {
     title: 'alice asks for 2 nodes',
     requests: [

@@ -21,7 +21,7 @@ const parsed = new Map<string, Caller>();
 const PARSED_LIMIT = 1_000;
 
 /** The caller a certificate names; shared between calls, so read-only. */
-export function callerFromCertificate(der: Buffer): Caller {
+function callerFromCertificate(der: Buffer): Caller {
   const key = der.toString('base64');
   const known = parsed.get(key);
   if (known) return known;

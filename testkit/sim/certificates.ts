@@ -55,7 +55,7 @@ function keyAlgorithm(keyType: KeyType) {
     : { name: 'ECDSA', namedCurve: 'P-256' };
 }
 
-export async function generateKey(keyType: KeyType): Promise<KeyMaterial> {
+async function generateKey(keyType: KeyType): Promise<KeyMaterial> {
   const algorithm =
     keyType === 'rsa-2048'
       ? { ...keyAlgorithm(keyType), modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }

@@ -24,7 +24,7 @@ import type { NewLock } from './store';
 
 /** Go's zero time.Time, which non-nullable timestamps carry when unset. */
 const GO_ZERO_SECONDS = -62135596800;
-export const GO_ZERO_TIME: Timestamp = { seconds: GO_ZERO_SECONDS, nanos: 0 };
+const GO_ZERO_TIME: Timestamp = { seconds: GO_ZERO_SECONDS, nanos: 0 };
 
 /** `subMsNanos`: the nanoseconds below the millisecond a Date cannot hold, kept by the record. */
 export function toTimestamp(d: Date, subMsNanos = 0): Timestamp__Output {
@@ -47,7 +47,7 @@ export function fromTimestamp(ts: Timestamp__Output | undefined | null): Date | 
   return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1_000_000));
 }
 
-export function toLabelValues(a: Annotations | undefined): LabelValues | undefined {
+function toLabelValues(a: Annotations | undefined): LabelValues | undefined {
   if (!a) return undefined;
   return {
     Values: Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { Values: [...v] }])),

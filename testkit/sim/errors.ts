@@ -51,7 +51,7 @@ export const badParameter = (message: string) => new SimError('BadParameter', me
 export const notFound = (message: string) => new SimError('NotFound', message);
 export const alreadyExists = (message: string) => new SimError('AlreadyExists', message);
 
-export function grpcCodeOf(kind: SimErrorKind): grpc.status {
+function grpcCodeOf(kind: SimErrorKind): grpc.status {
   return CODE_BY_KIND[kind];
 }
 

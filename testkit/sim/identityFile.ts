@@ -13,7 +13,7 @@ import {
 import { certAuthorityLine, sshUserCertificateLine } from './sshWire';
 
 /** tbot's default certificate lifetime. */
-export const DEFAULT_IDENTITY_TTL_MS = 60 * 60 * 1000;
+const DEFAULT_IDENTITY_TTL_MS = 60 * 60 * 1000;
 /** Issued certificates start a minute early, as Teleport's do, to absorb clock skew. */
 const BACKDATE_MS = 60 * 1000;
 

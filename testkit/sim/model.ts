@@ -74,13 +74,10 @@ export interface SimLock {
   revision: number;
 }
 
-export type ResourceKind = 'access_request' | 'lock';
+type ResourceKind = 'access_request' | 'lock';
 
 /** What the store announces to watchers, in commit order. */
 export type StoreEvent =
   | { type: 'put'; kind: 'access_request'; request: SimAccessRequest }
   | { type: 'put'; kind: 'lock'; lock: SimLock }
   | { type: 'delete'; kind: ResourceKind; name: string };
-
-export const KIND_ACCESS_REQUEST = 'access_request';
-export const KIND_LOCK = 'lock';

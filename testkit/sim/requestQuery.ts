@@ -27,8 +27,8 @@ export interface PageParams {
 }
 
 /** Teleport's page size limits for ListAccessRequests. */
-export const DEFAULT_PAGE_SIZE = 1000;
-export const MAX_PAGE_SIZE = 16000;
+const DEFAULT_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 16000;
 
 export function requestMatches(req: SimAccessRequest, q: RequestQuery): boolean {
   const reviewed = (who: string | undefined) => req.reviews.some((r) => r.author === who);

@@ -15,7 +15,7 @@ import type {
 import { uuidv7 } from './uuidv7';
 
 /** Teleport's default threshold when no role sets any: one approval approves, one denial denies. */
-export const DEFAULT_THRESHOLD: SimThreshold = { name: 'default', approve: 1, deny: 1 };
+const DEFAULT_THRESHOLD: SimThreshold = { name: 'default', approve: 1, deny: 1 };
 
 export interface NewRequest {
   id?: string;

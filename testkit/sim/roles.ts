@@ -25,7 +25,7 @@ export interface SimRole {
 
 export type RoleRegistry = Readonly<Record<string, SimRole>>;
 
-export const JIT_WATCHER_ROLE: SimRole = {
+const JIT_WATCHER_ROLE: SimRole = {
   name: 'jit-watcher',
   rules: [
     { resources: ['access_request'], verbs: ['list', 'read', 'update'] },
@@ -36,7 +36,7 @@ export const JIT_WATCHER_ROLE: SimRole = {
 };
 
 /** A human who may ask for access and see their own requests, nothing else. */
-export const REQUESTER_ROLE: SimRole = {
+const REQUESTER_ROLE: SimRole = {
   name: 'requester',
   rules: [],
   reviewRequests: false,
@@ -45,7 +45,7 @@ export const REQUESTER_ROLE: SimRole = {
 
 /** A requester whose requests need two approvals (one denial denies), as a role's
  * `request.thresholds: [{approve: 2, deny: 1}]` makes them. */
-export const TWO_APPROVALS_ROLE: SimRole = {
+const TWO_APPROVALS_ROLE: SimRole = {
   name: 'requester-two-approvals',
   rules: [],
   reviewRequests: false,
@@ -53,7 +53,7 @@ export const TWO_APPROVALS_ROLE: SimRole = {
   thresholds: [{ name: 'two approvals', approve: 2, deny: 1 }],
 };
 
-export const EDITOR_ROLE: SimRole = {
+const EDITOR_ROLE: SimRole = {
   name: 'editor',
   rules: [{ resources: ['*'], verbs: ['*'] }],
   reviewRequests: true,

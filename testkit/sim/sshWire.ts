@@ -55,7 +55,7 @@ function keyParts(key: KeyObject): { type: string; fields: Buffer } {
   throw new Error(`unsupported SSH key type ${String(jwk.kty)}`);
 }
 
-export function publicKeyBlob(key: KeyObject): { type: string; blob: Buffer } {
+function publicKeyBlob(key: KeyObject): { type: string; blob: Buffer } {
   const { type, fields } = keyParts(key);
   return { type, blob: Buffer.concat([str(type), fields]) };
 }

@@ -8,7 +8,7 @@ import type { ActivityDeps } from './deps';
 import { asActivityFailure } from './failures';
 
 /** Orders pending requests oldest first; the key is also the cursor between runs. */
-export function pendingKey(r: AccessRequest): string {
+function pendingKey(r: AccessRequest): string {
   return `${r.created.toISOString()}/${r.id}`;
 }
 

@@ -10,6 +10,7 @@ import {
   executeChild,
   log,
   ParentClosePolicy,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -40,6 +41,9 @@ export type { WatcherInput } from './watcherState';
 
 /** Continue as new well before Temporal's 10,240-event warning; each sweep costs ~10 events. */
 const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
+
+/** Runs that started before it swept at once after continuing as new; their histories replay so. */
+const CONTINUED_RUN_WAITS_PATCH = 'continued-run-waits';
 
 export async function watcher(input: WatcherInput): Promise<never> {
   const state = new WatcherState(input);
@@ -89,9 +93,13 @@ export async function watcher(input: WatcherInput): Promise<never> {
   setHandler(recentDecisionsQuery, () => state.recent);
   setHandler(policyQuery, () => state.policy);
 
+  // A run continues as new right after a sweep, so the next run waits for the poll interval or
+  // for work (a signal, an event) instead of sweeping again at once with nothing asked of it.
+  let continued = input.carried !== undefined && patched(CONTINUED_RUN_WAITS_PATCH);
   for (;;) {
     handlers.showDetails();
-    if (!state.paused) await runSweep(state);
+    if (!state.paused && !(continued && !state.workWaiting)) await runSweep(state);
+    continued = false;
     handlers.showDetails();
     if (shouldContinueAsNew(state)) {
       // Signals that arrived meanwhile are in `state`, which the next run carries.

@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ClusterFile } from '../testkit/sim/cliState';
+import type { ClusterFile } from '../testkit/sim';
 import { GrpcTeleportClient } from '../src/teleport/client';
 import { readIdentityFile } from '../src/teleport/identityFile';
 import { WORKFLOW_BUNDLE_FILE } from '../src/temporal/worker';

@@ -16,3 +16,4 @@ export { authAlpnProtocol } from './proxy';
 export { SIM_SERVER_VERSION } from './server';
 export { waitFor, waitForStoreEvent, waitForRequestState, waitForLock } from './testing';
 export { simCommand, type SimIo } from './cli';
+export type { ClusterFile } from './cliState';

@@ -26,8 +26,15 @@ function parseOptions(argv: string[]): { sweep: string; latency: string[] } {
   };
 }
 
-/** Runs one benchmark in a child process on `cell`; returns the data rows of its table. */
-function runBench(cell: Cell, script: string, args: string[]): Promise<string[]> {
+/** One Markdown table a benchmark printed: its header, separator and data rows. */
+interface Table {
+  header: string;
+  separator: string;
+  rows: string[];
+}
+
+/** Runs one benchmark in a child process on `cell`; returns the tables it printed. */
+function runBench(cell: Cell, script: string, args: string[]): Promise<Table[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(cell.node, ['--import', 'tsx', path.join(ROOT, 'bench', script), ...args], {
       cwd: ROOT,
@@ -39,17 +46,25 @@ function runBench(cell: Cell, script: string, args: string[]): Promise<string[]>
     child.once('exit', (code) => {
       if (code !== 0)
         reject(new Error(`${script} on ${cell.temporal}, ${cell.node} failed (${code})`));
-      else
-        resolve(
-          out
-            .split('\n')
-            .filter(
-              (l) =>
-                l.startsWith('|') && !/^\|\s*-|^\|-|^\| scenario \||^\| open requests \|/.test(l),
-            ),
-        );
+      else resolve(tablesOf(out));
     });
   });
+}
+
+/** Consecutive lines starting with `|` form a table; anything else ends it. */
+function tablesOf(out: string): Table[] {
+  const tables: Table[] = [];
+  let lines: string[] = [];
+  for (const line of [...out.split('\n'), '']) {
+    if (line.startsWith('|')) {
+      lines.push(line);
+      continue;
+    }
+    const [header, separator, ...rows] = lines;
+    if (header && separator) tables.push({ header, separator, rows });
+    lines = [];
+  }
+  return tables;
 }
 
 function version(node: string): string {
@@ -68,30 +83,31 @@ async function main(): Promise<void> {
   for (const node of [process.execPath, node24]) {
     for (const temporal of ['dev', 'production'] as const) cells.push({ node, temporal });
   }
-  const sweepRows: string[] = [];
-  const latencyRows: string[] = [];
+  // Tables with the same header, from every cell, print as one, a row per cell.
+  const merged = new Map<string, Table>();
+  const add = (label: string, tables: Table[]): void => {
+    for (const table of tables) {
+      const into = merged.get(table.header) ?? { ...table, rows: [] };
+      merged.set(table.header, into);
+      for (const row of table.rows) {
+        into.rows.push(label + row);
+        console.error(`compare: ${label + row}`); // kept even if a later cell fails
+      }
+    }
+  };
   for (const cell of cells) {
     const label = `| ${version(cell.node)} | ${cell.temporal} `;
     console.error(`compare: sweep of ${sweep} on ${label}`);
-    for (const row of await runBench(cell, 'sweep.ts', [sweep])) {
-      sweepRows.push(label + row);
-      console.error(`compare: ${label + row}`); // kept even if a later cell fails
-    }
+    add(label, await runBench(cell, 'sweep.ts', [sweep]));
     console.error(`compare: latency on ${label}`);
-    for (const row of await runBench(cell, 'latency.ts', latency)) {
-      latencyRows.push(label + row);
-      console.error(`compare: ${label + row}`);
-    }
+    add(label, await runBench(cell, 'latency.ts', latency));
   }
-  console.log(
-    '| node | Temporal | open requests | sweep | wall time | runs | Temporal events | largest payload | largest task | worker RSS (peak) |',
-  );
-  console.log('|---|---|---:|---|---:|---:|---:|---:|---:|---:|');
-  for (const row of sweepRows) console.log(row);
-  console.log('');
-  console.log('| node | Temporal | scenario | samples | p50 | p95 | p99 | max | note |');
-  console.log('|---|---|---|---:|---:|---:|---:|---:|---|');
-  for (const row of latencyRows) console.log(row);
+  for (const table of merged.values()) {
+    console.log(`| node | Temporal ${table.header}`);
+    console.log(`|---|---${table.separator}`);
+    for (const row of table.rows) console.log(row);
+    console.log('');
+  }
 }
 
 main().catch((err: unknown) => {

@@ -94,8 +94,10 @@ export async function watcher(input: WatcherInput): Promise<never> {
   setHandler(policyQuery, () => state.policy);
 
   // A run continues as new right after a sweep, so the next run waits for the poll interval or
-  // for work (a signal, an event) instead of sweeping again at once with nothing asked of it.
-  let continued = input.carried !== undefined && patched(CONTINUED_RUN_WAITS_PATCH);
+  // for work (a signal, an event) instead of sweeping again at once with nothing asked of it. One
+  // that continued while paused sweeps at once when resumed, as a resume always does.
+  let continued =
+    input.carried !== undefined && !input.paused && patched(CONTINUED_RUN_WAITS_PATCH);
   for (;;) {
     handlers.showDetails();
     if (!state.paused && !(continued && !state.workWaiting)) await runSweep(state);

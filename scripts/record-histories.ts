@@ -11,9 +11,8 @@ import type { SweepLimits } from '../src/temporal/sweepTypes';
 import { waitFor } from '../src/util/waitFor';
 import { HISTORIES_DIR, historyToObject, type RecordedRun } from '../test/support/histories';
 import { startStack, type Stack } from '../test/support/stack';
+import { minutesAgo, node } from '../test/support/requests';
 
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 /** Small limits so a handful of requests makes a sweep continue as new. */
 const SMALL: SweepLimits = {
   pageSize: 2,

@@ -10,9 +10,7 @@ import type { SweepPlan } from '../../src/temporal/sweepTypes';
 import { waitFor } from '../../src/util/waitFor';
 import { assertReplays } from '../support/histories';
 import { runningStack, type Stack } from '../support/stack';
-
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+import { minutesAgo, node } from '../support/requests';
 
 async function runDecisions(stack: Stack, args: string[]): Promise<string> {
   let out = '';

@@ -5,9 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { watcherLockName } from '../../src/policy/decision';
 import { runningStack } from '../support/stack';
-
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
-const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
+import { minutesAgo, node } from '../support/requests';
 
 describe('per-environment caps end to end', () => {
   const suite = runningStack({

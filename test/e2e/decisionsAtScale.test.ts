@@ -9,10 +9,10 @@ import { JIT_REQUEST_IDS, JIT_USERS } from '../../src/temporal/searchAttributes'
 import { waitFor } from '../../src/util/waitFor';
 import { decisionsJson } from '../support/decisionsCli';
 import { runningStack, type Stack } from '../support/stack';
+import { node } from '../support/requests';
 
 const USERS = 200;
 const PER_USER = 5;
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 
 interface Line {
   decision: { requestId: string; user: string; action: string };

@@ -6,8 +6,7 @@ import { describe, test } from 'node:test';
 import type { SimStore } from '../../testkit/sim';
 import { waitFor } from '../../src/util/waitFor';
 import { startService } from '../support/service';
-
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
+import { node } from '../support/requests';
 
 function approvalsOf(store: SimStore, id: string): () => number {
   let count = 0;

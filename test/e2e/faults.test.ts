@@ -6,8 +6,7 @@ import type { SimStore } from '../../testkit/sim';
 import { waitFor } from '../../src/util/waitFor';
 import { startStack } from '../support/stack';
 import { startWorkerProcess } from '../support/workerProcess';
-
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
+import { node } from '../support/requests';
 
 /** Counts the times each request was put in the APPROVED state. */
 function countApprovals(store: SimStore): { counts: Map<string, number>; stop: () => void } {

@@ -6,8 +6,8 @@ import { describe, test } from 'node:test';
 import { watcherLockName } from '../../src/policy/decision';
 import { waitFor } from '../../src/util/waitFor';
 import { runningStack } from '../support/stack';
+import { node } from '../support/requests';
 
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 const minutesFromNow = (n: number) => new Date(Date.now() + n * 60_000);
 
 describe('held access end to end', () => {

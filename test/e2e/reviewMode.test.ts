@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runningStack } from '../support/stack';
+import { node } from '../support/requests';
 
 const BOT = 'bot-jit-watcher';
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 const TWO_APPROVALS = [{ name: 'two approvals', approve: 2, deny: 1 }];
 
 describe('review mode end to end', () => {

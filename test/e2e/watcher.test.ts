@@ -5,26 +5,14 @@ import { describe, test } from 'node:test';
 import { waitFor } from '../../src/util/waitFor';
 import { runningStack } from '../support/stack';
 import { watcherLockName } from '../../src/policy/decision';
-
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
-const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
+import { createEnforcementStory, minutesAgo, node } from '../support/requests';
 
 describe('watcher end to end', () => {
   const suite = runningStack();
 
   test('approves compliant requests and denies violations with the reason on the request', async () => {
     const { store } = suite.stack.sim;
-    const ok = store.createRequest({
-      user: 'alice',
-      roles: ['node-access'],
-      resources: [node('web-1'), node('web-2')],
-    });
-    const mixed = store.createRequest({ user: 'bob', roles: ['prod-access', 'research-access'] });
-    const many = store.createRequest({
-      user: 'dave',
-      roles: ['node-access'],
-      resources: ['a', 'b', 'c', 'd', 'e'].map(node),
-    });
+    const { ok, mixed, many } = createEnforcementStory(store, 'web');
     await suite.stack.sweep();
 
     assert.equal(store.getRequest(ok.id)?.state, 'APPROVED');

@@ -11,8 +11,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { RefusedError } from '../../src/temporal/control';
 import { findTemporalCli } from '../../src/temporal/devServer';
 import { runningStack, type Stack } from '../support/stack';
+import { node } from '../support/requests';
 
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 const at = () => new Date().toISOString();
 const huge = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i }));
 

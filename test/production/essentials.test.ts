@@ -10,9 +10,8 @@ import { decisionsJson } from '../support/decisionsCli';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 import { watchLedger, type Ledger } from './support/ledger';
+import { createEnforcementStory, minutesAgo, node } from '../support/requests';
 
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
-const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 const VISIBILITY_TIMEOUT_MS = 30_000; // SQL visibility is written by the server's task queue
 
 const decisions = (stack: Stack, args: string[]) => decisionsJson(stack.temporal.address, args);
@@ -34,17 +33,7 @@ describe('production server: essentials with two worker processes', () => {
 
   test('approves compliant requests and denies violations, each once, with the reason', async () => {
     const { store } = stack.sim;
-    const ok = store.createRequest({
-      user: 'alice',
-      roles: ['node-access'],
-      resources: [node('a-1'), node('a-2')],
-    });
-    const mixed = store.createRequest({ user: 'bob', roles: ['prod-access', 'research-access'] });
-    const many = store.createRequest({
-      user: 'dave',
-      roles: ['node-access'],
-      resources: ['1', '2', '3', '4', '5'].map(node),
-    });
+    const { ok, mixed, many } = createEnforcementStory(store, 'a');
     await stack.sweep();
     assert.equal(store.getRequest(ok.id)?.state, 'APPROVED');
     assert.equal(store.getRequest(mixed.id)?.state, 'DENIED');

@@ -10,8 +10,8 @@ import { waitFor } from '../../src/util/waitFor';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 import { watchLedger } from './support/ledger';
+import { node } from '../support/requests';
 
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 const REQUESTS = 12;
 const FINISH_TIMEOUT_MS = 180_000; // a dead worker's sticky tasks time out, a restarted server rejoins
 

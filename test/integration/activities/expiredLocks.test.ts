@@ -12,10 +12,10 @@ import type { TeleportClient } from '../../../src/teleport/types';
 import { createActivities } from '../../../src/temporal/activities';
 import { silentLogger } from '../../../src/util/logger';
 import { clientFor } from '../../support/teleport';
+import { node } from '../../support/requests';
 
 const USERS = ['ann', 'ben', 'cat'];
 const ENDED_LOCKS = 2_000;
-const node = (name: string) => ({ clusterName: 'sim', kind: 'node', name });
 
 /** The real client, counting the locks and requests its reads bring back. */
 function counting(client: TeleportClient) {

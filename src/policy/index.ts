@@ -19,4 +19,5 @@ export { evaluatePending } from './pending';
 export { evaluateUser } from './user';
 export { evaluate, applyDecisions } from './evaluate';
 export { WATCHER_LOCK_PREFIX, decisionId, isWatcherLock, watcherLockName } from './decision';
+export { userDeadlines, type Deadline, type DeadlineKind } from './deadlines';
 export { parseSnapshot, type SnapshotResult } from './snapshotFile';

@@ -27,7 +27,8 @@ export interface Policy {
   reviewMode: ReviewMode;
 }
 
-export type Action = 'approve' | 'deny' | 'lock' | 'none';
+/** 'escalate': left to human reviewers, recorded with its reason; nothing is written to Teleport. */
+export type Action = 'approve' | 'deny' | 'lock' | 'escalate' | 'none';
 
 /** The policy a decision rests on: a rule's name, 'compliant' for approvals and requests left alone. */
 export type PolicyName = 'compliant' | 'exempt' | RuleName;

@@ -282,6 +282,8 @@ class SweepRun {
 
   private async runAction(decision: Decision, ask?: Ask): Promise<ActionOutcome> {
     if (decision.action === 'none') return { status: 'none', detail: decision.reason };
+    // Left to humans: recorded with its reason, nothing written to Teleport.
+    if (decision.action === 'escalate') return { status: 'none', detail: decision.reason };
     if (decision.dryRun) return { status: 'dry-run', detail: `dry run: would ${decision.action}` };
     const input = { decision, reviewMode: this.input.policy.reviewMode };
     const act = this.local(ACTION_OPTIONS, actionSummary(decision, ask));

@@ -1,7 +1,7 @@
 // Upgrades never break the running watcher: the histories checked in under test/histories/ were
 // recorded from earlier code (a watcher that continued as new, a sweep spanning runs, every
 // signal and update, review mode, dry run); this build's workflow code must replay every one of
-// them without a determinism error. A change that fails here needs patched() (README, Upgrading).
+// them without a determinism error. A change that fails here needs patched() (docs/upgrading.md).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The Helm chart's CI: Helm v4 and the manifest checker built and cached (install-helm.sh,
+# build-check.sh), `helm lint`, then `helm template` for the default values, the full values
+# (ci/full-values.yaml) and the full values with a tbot sidecar; each rendering is decoded
+# strictly into Kubernetes' own types by the checker, and test/unit/deploy/chart.rendered.ts
+# checks what the pods get (no service links, non-root, read-only root, a configuration the
+# service loads with the service links Kubernetes would add). .ci/run calls it; it needs no cluster.
+#   bash deploy/helm/ci.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CHART=deploy/helm/jit-watcher
+RELEASE=jit-watcher
+
+log() { echo "helm-ci: $*"; }
+
+helm="$(bash deploy/helm/install-helm.sh | tail -n 1)"
+check="$(bash deploy/helm/build-check.sh | tail -n 1)"
+log "helm $("$helm" version --short), checker $check"
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+# The checker itself: an unknown field must fail with one line naming the document and the field.
+cat >"$out/bad.yaml" <<'YAML'
+# Source: jit-watcher/templates/bad.yaml
+apiVersion: v1
+kind: Service
+metadata: { name: bad }
+spec:
+  ports: [{ name: metrics, port: 9464, targetPot: metrics }]
+YAML
+if "$check" <"$out/bad.yaml" >/dev/null 2>"$out/bad.err"; then
+  log "the checker accepted a Service with an unknown field"
+  exit 1
+fi
+expected='check: document 1 (jit-watcher/templates/bad.yaml): unknown field "spec.ports[0].targetPot"'
+if [ "$(cat "$out/bad.err")" != "$expected" ]; then
+  log "the checker said: $(cat "$out/bad.err")"
+  log "expected:         $expected"
+  exit 1
+fi
+log "the checker refuses unknown fields: $(cat "$out/bad.err")"
+
+# name, then the arguments that select its values.
+renderings=(
+  "default"
+  "full -f $CHART/ci/full-values.yaml"
+  "full-sidecar -f $CHART/ci/full-values.yaml --set teleport.identity.source=sidecar"
+)
+files=()
+for rendering in "${renderings[@]}"; do
+  read -r name args <<<"$rendering"
+  # shellcheck disable=SC2086 # args holds several words on purpose
+  "$helm" lint --strict "$CHART" $args >"$out/lint-$name.log" || {
+    cat "$out/lint-$name.log"
+    exit 1
+  }
+  log "helm lint --strict ($name values): ok"
+  # shellcheck disable=SC2086
+  "$helm" template "$RELEASE" "$CHART" --namespace jit-watcher $args >"$out/$name.yaml"
+  "$check" <"$out/$name.yaml" | sed "s/^/helm-ci: $name: /"
+  files+=("$out/$name.yaml")
+done
+
+# A wrong value stops the rendering with one line.
+if "$helm" template "$RELEASE" "$CHART" --set teleport.identity.source=file >/dev/null 2>"$out/bad-values.err"; then
+  log "helm template accepted teleport.identity.source=file"
+  exit 1
+fi
+grep -q 'teleport.identity.source: "file" is neither sidecar nor secret' "$out/bad-values.err" || {
+  cat "$out/bad-values.err"
+  exit 1
+}
+log "a wrong value fails the rendering: $(grep -o 'teleport.identity.source:.*' "$out/bad-values.err")"
+
+# What the pods get, on the rendered objects (a test file npm test does not run: it needs helm).
+JIT_CHART_RENDERED="$(IFS=,; echo "${files[*]}")" \
+  node --import tsx --test --test-reporter=dot test/unit/deploy/chart.rendered.ts
+log "rendered pods checked: ${#files[@]} renderings"

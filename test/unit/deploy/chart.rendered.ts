@@ -20,6 +20,7 @@ import {
   type Container,
   type DeploymentSpec,
   type K8sObject,
+  type Probe,
   type ServiceSpec,
 } from './manifests';
 
@@ -141,34 +142,19 @@ for (const file of files) {
   describe(`${rendering}: probes and ports`, () => {
     const served = readText('src/metrics/server.ts');
     const listen = Number(env.JIT_WATCHER_METRICS_LISTEN?.split(':').pop());
-    const rows: [string, string | undefined, string, number | string | undefined][] = [
-      [
-        'liveness',
-        watcher.livenessProbe?.httpGet?.path,
-        '/healthz',
-        watcher.livenessProbe?.httpGet?.port,
-      ],
-      [
-        'startup',
-        watcher.startupProbe?.httpGet?.path,
-        '/healthz',
-        watcher.startupProbe?.httpGet?.port,
-      ],
-      [
-        'readiness',
-        watcher.readinessProbe?.httpGet?.path,
-        '/readyz',
-        watcher.readinessProbe?.httpGet?.port,
-      ],
+    const rows: [string, Probe | undefined, string][] = [
+      ['liveness', watcher.livenessProbe, '/healthz'],
+      ['startup', watcher.startupProbe, '/healthz'],
+      ['readiness', watcher.readinessProbe, '/readyz'],
     ];
-    for (const [probe, actual, expected, port] of rows) {
+    for (const [probe, { httpGet } = {}, expected] of rows) {
       it(`${probe} GETs ${expected} on the metrics port`, () => {
-        assert.equal(actual, expected);
+        assert.equal(httpGet?.path, expected);
         assert.ok(
           served.includes(`'${expected}'`),
           `src/metrics/server.ts no longer serves ${expected}`,
         );
-        assert.equal(resolvePort(watcher, port), listen);
+        assert.equal(resolvePort(watcher, httpGet?.port), listen);
       });
     }
     it('the Service reaches the metrics port', () => {

@@ -16,7 +16,7 @@ log() { echo "helm-ci: $*"; }
 
 helm="$(bash deploy/helm/install-helm.sh | tail -n 1)"
 check="$(bash deploy/helm/build-check.sh | tail -n 1)"
-log "helm $("$helm" version --short), checker $check"
+log "helm at $helm, checker at $check"
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Helm chart's CI: Helm v4 and the manifest checker built and cached (install-helm.sh,
 # build-check.sh), `helm lint`, then `helm template` for the default values, the full values
-# (ci/full-values.yaml) and the full values with a tbot sidecar; each rendering is decoded
-# strictly into Kubernetes' own types by the checker, and test/unit/deploy/chart.rendered.ts
-# checks what the pods get (no service links, non-root, read-only root, a configuration the
+# (ci/full-values.yaml) and those with a tbot sidecar and no PDB or ServiceAccount; each rendering
+# is decoded strictly into Kubernetes' own types by the checker, and
+# test/unit/deploy/chart.rendered.ts checks what the pods get (no service links, non-root, read-only root, a configuration the
 # service loads with the service links Kubernetes would add). .ci/run calls it; it needs no cluster.
 #   bash deploy/helm/ci.sh
 set -euo pipefail
@@ -42,11 +42,12 @@ if [ "$(cat "$out/bad.err")" != "$expected" ]; then
 fi
 log "the checker refuses unknown fields: $(cat "$out/bad.err")"
 
-# name, then the arguments that select its values.
+# name, then the arguments that select its values. The third takes the full values with a tbot
+# sidecar instead of the Secret, and the branches the others leave on turned off.
 renderings=(
   "default"
   "full -f $CHART/ci/full-values.yaml"
-  "full-sidecar -f $CHART/ci/full-values.yaml --set teleport.identity.source=sidecar"
+  "full-sidecar -f $CHART/ci/full-values.yaml --set teleport.identity.source=sidecar,podDisruptionBudget.enabled=false,serviceAccount.create=false,serviceAccount.name=existing"
 )
 files=()
 for rendering in "${renderings[@]}"; do

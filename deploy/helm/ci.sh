@@ -3,8 +3,9 @@
 # build-check.sh), `helm lint`, then `helm template` for the default values, the full values
 # (ci/full-values.yaml) and those with a tbot sidecar and no PDB or ServiceAccount; each rendering
 # is decoded strictly into Kubernetes' own types by the checker, and
-# test/unit/deploy/chart.rendered.ts checks what the pods get (no service links, non-root, read-only root, a configuration the
-# service loads with the service links Kubernetes would add). .ci/run calls it; it needs no cluster.
+# test/unit/deploy/chart.rendered.ts checks what the pods get (no service links, non-root,
+# read-only root, a configuration the service loads with the service links Kubernetes would
+# add). .ci/run calls it; it needs no cluster.
 #   bash deploy/helm/ci.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -6,9 +6,9 @@
 set -euo pipefail
 
 VERSION="4.3.2"
-# helm v4.3.2's go.mod asks for Go >= 1.26.0; a newer local Go is used as it is, an older one
-# fetches this toolchain from the Go proxy (as temporal/install-server.sh does for the server).
-TOOLCHAIN="go1.26.8"
+# helm v4.3.2's go.mod asks for Go >= 1.26.0. GOTOOLCHAIN=auto (over a machine's "local"): the
+# local Go when it is new enough (1.26.8 here), else the Go proxy's toolchain go.mod names.
+GO_NEEDED="1.26.0"
 FIRST_BUILD="a few minutes the first time" # 2 cores, empty Go caches; instant once built
 MODULE="helm.sh/helm/v4"
 
@@ -27,13 +27,13 @@ if built; then
   log "Helm v$VERSION already built at $helm"
 else
   if ! command -v go >/dev/null 2>&1; then
-    log "Go is not installed; install Go >= 1.21 (it fetches $TOOLCHAIN itself)"
+    log "Go is not installed; install Go >= 1.21 (it fetches Go $GO_NEEDED itself if older)"
     exit 1
   fi
   log "building Helm v$VERSION with go install: $FIRST_BUILD"
   started=$SECONDS
   mkdir -p "$bindir"
-  GOTOOLCHAIN="${GOTOOLCHAIN_HELM:-$TOOLCHAIN+auto}" GOBIN="$bindir" \
+  GOTOOLCHAIN=auto GOBIN="$bindir" \
     go install "$MODULE/cmd/helm@v$VERSION" >&2
   if ! built; then
     log "built $helm, but it does not report version v$VERSION"

@@ -65,16 +65,23 @@ for rendering in "${renderings[@]}"; do
   files+=("$out/$name.yaml")
 done
 
-# A wrong value stops the rendering with one line.
-if "$helm" template "$RELEASE" "$CHART" --set teleport.identity.source=file >/dev/null 2>"$out/bad-values.err"; then
-  log "helm template accepted teleport.identity.source=file"
-  exit 1
-fi
-grep -q 'teleport.identity.source: "file" is neither sidecar nor secret' "$out/bad-values.err" || {
-  cat "$out/bad-values.err"
-  exit 1
-}
-log "a wrong value fails the rendering: $(grep -o 'teleport.identity.source:.*' "$out/bad-values.err")"
+# Wrong values stop the rendering (values.schema.json refuses unknown keys and bad choices).
+bad_values=(
+  "teleport.adress=teleport.example.com:443|additional properties 'adress' not allowed"
+  "teleport.identity.source=file|value must be one of 'sidecar', 'secret'"
+)
+for row in "${bad_values[@]}"; do
+  set_arg="${row%%|*}" expected="${row#*|}"
+  if "$helm" template "$RELEASE" "$CHART" --set "$set_arg" >/dev/null 2>"$out/bad-values.err"; then
+    log "helm template accepted --set $set_arg"
+    exit 1
+  fi
+  grep -qF "$expected" "$out/bad-values.err" || {
+    cat "$out/bad-values.err"
+    exit 1
+  }
+  log "--set $set_arg fails the rendering: $expected"
+done
 
 # What the pods get, on the rendered objects (a test file npm test does not run: it needs helm).
 JIT_CHART_RENDERED="$(IFS=,; echo "${files[*]}")" \

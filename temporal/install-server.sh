@@ -6,7 +6,7 @@
 #   bash temporal/install-server.sh        # or: npm run install-temporal-server
 set -euo pipefail
 
-VERSION="1.32.2"             # docker-compose.yml and deploy/kubernetes name the same server version
+VERSION="1.32.2"             # docker-compose.yml and the Helm chart's values name the same version
 TOOLCHAIN="go1.27.3"         # the server needs Go >= 1.26.10; the Go proxy serves this toolchain
 FIRST_BUILD="about 8 minutes the first time" # 2 cores, empty Go caches; seconds once cached
 MODULE="go.temporal.io/server"

@@ -4,6 +4,7 @@
 import { parse } from 'yaml';
 import { ConfigError } from './errors';
 import { CONFIG_FILE_OPTION, OPTIONS, yamlKey, type OptionSpec } from './options';
+import { isServiceLink } from './serviceLinks';
 import { nearest } from './suggest';
 import { parseCustom, parseValue, type Value } from './values';
 
@@ -16,11 +17,22 @@ export interface Assignment {
 
 const ENV_PREFIX = 'JIT_WATCHER_';
 
-/** Set variables only; an empty variable counts as unset (as systemd and Docker mostly mean it). */
+/**
+ * Set variables only; an empty variable counts as unset (as systemd and Docker mostly mean it).
+ * Variables Kubernetes and Docker add for linked Services (serviceLinks.ts) are not settings.
+ */
 export function fromEnv(env: Record<string, string | undefined>): Assignment[] {
   const known = [...OPTIONS, CONFIG_FILE_OPTION].flatMap((o) => o.env);
   for (const name of Object.keys(env).sort()) {
-    if (name.startsWith(ENV_PREFIX) && !known.includes(name)) {
+    if (!name.startsWith(ENV_PREFIX)) continue;
+    // A Service named jit-watcher-temporal-dev would set JIT_WATCHER_TEMPORAL_DEV_PORT=tcp://...:
+    // a setting's name with a link's value, which no parser message would explain.
+    if (known.includes(name) && isServiceLink(name, env)) {
+      throw new ConfigError(
+        `${name}=${env[name] ?? ''} is a service link Kubernetes or Docker added, not a setting; set enableServiceLinks: false in the pod spec or rename the Service or link`,
+      );
+    }
+    if (!known.includes(name) && !isServiceLink(name, env)) {
       const guess = nearest(name, known);
       const hint = guess ? `did you mean ${guess}?` : 'remove it or check the name';
       throw new ConfigError(`unknown environment variable ${name}; ${hint}`);

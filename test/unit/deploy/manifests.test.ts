@@ -1,7 +1,8 @@
 // The deployment files must agree with the code they deploy: every variable they set is one the
-// config table reads, the identity path is where tbot writes, the metrics port and probe paths
-// are the ones the process serves, the search attributes are the ones the sweeps upsert. No
-// Docker or cluster needed: the files are parsed, and the config loader is run on them.
+// config table reads, the identity path is where tbot writes, the metrics port is the one the
+// process serves, the search attributes are the ones the sweeps upsert. No Docker or cluster
+// needed: the files are parsed, and the config loader is run on them. The Helm chart's rendered
+// objects are checked by chart.rendered.ts, which deploy/helm/ci.sh runs (it needs helm).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -9,24 +10,17 @@ import { loadConfig } from '../../../src/config/load';
 import { CONFIG_FILE_OPTION, OPTIONS } from '../../../src/config/options';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../../src/temporal/searchAttributes';
 import {
-  KUBE_DIR,
+  CHART_DIR,
   baseImages,
   composeContainerPorts,
   composeEnv,
   composeMounts,
-  containerEnv,
   dockerfile,
   exists,
   keyValues,
-  kubeObject,
   readText,
   readYaml,
-  resolvePort,
   type Compose,
-  type Container,
-  type DeploymentSpec,
-  type Kustomization,
-  type ServiceSpec,
 } from './manifests';
 
 const KNOWN_ENV = new Set([...OPTIONS, CONFIG_FILE_OPTION].flatMap((o) => o.env));
@@ -35,11 +29,8 @@ const OTHER_ENV: Record<string, string> = { TEMPORAL_CLI: 'src/temporal/devServe
 
 const compose = readYaml<Compose>('docker-compose.yml');
 const composeWatcher = compose.services['jit-watcher'] ?? {};
-const deployment = kubeObject<DeploymentSpec>('Deployment').spec;
-const pod = deployment.template.spec;
-const kubeWatcher = pod.containers.find((c) => c.name === 'jit-watcher') ?? ({} as Container);
-const kubeTbot = pod.initContainers?.find((c) => c.name === 'tbot') ?? ({} as Container);
-const service = kubeObject<ServiceSpec>('Service');
+/** The policy file docker-compose.yml mounts (the chart renders its own from values). */
+const COMPOSE_POLICY = 'deploy/policy.yaml';
 const systemdEnv = keyValues(readText('deploy/systemd/jit-watcher.env'), true);
 
 /** The watcher as each deployment runs it: argv after the program, env, files it reads. */
@@ -48,13 +39,7 @@ const watchers: [string, string[], Record<string, string>, Record<string, string
     'docker-compose.yml',
     composeWatcher.command ?? [],
     composeEnv(composeWatcher),
-    { '/etc/jit-watcher/policy.yaml': readText(`${KUBE_DIR}/policy.yaml`) },
-  ],
-  [
-    `${KUBE_DIR}/deployment.yaml`,
-    kubeWatcher.args ?? [],
-    containerEnv(kubeWatcher),
-    { '/etc/jit-watcher/policy.yaml': readText(`${KUBE_DIR}/policy.yaml`) },
+    { '/etc/jit-watcher/policy.yaml': readText(COMPOSE_POLICY) },
   ],
 ];
 
@@ -65,7 +50,6 @@ function portOf(listen: string | undefined): number {
 describe('environment variables the deployments set exist in the options table', () => {
   const sets: [string, Record<string, string>][] = [
     ['docker-compose.yml jit-watcher', composeEnv(composeWatcher)],
-    ['Deployment jit-watcher container', containerEnv(kubeWatcher)],
     ['deploy/systemd/jit-watcher.env (commented examples too)', systemdEnv],
   ];
   for (const [where, env] of sets) {
@@ -123,8 +107,6 @@ describe('the identity is read where tbot writes it, from a read-only mount', ()
   const tbotMount = composeMounts(compose.services.tbot ?? {}).find(
     (m) => m.source === 'machine-id',
   );
-  const kubeMount = kubeWatcher.volumeMounts?.find((m) => m.name === 'machine-id');
-  const kubeTbotMount = kubeTbot.volumeMounts?.find((m) => m.name === 'machine-id');
   const outputPath = (file: string): string | undefined =>
     readYaml<{ outputs: { destination: { path: string } }[] }>(file).outputs[0]?.destination.path;
   const rows = [
@@ -134,13 +116,6 @@ describe('the identity is read where tbot writes it, from a read-only mount', ()
       mountPath: composeMount?.target,
       readOnly: composeMount?.readOnly,
       tbotWritesTo: outputPath('deploy/teleport/tbot.yaml'),
-    },
-    {
-      where: 'deployment.yaml',
-      identity: containerEnv(kubeWatcher).JIT_WATCHER_IDENTITY_FILE,
-      mountPath: kubeMount?.mountPath,
-      readOnly: kubeMount?.readOnly,
-      tbotWritesTo: outputPath(`${KUBE_DIR}/tbot.yaml`),
     },
   ];
   for (const { where, identity, mountPath, readOnly, tbotWritesTo } of rows) {
@@ -162,22 +137,11 @@ describe('the identity is read where tbot writes it, from a read-only mount', ()
       'compose: tbot mounts machine-id elsewhere',
     );
     assert.equal(tbotMount?.readOnly, false, 'compose: tbot must be able to write machine-id');
-    assert.equal(
-      kubeTbotMount?.mountPath,
-      kubeMount?.mountPath,
-      'Kubernetes: tbot mounts machine-id elsewhere',
-    );
-    assert.notEqual(kubeTbotMount?.readOnly, true, 'Kubernetes: tbot must be able to write it');
-    assert.ok(
-      pod.volumes.find((v) => v.name === 'machine-id')?.emptyDir,
-      'machine-id should be an emptyDir',
-    );
   });
 });
 
 describe('the metrics port is the same everywhere', () => {
-  const listenPort = portOf(containerEnv(kubeWatcher).JIT_WATCHER_METRICS_LISTEN);
-  const servicePort = service.spec.ports.find((p) => p.name === 'metrics');
+  const listenPort = portOf(/JIT_WATCHER_METRICS_LISTEN=(\S+)/.exec(readText('Dockerfile'))?.[1]);
   const rows: [string, number][] = [
     [
       'compose JIT_WATCHER_METRICS_LISTEN',
@@ -186,97 +150,19 @@ describe('the metrics port is the same everywhere', () => {
     ['compose published container port', composeContainerPorts(composeWatcher)[0] ?? NaN],
     ['Dockerfile EXPOSE', Number(dockerfile().find((i) => i.op === 'EXPOSE')?.args)],
     [
-      'Dockerfile ENV JIT_WATCHER_METRICS_LISTEN',
-      portOf(/JIT_WATCHER_METRICS_LISTEN=(\S+)/.exec(readText('Dockerfile'))?.[1]),
+      'Helm chart values metrics.port',
+      readYaml<{ metrics: { port: number } }>(`${CHART_DIR}/values.yaml`).metrics.port,
     ],
-    ['container port "metrics"', resolvePort(kubeWatcher, 'metrics')],
-    ['liveness probe', resolvePort(kubeWatcher, kubeWatcher.livenessProbe?.httpGet?.port)],
-    ['readiness probe', resolvePort(kubeWatcher, kubeWatcher.readinessProbe?.httpGet?.port)],
-    ['startup probe', resolvePort(kubeWatcher, kubeWatcher.startupProbe?.httpGet?.port)],
-    ['Service port', servicePort?.port ?? NaN],
-    ['Service targetPort', resolvePort(kubeWatcher, servicePort?.targetPort)],
-    ['Service prometheus.io/port', Number(service.metadata.annotations?.['prometheus.io/port'])],
   ];
   for (const [what, port] of rows) {
     it(what, () =>
       assert.equal(
         port,
         listenPort,
-        `${what} is ${port}, JIT_WATCHER_METRICS_LISTEN says ${listenPort}`,
+        `${what} is ${port}, the Dockerfile's JIT_WATCHER_METRICS_LISTEN says ${listenPort}`,
       ),
     );
   }
-});
-
-describe('probes ask for paths the metrics server serves', () => {
-  const served = readText('src/metrics/server.ts');
-  const rows: [string, string | undefined, string][] = [
-    ['liveness', kubeWatcher.livenessProbe?.httpGet?.path, '/healthz'],
-    ['startup', kubeWatcher.startupProbe?.httpGet?.path, '/healthz'],
-    ['readiness', kubeWatcher.readinessProbe?.httpGet?.path, '/readyz'],
-  ];
-  for (const [probe, actual, expected] of rows) {
-    it(probe, () => {
-      assert.equal(actual, expected, `the ${probe} probe should GET ${expected}`);
-      assert.ok(
-        served.includes(`'${expected}'`),
-        `src/metrics/server.ts no longer serves ${expected}`,
-      );
-    });
-  }
-});
-
-describe('the selectors pick the worker pods', () => {
-  const labels = deployment.template.metadata.labels;
-  const selectors: [string, Record<string, string>][] = [
-    ['Deployment', deployment.selector.matchLabels],
-    ['Service', service.spec.selector],
-    [
-      'PodDisruptionBudget',
-      kubeObject<{ selector: { matchLabels: Record<string, string> } }>('PodDisruptionBudget').spec
-        .selector.matchLabels,
-    ],
-  ];
-  for (const [kind, selector] of selectors) {
-    it(kind, () => {
-      for (const [key, value] of Object.entries(selector)) {
-        assert.equal(
-          labels[key],
-          value,
-          `${kind} selects ${key}=${value}, the pods have ${labels[key]}`,
-        );
-      }
-    });
-  }
-});
-
-describe('the pod is confined', () => {
-  it('non-root, read-only root, no privilege escalation, no capabilities', () => {
-    assert.equal(pod.securityContext?.runAsNonRoot, true, 'runAsNonRoot must be true');
-    for (const c of [kubeWatcher, kubeTbot]) {
-      const sc = c.securityContext;
-      assert.equal(sc?.readOnlyRootFilesystem, true, `${c.name}: readOnlyRootFilesystem`);
-      assert.equal(sc?.allowPrivilegeEscalation, false, `${c.name}: allowPrivilegeEscalation`);
-      assert.deepEqual(sc?.capabilities?.drop, ['ALL'], `${c.name}: capabilities.drop`);
-    }
-  });
-  it('a writable /tmp for the Teleport client socket', () => {
-    const tmp = kubeWatcher.volumeMounts?.find((m) => m.mountPath === '/tmp');
-    assert.ok(pod.volumes.find((v) => v.name === tmp?.name)?.emptyDir, 'mount an emptyDir at /tmp');
-  });
-  it('the --config file comes from the generated policy ConfigMap', () => {
-    const args = kubeWatcher.args ?? [];
-    const configPath = args[args.indexOf('--config') + 1] ?? '';
-    const mount = kubeWatcher.volumeMounts?.find((m) => m.mountPath === path.dirname(configPath));
-    const volume = pod.volumes.find((v) => v.name === mount?.name);
-    const generator = readYaml<Kustomization>(
-      `${KUBE_DIR}/kustomization.yaml`,
-    ).configMapGenerator?.find((g) => g.name === volume?.configMap?.name);
-    assert.ok(
-      generator?.files.includes(path.basename(configPath)),
-      `no ConfigMap provides ${configPath}`,
-    );
-  });
 });
 
 describe('search attributes registered by the script are those the sweeps upsert', () => {

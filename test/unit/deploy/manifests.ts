@@ -1,5 +1,6 @@
-// Reads the deployment files (docker-compose.yml, the Kubernetes manifests, the Dockerfile, the
-// systemd unit) into small typed shapes, so manifests.test.ts can compare them with the code.
+// Reads the deployment files (docker-compose.yml, the Helm chart's rendered objects, the
+// Dockerfile, the systemd unit) into small typed shapes, so the deploy tests can compare them with
+// the code.
 // Only the fields the tests look at are typed; parsing never interpolates from the real env.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -69,17 +70,25 @@ export function composeContainerPorts(service: ComposeService): number[] {
   return (service.ports ?? []).map((spec) => Number(spec.split('/')[0]?.split(':').pop()));
 }
 
-// --- Kubernetes ----------------------------------------------------------------------------------
+// --- Kubernetes (objects `helm template` rendered from deploy/helm/jit-watcher) ------------------
+
+export const CHART_DIR = 'deploy/helm/jit-watcher';
 
 export interface Probe {
   httpGet?: { path: string; port: number | string };
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
 }
 
 export interface Container {
   name: string;
   image: string;
   args?: string[];
-  env?: { name: string; value?: string }[];
+  env?: EnvVar[];
   ports?: { name?: string; containerPort: number }[];
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   startupProbe?: Probe;
@@ -96,57 +105,61 @@ export interface Volume {
   name: string;
   emptyDir?: object;
   configMap?: { name: string };
+  secret?: { secretName: string; items?: { key: string; path: string }[] };
 }
 
 export interface K8sObject {
+  apiVersion: string;
   kind: string;
   metadata: { name: string; annotations?: Record<string, string> };
-  spec: unknown;
+  spec?: unknown;
+  data?: Record<string, string>;
+}
+
+export interface PodSpec {
+  enableServiceLinks?: boolean;
+  automountServiceAccountToken?: boolean;
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
+  initContainers?: Container[];
+  containers: Container[];
+  volumes: Volume[];
 }
 
 export interface DeploymentSpec {
   replicas: number;
   selector: { matchLabels: Record<string, string> };
-  template: {
-    metadata: { labels: Record<string, string> };
-    spec: {
-      securityContext?: { runAsNonRoot?: boolean };
-      initContainers?: Container[];
-      containers: Container[];
-      volumes: Volume[];
-    };
-  };
+  template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
 }
 
 export interface ServiceSpec {
   selector: Record<string, string>;
-  ports: { name?: string; port: number; targetPort: number | string }[];
+  ports: { name?: string; port: number; targetPort: number | string; protocol?: string }[];
 }
 
-export interface Kustomization {
-  resources: string[];
-  configMapGenerator?: { name: string; files: string[] }[];
+/** The objects of a `helm template` rendering (a multi-document YAML stream). */
+export function objectsOf(stream: string): K8sObject[] {
+  return parseAllDocuments(stream)
+    .map((doc) => doc.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
 }
 
-export const KUBE_DIR = 'deploy/kubernetes';
-
-/** Every object of every file kustomization.yaml lists. */
-export function kubeObjects(): K8sObject[] {
-  const kustomization = readYaml<Kustomization>(`${KUBE_DIR}/kustomization.yaml`);
-  return kustomization.resources.flatMap((file) =>
-    parseAllDocuments(readText(`${KUBE_DIR}/${file}`)).map((doc) => doc.toJS() as K8sObject),
-  );
-}
-
-export function kubeObject<S>(kind: string): { metadata: K8sObject['metadata']; spec: S } {
-  const found = kubeObjects().filter((o) => o.kind === kind);
-  if (found.length !== 1)
-    throw new Error(`expected one ${kind} in ${KUBE_DIR}, found ${found.length}`);
+export function only<S>(
+  objects: K8sObject[],
+  kind: string,
+): { metadata: K8sObject['metadata']; spec: S } {
+  const found = objects.filter((o) => o.kind === kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0] as { metadata: K8sObject['metadata']; spec: S };
 }
 
+/** Plain values as they are; a Secret's value as a stand-in naming it (tests never see one). */
 export function containerEnv(container: Container): Record<string, string> {
-  return Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? '']));
+  return Object.fromEntries(
+    (container.env ?? []).map((e) => {
+      const ref = e.valueFrom?.secretKeyRef;
+      return [e.name, ref ? `secret ${ref.name}/${ref.key}` : (e.value ?? '')];
+    }),
+  );
 }
 
 /** A probe's or Service's port: a number, or the name of one of the container's ports. */
@@ -154,6 +167,36 @@ export function resolvePort(container: Container, port: number | string | undefi
   if (typeof port === 'number') return port;
   const named = container.ports?.find((p) => p.name === port);
   return named ? named.containerPort : NaN;
+}
+
+/**
+ * The variables the kubelet gives a pod for a Service when service links are on, as
+ * kubernetes pkg/kubelet/envvars/envvars.go makes them (FromServices, makeLinkVariables): the
+ * Service and port names upper-cased with '-' as '_', the first port also as {SVC}_PORT.
+ */
+export function serviceLinkEnv(
+  name: string,
+  clusterIP: string,
+  ports: ServiceSpec['ports'],
+): Record<string, string> {
+  const svc = name.toUpperCase().replace(/-/g, '_');
+  const env: Record<string, string> = { [`${svc}_SERVICE_HOST`]: clusterIP };
+  ports.forEach((p, i) => {
+    const proto = (p.protocol ?? 'TCP').toUpperCase();
+    const address = `${proto.toLowerCase()}://${clusterIP}:${p.port}`;
+    if (i === 0) {
+      env[`${svc}_SERVICE_PORT`] = String(p.port);
+      env[`${svc}_PORT`] = address;
+    }
+    if (p.name)
+      env[`${svc}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`] = String(p.port);
+    const prefix = `${svc}_PORT_${p.port}_${proto}`;
+    env[prefix] = address;
+    env[`${prefix}_PROTO`] = proto.toLowerCase();
+    env[`${prefix}_PORT`] = String(p.port);
+    env[`${prefix}_ADDR`] = clusterIP;
+  });
+  return env;
 }
 
 // --- Dockerfile and systemd ----------------------------------------------------------------------

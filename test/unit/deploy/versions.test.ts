@@ -28,9 +28,9 @@ describe('the Temporal server version is the same everywhere', () => {
       interpolate(service('temporal-search-attributes').image ?? '').split(':')[1],
     ],
     [
-      'deploy/kubernetes/deployment.yaml note',
+      'deploy/helm/jit-watcher/values.yaml note',
       /server (\d+\.\d+\.\d+) is the version CI tests/.exec(
-        readText('deploy/kubernetes/deployment.yaml'),
+        readText('deploy/helm/jit-watcher/values.yaml'),
       )?.[1],
     ],
   ];

@@ -79,18 +79,29 @@ async function assertDeadlineKept(s: Scene): Promise<void> {
 }
 
 /**
- * Moves Teleport's clock to `leadMs` before the start and lets the watcher see it: a request
- * created now carries the new time (the workers' clocks learn Teleport's from such stamps), and
- * a sweep reads it, which also gives the watcher the new offset for its timer.
+ * Moves Teleport's clock to `leadMs` before the start and lets the watcher see it. Workers learn
+ * Teleport's time from the times it stamps (a request's creation: src/app/clockSkew.ts), each
+ * one as old as it is when listed; so, as on a busy cluster, requests keep being created while a
+ * sweep reads them, and the newest tells the new time to within a listing's round trip. The
+ * sweep also gives the watcher the new offset for its timer.
  */
 async function nearTheStart(s: Scene, leadMs: number): Promise<void> {
   s.clock.moveTo(s.startsAt, leadMs);
-  s.stack.sim.store.createRequest({
-    user: 'witness',
-    roles: ['node-access'],
-    resources: [node('witness-1')],
-  });
-  await s.stack.sweep();
+  let created = 0;
+  const stamp = () =>
+    s.stack.sim.store.createRequest({
+      user: `witness-${created++}`,
+      roles: ['node-access'],
+      resources: [node(`witness-${created}`)],
+    });
+  stamp();
+  // Bounded: at most 400 requests, far fewer in practice (a sweep takes a second or so).
+  const stamping = setInterval(() => (created < 400 ? stamp() : undefined), 25);
+  try {
+    await s.stack.sweep();
+  } finally {
+    clearInterval(stamping);
+  }
   assert.ok(s.clock.now() < s.startsAt, 'the sweep finished before the start');
 }
 
@@ -130,9 +141,15 @@ describe('deadlines end to end', () => {
       assertLockedAtTheStart(s, lock.createdAt);
 
       // The sweep that locked it was the deadline's, and its summary says so.
-      const record = (await s.stack.control.recentDecisions()).find(
-        (r) => r.decision.action === 'lock' && r.decision.requestId === s.oldest.id,
-      );
+      const lockRecord = async () =>
+        (await s.stack.control.recentDecisions()).find(
+          (r) => r.decision.action === 'lock' && r.decision.requestId === s.oldest.id,
+        );
+      await waitFor(async () => (await lockRecord()) !== undefined, {
+        timeoutMs: 30_000,
+        what: 'the deadline sweep to report its lock',
+      });
+      const record = await lockRecord();
       assert.ok(record);
       const summary = await s.stack.client.workflow
         .getHandle(record.sweepId)

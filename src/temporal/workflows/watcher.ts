@@ -124,8 +124,9 @@ export async function watcher(input: WatcherInput): Promise<never> {
       const woken = state.deadlineTimer
         ? await condition(work, wait.ms, { summary: timerSummary(wait) })
         : await condition(work, wait.ms);
-      // At a deadline, the next sweep takes its users (beginSweep): no full sweep is asked for.
-      if (!woken && !wait.deadline) state.requestSweep('poll interval');
+      // At a deadline, the next sweep evaluates its users: no full sweep is asked for.
+      if (!woken && wait.deadline) state.deadlineReached(now());
+      else if (!woken) state.requestSweep('poll interval');
     }
   }
 }

@@ -20,6 +20,8 @@ const RECENT_LIMIT = 100;
 const MAX_TARGETS = 500;
 /** Workers `status` remembers; the oldest report is dropped beyond this. */
 const MAX_WORKERS = 20;
+/** Why a full evaluation follows the last kept deadline when more were cut (MAX_DEADLINES). */
+const CUT_CAUSE = 'deadlines beyond the kept ones';
 /** The least a deadline's timer waits; see nextWait. */
 const MIN_DEADLINE_WAIT_MS = 250;
 /** A refusal shown as the last error is cut here. */
@@ -228,37 +230,51 @@ export class WatcherState {
     return now.getTime() + (this.carried.teleportOffsetMs ?? 0);
   }
 
-  /** Moves the deadlines that passed by `now` to the users the next sweep evaluates. */
-  private takeDueDeadlines(now: Date): void {
+  /**
+   * The deadline timer fired: the next sweep evaluates the users whose deadlines passed, and
+   * them only unless a full sweep is asked for too.
+   */
+  deadlineReached(now: Date): void {
+    if (this.takeDueDeadlines(now)) this.requestSweep(CUT_CAUSE);
+  }
+
+  /**
+   * Moves the deadlines that passed by `now` to the users the next sweep evaluates. True when
+   * the last kept one is used and some were cut: a full evaluation (now due) finds them again.
+   */
+  private takeDueDeadlines(now: Date): boolean {
     const c = this.carried;
-    if (!this.deadlineTimer || !c.deadlines || c.deadlines.length === 0) return;
+    if (!this.deadlineTimer || !c.deadlines || c.deadlines.length === 0) return false;
     const { due, rest } = takeDue(c.deadlines, this.teleportTime(now));
-    if (due.length === 0) return;
+    if (due.length === 0) return false;
     c.deadlines = rest;
     c.dueUsers = enqueue(
       c.dueUsers ?? [],
       due.map((d) => d.user),
     );
     c.dueCause ??= `deadline: ${due[0]?.what ?? ''}`;
-    if (rest.length === 0 && c.deadlinesCut) {
-      // Deadlines beyond the kept ones were dropped: a full evaluation finds them again.
-      c.deadlinesCut = false;
-      c.fullEvaluationDue = true;
-      this.requestSweep('deadlines beyond the kept ones');
-    }
+    if (rest.length > 0 || !c.deadlinesCut) return false;
+    delete c.deadlinesCut;
+    c.fullEvaluationDue = true;
+    return true;
   }
 
   beginSweep(id: string, now: Date): SweepInput {
     this.current = { id, startedAt: now.toISOString() };
-    this.takeDueDeadlines(now);
-    const users = this.carried.dueUsers ?? [];
+    // Targeted when events or the deadline timer asked for it; any other sweep (a resume, the
+    // first of a run) stays what it was, and only gains the users whose deadlines passed meanwhile.
     const targeted =
-      !this.carried.sweepRequested && (this.carried.targets.length > 0 || users.length > 0);
+      !this.carried.sweepRequested &&
+      (this.carried.targets.length > 0 || (this.carried.dueUsers?.length ?? 0) > 0);
     const targets = this.carried.targets;
-    this.currentCause = this.carried.sweepCause ?? this.carried.dueCause;
+    const sweepCause = this.carried.sweepCause;
     this.carried.sweepRequested = false;
     delete this.carried.sweepCause;
     this.carried.targets = [];
+    // A full evaluation this takes asks for is this sweep's if it is not targeted, else the next.
+    if (this.takeDueDeadlines(now) && targeted) this.requestSweep(CUT_CAUSE);
+    const users = this.carried.dueUsers ?? [];
+    this.currentCause = sweepCause ?? this.carried.dueCause;
     delete this.carried.dueUsers;
     delete this.carried.dueCause;
     this.nextSweepAt = undefined;

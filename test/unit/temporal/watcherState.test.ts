@@ -251,6 +251,8 @@ describe('WatcherState deadlines', () => {
 
   it('at the deadline, sweeps its users only, then keeps what their evaluation found', () => {
     const s = afterFirstSweep([deadline('gina', seconds(12)), deadline('hugo', seconds(20))]);
+    s.deadlineReached(seconds(12));
+    assert.equal(s.workWaiting, true);
     const input = s.beginSweep('s2', seconds(12));
     assert.deepEqual(input.targets, [], 'no request to read');
     assert.deepEqual(input.users, ['gina']);
@@ -263,6 +265,16 @@ describe('WatcherState deadlines', () => {
       ['hugo', 2],
     );
     assert.equal(s.beginSweep('s3', seconds(14)).users, undefined, 'nothing due: none named');
+  });
+
+  it('a sweep not asked by the timer (a resume) stays full, and takes the passed deadlines', () => {
+    const s = afterFirstSweep([deadline('gina', seconds(12))]);
+    s.pause();
+    s.resume();
+    const input = s.beginSweep('s2', seconds(40));
+    assert.equal(input.targets, undefined);
+    assert.deepEqual(input.users, ['gina']);
+    assert.equal(s.status().nextDeadline, undefined);
   });
 
   it('follows a jump of Teleport’s clock measured by the latest sweep', () => {
@@ -307,6 +319,18 @@ describe('WatcherState deadlines', () => {
     const input = s.beginSweep('s2', seconds(5));
     assert.equal(input.fullEvaluation, true);
     assert.deepEqual(input.users, ['gina']);
+    assert.equal(s.workWaiting, false, 'this full evaluation is the one asked for');
+
+    const timed = withTimer();
+    timed.beginSweep('s1', T0);
+    timed.finishSweep('s1', T0, T0, {
+      ...swept([deadline('gina', seconds(5))]),
+      deadlinesCut: true,
+    });
+    timed.deadlineReached(seconds(5));
+    const next = timed.beginSweep('s2', seconds(5));
+    assert.equal(next.fullEvaluation, true, 'at the timer: a full evaluation with the users');
+    assert.deepEqual(next.users, ['gina']);
   });
 
   it('carries the deadlines and the clock offset across continue-as-new', () => {

@@ -76,6 +76,27 @@ const scenarios: Scenario[] = [
       await stack.sweep();
     },
   },
+  {
+    // The watcher's deadline timer fires: access that starts later is locked at its start.
+    name: 'deadline',
+    async play(stack) {
+      holdings(stack, 'gina', 3, 'APPROVED');
+      const startsAt = new Date(Date.now() + 3_000);
+      stack.sim.store.createRequest({
+        user: 'gina',
+        roles: ['node-access'],
+        resources: [node('gina-later')],
+        assumeStartTime: startsAt,
+        state: 'APPROVED',
+      });
+      await stack.sweep();
+      await waitFor(() => stack.sim.store.listLocks().length > 0, {
+        timeoutMs: 30_000,
+        what: 'the lock at the deadline',
+      });
+      await stack.sweep();
+    },
+  },
 ];
 
 /** An approval, a denial for mixing environments, and a lock for exceeding the limit. */

@@ -27,7 +27,7 @@ export function createAppMetrics(): AppMetrics {
     registry,
     decisions: new Counter({
       name: 'jit_watcher_decisions_total',
-      help: 'Decisions made, by action and policy',
+      help: 'Decisions made, by action (approve, deny, lock, escalate, none) and policy',
       labelNames: ['action', 'policy'],
       registers: [registry],
     }),

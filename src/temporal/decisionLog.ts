@@ -96,6 +96,11 @@ export function decisionsInHistory(
     if (!logged) continue;
     logged.outcome = outcome ?? { status: 'failed', detail: done.failure?.message ?? 'failed' };
   }
+  // Left to humans: no action runs, so no outcome is recorded; the sweep's outcome is this one.
+  for (const logged of decisions) {
+    if (logged.decision.action === 'escalate' && !logged.outcome)
+      logged.outcome = { status: 'escalated', detail: logged.decision.reason };
+  }
   return decisions;
 }
 

@@ -1,6 +1,7 @@
 // The data that flows between the watcher workflow, the sweep workflow and the activities. Plain
 // JSON only (no Date, Map, Set or classes): it is what Temporal records in the history, and what
 // an auditor reads there. Pure: imported by workflow code.
+import type { Deadline } from '../policy/deadlines';
 import type { Decision, Policy } from '../policy/types';
 import type { AccessRequestJson } from './requestJson';
 
@@ -58,6 +59,11 @@ export interface UserEvaluation {
   decisions: Decision[];
   /** Fingerprint of the user's holdings once these decisions are applied. */
   fingerprint: string;
+  /**
+   * The user's earliest deadline after this evaluation (Teleport's time), when they have one;
+   * absent in results of workers from before deadlines.
+   */
+  nextDeadline?: Deadline;
 }
 
 export interface ActionInput {
@@ -65,7 +71,8 @@ export interface ActionInput {
   reviewMode: Policy['reviewMode'];
 }
 
-export type OutcomeStatus = 'applied' | 'skipped' | 'failed' | 'dry-run' | 'none';
+/** 'escalated': left to humans (action 'escalate'), recorded with its reason, nothing written. */
+export type OutcomeStatus = 'applied' | 'skipped' | 'failed' | 'dry-run' | 'escalated' | 'none';
 
 export interface ActionOutcome {
   status: OutcomeStatus;
@@ -98,6 +105,8 @@ export interface SweepCounts {
   locked: number;
   skipped: number;
   failed: number;
+  /** Left to humans; absent in counts carried by sweep runs from before escalations. */
+  escalated?: number;
 }
 
 /** How a sweep splits its work into runs; the defaults suit production, tests lower them. */
@@ -121,6 +130,8 @@ export interface SweepInput {
   limits?: SweepLimits;
   /** Event-driven: only these requests (and their users) are looked at. */
   targets?: string[];
+  /** Users evaluated whatever their fingerprint: a deadline of theirs has passed. */
+  users?: string[];
   /** Set when a run continues as new: where the previous run stopped. */
   resume?: SweepResume;
 }
@@ -137,6 +148,20 @@ export interface SweepResume {
   runs: number;
   /** Pages of pending requests read so far, for the Web UI; absent in runs of older workers. */
   pagesRead?: number;
+  /** The earliest deadlines found so far (one per user); absent in runs of older workers. */
+  deadlines?: Deadline[];
+  deadlinesCut?: boolean;
+  clock?: ClockReading;
+}
+
+/**
+ * Teleport's time and the workflow's at one moment: a page read's Teleport `now` against the
+ * middle of the workflow times around that read. The watcher turns Teleport-time deadlines into
+ * workflow-time timers with it.
+ */
+export interface ClockReading {
+  teleportNow: string;
+  workflowAt: string;
 }
 
 export interface SweepResult {
@@ -147,6 +172,11 @@ export interface SweepResult {
   recent: DecisionRecord[];
   errors: string[];
   runs: number;
+  /** The earliest deadlines of the users this sweep evaluated, one per user, bounded. */
+  deadlines?: Deadline[];
+  /** More users had deadlines than `deadlines` holds. */
+  deadlinesCut?: boolean;
+  clock?: ClockReading;
 }
 
 export function emptyCounts(): SweepCounts {
@@ -158,5 +188,6 @@ export function emptyCounts(): SweepCounts {
     locked: 0,
     skipped: 0,
     failed: 0,
+    escalated: 0,
   };
 }

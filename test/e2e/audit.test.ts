@@ -130,6 +130,8 @@ describe('audit trail and durability', () => {
     const mine = recent.filter((r) => r.decision.user === 'jack');
     assert.ok(mine.some((r) => r.decision.action === 'approve' && r.outcome.status === 'dry-run'));
     await suite.stack.control.setPolicy(policy);
+    // A policy change sweeps at once: the next test starts once that sweep is over.
+    await suite.stack.sweep();
   });
 
   test('continue-as-new keeps the state, and the next run does not sweep unasked', async () => {

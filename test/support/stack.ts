@@ -45,6 +45,8 @@ export interface StackOptions {
   sim?: SimClusterOptions;
   continueAsNewAfterEvents?: number;
   sweepLimits?: SweepLimits;
+  /** Default 10 min, so only sweepNow sweeps; deadline tests set production's 30 s. */
+  pollIntervalMs?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -68,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const control = await ensureWatcher(temporal.client, taskQueue, {
     cluster: sim.clusterName,
     policy: { ...defaultPolicy(), ...options.policy },
-    pollIntervalMs: 10 * 60_000,
+    pollIntervalMs: options.pollIntervalMs ?? 10 * 60_000,
     fullEvaluationIntervalMs: 60 * 60_000,
     continueAsNewAfterEvents: options.continueAsNewAfterEvents,
     ...(options.sweepLimits ? { sweepLimits: options.sweepLimits } : {}),

@@ -8,6 +8,7 @@ import { ensureWatcher, watcherControl } from '../../temporal/control';
 import { watcherWorkflowId } from '../../temporal/names';
 import type { Policy } from '../../policy/types';
 import type { WatcherStatus } from '../../temporal/workflows/messages';
+import { deadlineLine } from '../../temporal/workflows/watcherDetails';
 import { formatWorker } from './workerAge';
 import type { CliIo } from '../io';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
@@ -120,8 +121,10 @@ export function formatStatus(id: string, s: WatcherStatus, now: Date): string {
     lines.push(`sweeping    ${s.currentSweep.id} since ${s.currentSweep.startedAt}`);
   if (s.sweepQueued) lines.push('queued      another sweep starts when this one ends');
   else if (s.nextSweepAt) lines.push(`next sweep  ${s.nextSweepAt}`);
+  if (s.nextDeadline) lines.push(`deadline    ${deadlineLine(s.nextDeadline)}`);
+  const escalated = s.totals.escalated ? `, ${s.totals.escalated} left to humans` : '';
   lines.push(
-    `totals      ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed`,
+    `totals      ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed${escalated}`,
   );
   lines.push(`holders     ${s.holders} users hold approved access`);
   if (s.policyChangedAt) lines.push(`policy      changed ${s.policyChangedAt}`);

@@ -1,7 +1,7 @@
 // The evaluation activities: one per pending request, one per user. Each returns Decisions, so
 // every decision and its reason is recorded in the sweep's history. Judgement is the pure policy
 // engine; this file only gathers its inputs and logs what it said.
-import { evaluatePending, evaluateUser, applyDecisions } from '../../policy';
+import { evaluatePending, evaluateUser, applyDecisions, userDeadlines } from '../../policy';
 import type { Decision } from '../../policy/types';
 import type { AccessRequest } from '../../domain/accessRequest';
 import type { Lock } from '../../domain/lock';
@@ -58,9 +58,19 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     const projected = input.policy.dryRun
       ? { now, requests, locks }
       : applyDecisions({ now, requests, locks }, decisions);
+    // Deadlines of the holdings these decisions leave (a request locked now has none), with the
+    // same snapshot and `now`: the watcher wakes at the earliest and evaluates the user again.
+    const [nextDeadline] = userDeadlines(
+      input.user,
+      projected.requests,
+      projected.locks,
+      input.policy,
+      now,
+    );
     return {
       decisions,
       fingerprint: userFingerprint(input.user, projected.requests, projected.locks, now),
+      ...(nextDeadline ? { nextDeadline } : {}),
     };
   }
 

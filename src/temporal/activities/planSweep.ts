@@ -14,8 +14,7 @@ function pendingKey(r: AccessRequest): string {
 
 export function createPlanSweep(deps: ActivityDeps) {
   return async function planSweep(input: PlanInput): Promise<SweepPlan> {
-    const now = deps.now?.() ?? new Date();
-    if (input.targets) return planTargeted(deps, input, input.targets, now);
+    if (input.targets) return planTargeted(deps, input, input.targets);
     const client = deps.teleport();
     // Teleport pages pending requests oldest first, so each run reads one page, not the cluster.
     const read = (limit: number) =>
@@ -32,7 +31,7 @@ export function createPlanSweep(deps: ActivityDeps) {
       pending = page.requests.map(requestToJson);
     }
     return {
-      now: now.toISOString(),
+      now: teleportNow(deps),
       pending,
       ...(page.nextKey ? { nextKey: page.nextKey } : {}),
       changedUsers: [],
@@ -49,7 +48,6 @@ async function planTargeted(
   deps: ActivityDeps,
   input: PlanInput,
   ids: string[],
-  now: Date,
 ): Promise<SweepPlan> {
   const client = deps.teleport();
   const found = await Promise.all(ids.map((id) => client.getAccessRequest(id))).catch(
@@ -64,11 +62,20 @@ async function planTargeted(
   ].sort();
   const page = fitPage(pending, input);
   return {
-    now: now.toISOString(),
+    now: teleportNow(deps),
     pending: page.pending,
     ...(page.next ? { nextKey: pendingKey(page.next) } : {}),
     changedUsers,
   };
+}
+
+/**
+ * Teleport's time, read once the listing is done: the listing is evidence for the clock
+ * (src/app/teleportClock.ts), so a jump of Teleport's clock shows in this very plan. The watcher
+ * sets its deadline timers from this reading.
+ */
+function teleportNow(deps: ActivityDeps): string {
+  return (deps.now?.() ?? new Date()).toISOString();
 }
 
 /** The oldest requests that fit in one page (at least one), and the first that did not. */

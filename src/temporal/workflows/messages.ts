@@ -3,6 +3,7 @@
 // signal --name pause` and the project's CLI all reach the same state. Every input is checked
 // (messageChecks.ts) before use. Pure: imported by workflow code and by the client.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Deadline } from '../../policy/deadlines';
 import type { Policy } from '../../policy/types';
 import type { DecisionRecord } from '../sweepTypes';
 
@@ -65,11 +66,17 @@ export interface WatcherStatus {
   sweepQueued: boolean;
   /** RFC 3339; absent while paused. */
   nextSweepAt?: string;
-  totals: { approved: number; denied: number; locked: number; failed: number };
+  /** `escalated` (left to humans) is absent until the first escalation. */
+  totals: { approved: number; denied: number; locked: number; failed: number; escalated?: number };
   lastError?: string;
   /** Signals refused for bad input since the watcher started (each also sets lastError). */
   refused?: number;
   policyChangedAt?: string;
+  /**
+   * The earliest deadline the watcher's timer waits for (`at` in Teleport's time) and what it
+   * will do then; `kept`: how many deadlines it keeps in all. Absent when there is none.
+   */
+  nextDeadline?: Deadline & { kept: number };
   holders: number;
   /** Latest report of each worker, by worker identity. */
   workers: Record<string, WorkerReport>;

@@ -77,7 +77,9 @@ export function sweepSummary(
   input: Pick<SweepInput, 'targets' | 'fullEvaluation'>,
   cause?: string,
 ): string {
-  const why = input.targets ? plural(input.targets.length, 'request') + ' changed' : cause;
+  // A sweep at a deadline targets no request: its cause names the deadline.
+  const changed = input.targets && (input.targets.length > 0 || cause === undefined);
+  const why = changed ? plural(input.targets?.length ?? 0, 'request') + ' changed' : cause;
   const parts = [why ?? 'all pending requests', ...(input.fullEvaluation ? ['every user'] : [])];
   return oneLine(`sweep: ${parts.join(', ')}`);
 }
@@ -97,7 +99,9 @@ export interface SweepProgress {
  * "**done**: approved 2, denied 1, locked 1, skipped 0, failed 0", "evaluated 4 requests, 2 users".
  */
 export function sweepDetails({ counts, runs, stage }: SweepProgress): string {
-  const outcomes = OUTCOMES.map((key) => `${key} ${counts[key]}`).join(', ');
+  // Escalations (left to humans) show once there are some: older sweeps' counts have none.
+  const escalated = counts.escalated ? [`escalated ${counts.escalated}`] : [];
+  const outcomes = [...OUTCOMES.map((key) => `${key} ${counts[key]}`), ...escalated].join(', ');
   const requests = plural(counts.evaluatedRequests, 'request');
   const across = runs > 1 ? ` in ${runs} runs` : '';
   const evaluated = `evaluated ${requests}, ${plural(counts.evaluatedUsers, 'user')}${across}`;

@@ -11,6 +11,7 @@ import {
   workflowInfo,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
+import type { Deadline } from '../../policy/deadlines';
 import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
 import {
@@ -25,6 +26,7 @@ import {
 } from '../sweepTypes';
 import type { AccessRequestJson } from '../requestJson';
 import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from './activityOptions';
+import { keepEarliest } from './deadlineList';
 import { publishDecisionIndex } from './decisionIndex';
 import { failureMessage } from './failureMessage';
 import {
@@ -72,7 +74,8 @@ const read = (summary: string) => proxyActivities<typeof activities>({ ...READ_O
 export async function sweep(input: SweepInput): Promise<SweepResult> {
   const state: SweepResume = input.resume ?? {
     phase: 'pending',
-    userQueue: [],
+    // Users whose deadline passed are evaluated whatever their fingerprint says.
+    userQueue: enqueue([], input.users ?? []),
     touchedUsers: [],
     fingerprints: { ...input.fingerprints },
     counts: emptyCounts(),
@@ -113,6 +116,9 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
     recent: state.recent,
     errors: state.errors.slice(-ERROR_LIMIT),
     runs: state.runs,
+    ...(state.deadlines ? { deadlines: state.deadlines } : {}),
+    ...(state.deadlinesCut ? { deadlinesCut: true } : {}),
+    ...(state.clock ? { clock: state.clock } : {}),
   };
 }
 
@@ -176,12 +182,18 @@ class SweepRun {
   private async readPage(afterKey: string | undefined): Promise<SweepPlan> {
     // Runs started before pages were numbered carry no count.
     this.state.pagesRead = (this.state.pagesRead ?? 0) + 1;
+    const before = Date.now();
     const plan = await read(readPageSummary(this.state.pagesRead, this.input.targets)).planSweep({
       afterKey,
       pageSize: this.limits.pageSize,
       pageBytes: this.limits.pageBytes,
       ...(this.input.targets ? { targets: this.input.targets } : {}),
     });
+    // The read's Teleport `now` was taken somewhere between the workflow time the read was
+    // scheduled at and the one its result arrived at: the middle of the two is off by at most
+    // half that round trip (as NTP reasons). The watcher maps deadlines to workflow time with it.
+    const middle = before + Math.floor((Date.now() - before) / 2);
+    this.state.clock = { teleportNow: plan.now, workflowAt: new Date(middle).toISOString() };
     // The read went out with the workflow task that carried the results before it.
     this.budget = freshTask(this.limits);
     return plan;
@@ -254,6 +266,7 @@ class SweepRun {
       });
       this.state.counts.evaluatedUsers += 1;
       this.state.fingerprints[user] = result.fingerprint;
+      this.keepDeadline(user, result.nextDeadline);
       // Each lock targets its own request: they go out together.
       await Promise.all(result.decisions.map((decision) => this.apply(decision)));
     } catch (err) {
@@ -261,6 +274,15 @@ class SweepRun {
       // Forget the fingerprint so the next sweep evaluates this user again.
       delete this.state.fingerprints[user];
     }
+  }
+
+  /** Keeps the user's next deadline among the earliest few; the watcher sets its timer by them. */
+  private keepDeadline(user: string, deadline: Deadline | undefined): void {
+    // Results of older workers carry none; a user without one has nothing to add.
+    if (!deadline || deadline.user !== user) return;
+    const kept = keepEarliest(this.state.deadlines ?? [], [deadline]);
+    this.state.deadlines = kept.deadlines;
+    if (kept.cut) this.state.deadlinesCut = true;
   }
 
   /** `ask`: the request judged, when the decision is about a pending one. */
@@ -282,8 +304,8 @@ class SweepRun {
 
   private async runAction(decision: Decision, ask?: Ask): Promise<ActionOutcome> {
     if (decision.action === 'none') return { status: 'none', detail: decision.reason };
-    // Left to humans: recorded with its reason, nothing written to Teleport.
-    if (decision.action === 'escalate') return { status: 'none', detail: decision.reason };
+    // Left to humans: recorded with its reason, nothing written to Teleport (no review either).
+    if (decision.action === 'escalate') return { status: 'escalated', detail: decision.reason };
     if (decision.dryRun) return { status: 'dry-run', detail: `dry run: would ${decision.action}` };
     const input = { decision, reviewMode: this.input.policy.reviewMode };
     const act = this.local(ACTION_OPTIONS, actionSummary(decision, ask));

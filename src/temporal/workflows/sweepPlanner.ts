@@ -109,7 +109,7 @@ export function takeUser(
 
 /**
  * The counts once a decision's action ended with `status`. Dry runs count as what they would
- * have done; a decision to do nothing counts nowhere.
+ * have done; one left to humans counts as escalated; a decision to do nothing counts nowhere.
  */
 export function tally(
   counts: SweepCounts,
@@ -117,14 +117,15 @@ export function tally(
   outcome: Pick<ActionOutcome, 'status' | 'requestState'>,
 ): SweepCounts {
   const key = countKey(action, outcome);
-  return key ? { ...counts, [key]: counts[key] + 1 } : counts;
+  // `escalated` is absent from counts carried by runs from before escalations.
+  return key ? { ...counts, [key]: (counts[key] ?? 0) + 1 } : counts;
 }
 
 function countKey(
   action: Action,
   { status, requestState }: Pick<ActionOutcome, 'status' | 'requestState'>,
 ): keyof SweepCounts | undefined {
-  if (status === 'failed' || status === 'skipped') return status;
+  if (status === 'failed' || status === 'skipped' || status === 'escalated') return status;
   if (status !== 'applied' && status !== 'dry-run') return undefined;
   // A review that leaves the request PENDING (role thresholds) was applied but approved nothing.
   if (action === 'approve') return leftPending({ requestState }) ? undefined : 'approved';

@@ -35,7 +35,7 @@ import {
 import { failureMessage } from './failureMessage';
 import { sweep } from './sweep';
 import { sweepSummary } from './summaries';
-import { WatcherState, type WatcherInput } from './watcherState';
+import { WatcherState, type NextWait, type WatcherInput } from './watcherState';
 
 export type { WatcherInput } from './watcherState';
 
@@ -44,9 +44,14 @@ const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
 
 /** Runs that started before it swept at once after continuing as new; their histories replay so. */
 const CONTINUED_RUN_WAITS_PATCH = 'continued-run-waits';
+/**
+ * Runs that started before it waited for the poll interval alone, and a policy change waited for
+ * the next sweep. Asked once, first thing in a run, so the whole run keeps one behaviour.
+ */
+const DEADLINE_TIMER_PATCH = 'deadline-timer';
 
 export async function watcher(input: WatcherInput): Promise<never> {
-  const state = new WatcherState(input);
+  const state = new WatcherState(input, { deadlineTimer: patched(DEADLINE_TIMER_PATCH) });
   const handlers = guardedHandlers(state);
 
   // Commands take no arguments: any given (tctl users send `--input null`) are ignored.
@@ -111,12 +116,27 @@ export async function watcher(input: WatcherInput): Promise<never> {
     if (state.paused) {
       await condition(() => !state.paused || shouldContinueAsNew(state));
     } else {
-      state.nextSweepAt = new Date(Date.now() + state.pollIntervalMs).toISOString();
+      // One durable timer: the poll interval, or the earliest deadline when it comes first.
+      const wait = state.nextWait(now());
+      state.nextSweepAt = new Date(Date.now() + wait.ms).toISOString();
       handlers.showDetails();
-      const woken = await condition(() => state.workWaiting || state.paused, state.pollIntervalMs);
-      if (!woken) state.requestSweep('poll interval');
+      const work = () => state.workWaiting || state.paused;
+      const woken = state.deadlineTimer
+        ? await condition(work, wait.ms, { summary: timerSummary(wait) })
+        : await condition(work, wait.ms);
+      // At a deadline, the next sweep evaluates its users: no full sweep is asked for.
+      if (!woken && wait.deadline) state.deadlineReached(now());
+      else if (!woken) state.requestSweep('poll interval');
     }
   }
+}
+
+/** The line the Web UI shows for the watcher's timer. */
+function timerSummary(wait: NextWait): string {
+  const line = wait.deadline
+    ? `deadline ${wait.deadline.at}: ${wait.deadline.what}`
+    : 'poll interval';
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
 function now(): Date {

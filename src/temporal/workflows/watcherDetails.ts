@@ -8,6 +8,15 @@ export function watcherSummary(cluster: string): string {
   return `jit-watcher for ${cluster}`;
 }
 
+/**
+ * "2026-12-06T14:05:00.000Z (Teleport time): evaluate gina: access of <id> starts (+2 more)":
+ * shared by the Web UI's details and `jit-watcher status`.
+ */
+export function deadlineLine(d: NonNullable<WatcherStatus['nextDeadline']>): string {
+  const more = d.kept > 1 ? ` (+${d.kept - 1} more)` : '';
+  return `${d.at} (Teleport time): ${d.what}${more}`;
+}
+
 /** Markdown the Web UI renders; built from the same status the `status` query returns. */
 export function watcherDetails(s: WatcherStatus): string {
   const lines = [
@@ -27,8 +36,10 @@ export function watcherDetails(s: WatcherStatus): string {
   }
   if (s.sweepQueued) lines.push('next sweep: queued');
   else if (s.nextSweepAt) lines.push(`next sweep ${s.nextSweepAt}`);
+  if (s.nextDeadline) lines.push(`next deadline ${deadlineLine(s.nextDeadline)}`);
+  const escalated = s.totals.escalated ? `, ${s.totals.escalated} left to humans` : '';
   lines.push(
-    `totals: ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed`,
+    `totals: ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed${escalated}`,
   );
   if (s.lastError) lines.push(`last error: ${s.lastError}`);
   if (s.refused) lines.push(`signals refused for bad input: ${s.refused}`);

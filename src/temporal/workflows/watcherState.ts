@@ -1,6 +1,7 @@
 // The watcher's state and the rules for changing it, kept apart from the workflow function so
 // they read as plain code. Everything here is plain JSON-able data: carryOver() is what
 // continue-as-new hands to the next run. Workflow code: no I/O, times passed in.
+import type { Deadline } from '../../policy/deadlines';
 import type { Policy } from '../../policy/types';
 import type {
   DecisionRecord,
@@ -9,6 +10,8 @@ import type {
   SweepLimits,
   SweepResult,
 } from '../sweepTypes';
+import { enqueue } from './sweepPlanner';
+import { keepEarliest, takeDue } from './deadlineList';
 import type { RequestsChanged, WatcherStatus, WorkerReport } from './messages';
 
 /** Decisions the `recentDecisions` query keeps: bounded so the state stays small. */
@@ -17,6 +20,10 @@ const RECENT_LIMIT = 100;
 const MAX_TARGETS = 500;
 /** Workers `status` remembers; the oldest report is dropped beyond this. */
 const MAX_WORKERS = 20;
+/** Why a full evaluation follows the last kept deadline when more were cut (MAX_DEADLINES). */
+const CUT_CAUSE = 'deadlines beyond the kept ones';
+/** The least a deadline's timer waits; see nextWait. */
+const MIN_DEADLINE_WAIT_MS = 250;
 /** A refusal shown as the last error is cut here. */
 const MAX_ERROR_LENGTH = 500;
 
@@ -53,6 +60,33 @@ export interface CarriedState {
   /** Signals refused for bad input; absent in state carried by runs from before it existed. */
   refused?: number;
   policyChangedAt?: string;
+  // The deadline timer's state; absent in state carried by runs from before deadlines.
+  /** The earliest deadlines (Teleport's time), one per user, earliest first, bounded. */
+  deadlines?: Deadline[];
+  /** Users had deadlines beyond the kept ones: a full evaluation finds them once these are used. */
+  deadlinesCut?: boolean;
+  /** Teleport's time minus the workflow's, as the latest sweep measured it (sweepTypes.ts). */
+  teleportOffsetMs?: number;
+  /** Users whose deadline passed, waiting for the sweep that evaluates them. */
+  dueUsers?: string[];
+  /** What the first of those deadlines was for: the sweep's summary says it. */
+  dueCause?: string;
+}
+
+/** How the workflow runs this state: set once per run, from its patches. */
+export interface WatcherMode {
+  /**
+   * Keep the deadlines sweeps report and evaluate their users when they pass; a policy change
+   * sweeps at once (its deadlines may have moved). Off in runs from before deadlines.
+   */
+  deadlineTimer?: boolean;
+}
+
+/** How long the watcher waits before it sweeps again unasked, and why. */
+export interface NextWait {
+  ms: number;
+  /** Set when a deadline comes before the poll interval: the wait ends at it. */
+  deadline?: Deadline;
 }
 
 export class WatcherState {
@@ -69,8 +103,12 @@ export class WatcherState {
   /** Why the sweep begun last was asked for, for its summary; undefined for the first sweep. */
   private currentCause: string | undefined;
   private carried: CarriedState;
+  /** The sweep under way is a full evaluation (every holder), so its deadlines are all there are. */
+  private currentFull = false;
+  readonly deadlineTimer: boolean;
 
-  constructor(input: WatcherInput) {
+  constructor(input: WatcherInput, mode: WatcherMode = {}) {
+    this.deadlineTimer = mode.deadlineTimer ?? false;
     this.cluster = input.cluster;
     this.pollIntervalMs = input.pollIntervalMs;
     this.fullEvaluationIntervalMs = input.fullEvaluationIntervalMs;
@@ -92,7 +130,11 @@ export class WatcherState {
 
   /** A full sweep or a targeted one is waiting. */
   get workWaiting(): boolean {
-    return this.carried.sweepRequested || this.carried.targets.length > 0;
+    return (
+      this.carried.sweepRequested ||
+      this.carried.targets.length > 0 ||
+      (this.carried.dueUsers?.length ?? 0) > 0
+    );
   }
 
   get recent(): DecisionRecord[] {
@@ -160,22 +202,89 @@ export class WatcherState {
     this.policy = policy;
     this.carried.fullEvaluationDue = true;
     this.carried.policyChangedAt = now.toISOString();
+    // Deadlines follow the policy (a window, a maximum duration): evaluate everyone under the
+    // new one now, not at the next poll, so a deadline it moved or removed is known at once.
+    if (this.deadlineTimer) this.requestSweep('policy changed');
+  }
+
+  /**
+   * Until the next sweep unasked: the poll interval, or less when a deadline comes first.
+   * Deadlines are in Teleport's time; `teleportOffsetMs` (Teleport's time minus the workflow's,
+   * measured by the latest sweep) turns one into workflow time, where the timer runs. A jump of
+   * Teleport's clock shows in the next sweep's measure and moves the timer with it.
+   */
+  nextWait(now: Date): NextWait {
+    const [first] = this.deadlineTimer ? (this.carried.deadlines ?? []) : [];
+    if (!first) return { ms: this.pollIntervalMs };
+    const untilDeadline = Date.parse(first.at) - this.teleportTime(now);
+    if (untilDeadline >= this.pollIntervalMs) return { ms: this.pollIntervalMs };
+    // Whole milliseconds, rounded up: the timer must not end before the deadline. One that passed
+    // (during a sweep) waits a moment all the same: were a worker's clock a little behind the one
+    // that measured the offset, its evaluation would find the deadline still ahead, and the
+    // watcher would otherwise sweep again and again without a pause until the clocks agreed.
+    return { ms: Math.max(MIN_DEADLINE_WAIT_MS, Math.ceil(untilDeadline)), deadline: first };
+  }
+
+  /** Teleport's time at workflow time `now`, as the latest sweep measured the two clocks. */
+  private teleportTime(now: Date): number {
+    return now.getTime() + (this.carried.teleportOffsetMs ?? 0);
+  }
+
+  /**
+   * The deadline timer fired: the next sweep evaluates the users whose deadlines passed, and
+   * them only unless a full sweep is asked for too.
+   */
+  deadlineReached(now: Date): void {
+    if (this.takeDueDeadlines(now)) this.requestSweep(CUT_CAUSE);
+  }
+
+  /**
+   * Moves the deadlines that passed by `now` to the users the next sweep evaluates. True when
+   * the last kept one is used and some were cut: a full evaluation (now due) finds them again.
+   */
+  private takeDueDeadlines(now: Date): boolean {
+    const c = this.carried;
+    if (!this.deadlineTimer || !c.deadlines || c.deadlines.length === 0) return false;
+    const { due, rest } = takeDue(c.deadlines, this.teleportTime(now));
+    if (due.length === 0) return false;
+    c.deadlines = rest;
+    c.dueUsers = enqueue(
+      c.dueUsers ?? [],
+      due.map((d) => d.user),
+    );
+    c.dueCause ??= `deadline: ${due[0]?.what ?? ''}`;
+    if (rest.length > 0 || !c.deadlinesCut) return false;
+    delete c.deadlinesCut;
+    c.fullEvaluationDue = true;
+    return true;
   }
 
   beginSweep(id: string, now: Date): SweepInput {
     this.current = { id, startedAt: now.toISOString() };
-    const targeted = !this.carried.sweepRequested && this.carried.targets.length > 0;
+    // Targeted when events or the deadline timer asked for it; any other sweep (a resume, the
+    // first of a run) stays what it was, and only gains the users whose deadlines passed meanwhile.
+    const targeted =
+      !this.carried.sweepRequested &&
+      (this.carried.targets.length > 0 || (this.carried.dueUsers?.length ?? 0) > 0);
     const targets = this.carried.targets;
-    this.currentCause = this.carried.sweepCause;
+    const sweepCause = this.carried.sweepCause;
     this.carried.sweepRequested = false;
     delete this.carried.sweepCause;
     this.carried.targets = [];
+    // A full evaluation this takes asks for is this sweep's if it is not targeted, else the next.
+    if (this.takeDueDeadlines(now) && targeted) this.requestSweep(CUT_CAUSE);
+    const users = this.carried.dueUsers ?? [];
+    this.currentCause = sweepCause ?? this.carried.dueCause;
+    delete this.carried.dueUsers;
+    delete this.carried.dueCause;
     this.nextSweepAt = undefined;
+    this.currentFull = false;
     const common = {
       cluster: this.cluster,
       policy: this.policy,
       fingerprints: this.carried.fingerprints,
       ...(this.sweepLimits ? { limits: this.sweepLimits } : {}),
+      ...(users.length > 0 ? { users } : {}),
     };
     if (targeted) return { ...common, fullEvaluation: false, targets };
     const last = this.carried.lastFullEvaluationAt;
@@ -187,6 +296,7 @@ export class WatcherState {
       this.carried.fullEvaluationDue = false;
       this.carried.lastFullEvaluationAt = now.toISOString();
     }
+    this.currentFull = fullEvaluation;
     return { ...common, fullEvaluation };
   }
 
@@ -199,6 +309,9 @@ export class WatcherState {
     c.totals.denied += result.counts.denied;
     c.totals.locked += result.counts.locked;
     c.totals.failed += result.counts.failed;
+    if (result.counts.escalated)
+      c.totals.escalated = (c.totals.escalated ?? 0) + result.counts.escalated;
+    this.keepDeadlines(result);
     c.recent = [...c.recent, ...result.recent].slice(-RECENT_LIMIT);
     c.lastError = result.errors.length > 0 ? result.errors[result.errors.length - 1] : c.lastError;
     c.lastSweep = {
@@ -208,6 +321,24 @@ export class WatcherState {
       ok: result.errors.length === 0,
       counts: { ...result.counts, runs: result.runs },
     };
+  }
+
+  /**
+   * A full evaluation saw every holder: its deadlines replace the kept ones. Any other sweep saw
+   * some users: theirs replace those users' kept ones. A kept deadline of a user evaluated since
+   * and left with none stays until it passes, when evaluating that user again does no harm.
+   */
+  private keepDeadlines(result: SweepResult): void {
+    const c = this.carried;
+    if (result.clock)
+      c.teleportOffsetMs =
+        Date.parse(result.clock.teleportNow) - Date.parse(result.clock.workflowAt);
+    if (!this.deadlineTimer) return;
+    const kept = keepEarliest(this.currentFull ? [] : (c.deadlines ?? []), result.deadlines ?? []);
+    c.deadlines = kept.deadlines;
+    const cut = kept.cut || result.deadlinesCut === true || (!this.currentFull && c.deadlinesCut);
+    if (cut) c.deadlinesCut = true;
+    else delete c.deadlinesCut;
   }
 
   failSweep(id: string, startedAt: Date, finishedAt: Date, error: string): void {
@@ -243,6 +374,8 @@ export class WatcherState {
     if (c.lastError) status.lastError = c.lastError;
     if (c.refused) status.refused = c.refused;
     if (c.policyChangedAt) status.policyChangedAt = c.policyChangedAt;
+    const [next] = c.deadlines ?? [];
+    if (next) status.nextDeadline = { ...next, kept: c.deadlines?.length ?? 0 };
     return status;
   }
 

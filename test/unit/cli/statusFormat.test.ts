@@ -63,7 +63,30 @@ describe('worker ages', () => {
     assert.match(text, /worker +old: last report 1h00m ago;/);
     assert.match(text, /refused +1 signals with bad input/);
   });
+
+  it('status shows the next deadline in Teleport time, what it is for, and escalations', () => {
+    const text = formatStatus('jit-watcher/c.example.com', withDeadline, now);
+    assert.match(
+      text,
+      /deadline +2026-12-01T10:15:00.000Z \(Teleport time\): evaluate gina: access of r4 starts \(\+2 more\)/,
+    );
+    assert.match(text, /totals +5 approved, 1 denied, 2 locked, 0 failed, 3 left to humans/);
+    assert.doesNotMatch(formatStatus('w', status, now), /deadline|left to humans/);
+  });
 });
+
+const withDeadline: WatcherStatus = {
+  ...status,
+  totals: { ...status.totals, escalated: 3 },
+  nextDeadline: {
+    at: '2026-12-01T10:15:00.000Z',
+    user: 'gina',
+    requestId: 'r4',
+    kind: 'starts',
+    what: 'evaluate gina: access of r4 starts',
+    kept: 3,
+  },
+};
 
 describe('watcher details', () => {
   it('say enforcing, last and next sweep, totals and the last error', () => {
@@ -72,6 +95,15 @@ describe('watcher details', () => {
     assert.match(details, /last sweep 2026-12-01T10:09:59.000Z \(ok, 2 approved, 1 locked\)/);
     assert.match(details, /next sweep 2026-12-01T10:10:30.000Z/);
     assert.match(details, /last error: requestsChanged refused/);
+  });
+
+  it('say the next deadline and escalations', () => {
+    const details = watcherDetails(withDeadline);
+    assert.match(
+      details,
+      /next deadline 2026-12-01T10:15:00.000Z \(Teleport time\): evaluate gina/,
+    );
+    assert.match(details, /0 failed, 3 left to humans/);
   });
 
   it('say paused', () => {

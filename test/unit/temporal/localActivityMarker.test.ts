@@ -3,6 +3,9 @@
 // and outcomes: if an SDK upgrade changes the format, this fails instead of the audit going empty.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { Decision } from '../../../src/policy/types';
 import { decisionsInHistory } from '../../../src/temporal/decisionLog';
 import { readLocalActivityMarker } from '../../../src/temporal/localActivityMarker';
 import { recordedRuns } from '../../support/histories';
@@ -44,3 +47,32 @@ describe('local activity markers in recorded sweeps', () => {
     assert.ok(logged.some((l) => l.decision.dryRun === true && l.decision.action === 'lock'));
   });
 });
+
+describe('an escalation in the decision log', () => {
+  it('is recorded with outcome escalated and its reason, as no action runs for it', () => {
+    const event: temporal.api.history.v1.IHistoryEvent = {
+      markerRecordedEventAttributes: {
+        markerName: 'core_local_activity',
+        details: {
+          data: {
+            payloads: [defaultPayloadConverter.toPayload({ activity_type: 'evaluateRequest' })],
+          },
+          result: { payloads: [defaultPayloadConverter.toPayload(escalation)] },
+        },
+      },
+    };
+    const [logged] = decisionsInHistory([event], 'sweep-1', 'run-1');
+    assert.equal(logged?.decision.action, 'escalate');
+    assert.deepEqual(logged?.outcome, { status: 'escalated', detail: escalation.reason });
+  });
+});
+
+const escalation: Decision = {
+  id: 'r1/escalate/compliant',
+  requestId: 'r1',
+  user: 'alice',
+  action: 'escalate',
+  policy: 'compliant',
+  reason: 'left to humans: outside the window Mon-Fri 08:00-18:00 Europe/Berlin',
+  details: { checks: [] },
+};

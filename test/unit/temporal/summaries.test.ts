@@ -153,6 +153,10 @@ describe('sweepSummary', () => {
     [[{ fullEvaluation: true }, 'sweepNow signal'], 'sweep: sweepNow signal, every user'],
     [[{ fullEvaluation: false }], 'sweep: all pending requests'],
     [[{ fullEvaluation: true }], 'sweep: all pending requests, every user'],
+    [
+      [{ fullEvaluation: false, targets: [] }, 'deadline: evaluate gina: access of r1 starts'],
+      'sweep: deadline: evaluate gina: access of r1 starts',
+    ],
   ];
   for (const [args, want] of rows) it(want, () => assert.equal(sweepSummary(...args), want));
 });
@@ -178,6 +182,10 @@ describe('sweepDetails', () => {
     [
       { counts: emptyCounts(), runs: 2, stage: 'continued as new' },
       '**continued as new**: approved 0, denied 0, locked 0, skipped 0, failed 0  \nevaluated 0 requests, 0 users in 2 runs',
+    ],
+    [
+      { counts: { ...counts, escalated: 2 }, runs: 1, stage: 'done' },
+      '**done**: approved 2, denied 1, locked 1, skipped 0, failed 0, escalated 2  \nevaluated 4 requests, 1 user',
     ],
   ];
   for (const [progress, want] of rows)

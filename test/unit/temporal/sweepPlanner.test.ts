@@ -203,6 +203,7 @@ describe('tally', () => {
     { action: 'approve', status: 'none', counted: undefined },
     { action: 'approve', status: 'applied', requestState: 'PENDING', counted: undefined },
     { action: 'approve', status: 'applied', requestState: 'APPROVED', counted: 'approved' },
+    { action: 'escalate', status: 'escalated', counted: 'escalated' },
   ];
   for (const { action, status, requestState, counted } of rows) {
     it(`${action} ${status}${requestState ? ` (${requestState})` : ''} counts as ${counted ?? 'nothing'}`, () => {
@@ -213,4 +214,8 @@ describe('tally', () => {
       assert.deepEqual(before, emptyCounts());
     });
   }
+  it('counts an escalation in counts carried by a run from before escalations', () => {
+    const { escalated: _, ...older } = emptyCounts();
+    assert.equal(tally(older, 'escalate', { status: 'escalated' }).escalated, 1);
+  });
 });

@@ -3,6 +3,7 @@
 // status shows, and that continue-as-new carries everything as plain JSON.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Deadline } from '../../../src/policy/deadlines';
 import { defaultPolicy } from '../../../src/policy/policy';
 import type { Decision } from '../../../src/policy/types';
 import { emptyCounts, type SweepResult } from '../../../src/temporal/sweepTypes';
@@ -200,5 +201,160 @@ describe('WatcherState', () => {
     const s = new WatcherState(old);
     s.refuse('pause', 'x');
     assert.equal(s.status().refused, 1);
+  });
+});
+
+describe('WatcherState deadlines', () => {
+  const seconds = (n: number): Date => new Date(T0.getTime() + n * 1000);
+  /** Teleport's clock is ten minutes ahead of the workflow's. */
+  const TELEPORT_AHEAD_MS = 10 * 60_000;
+  const teleport = (d: Date): string => new Date(d.getTime() + TELEPORT_AHEAD_MS).toISOString();
+  const deadline = (user: string, atWorkflow: Date): Deadline => ({
+    at: teleport(atWorkflow),
+    user,
+    requestId: `${user}-r4`,
+    kind: 'starts',
+    what: `evaluate ${user}: access of ${user}-r4 starts`,
+  });
+  const swept = (deadlines: Deadline[]): SweepResult =>
+    result({ deadlines, clock: { teleportNow: teleport(T0), workflowAt: T0.toISOString() } });
+  const withTimer = (overrides: Partial<WatcherInput> = {}) =>
+    new WatcherState(
+      {
+        cluster: 'c.example.com',
+        policy: defaultPolicy(),
+        pollIntervalMs: 30_000,
+        fullEvaluationIntervalMs: 10 * 60_000,
+        ...overrides,
+      },
+      { deadlineTimer: true },
+    );
+  /** A state whose first sweep (a full evaluation) found `deadlines`. */
+  const afterFirstSweep = (deadlines: Deadline[]) => {
+    const s = withTimer();
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, swept(deadlines));
+    return s;
+  };
+
+  it('waits until the earliest deadline, in workflow time, when it comes before the poll', () => {
+    const s = afterFirstSweep([deadline('gina', seconds(12)), deadline('hugo', seconds(20))]);
+    assert.deepEqual(s.nextWait(seconds(2)), {
+      ms: 10_000,
+      deadline: deadline('gina', seconds(12)),
+    });
+    assert.equal(s.status().nextDeadline?.at, teleport(seconds(12)));
+    assert.equal(s.status().nextDeadline?.kept, 2);
+    assert.deepEqual(s.nextWait(seconds(-40)), { ms: 30_000 }, 'further off than the poll');
+    assert.equal(s.nextWait(seconds(15)).ms, 250, 'passed during a sweep: a moment');
+  });
+
+  it('at the deadline, sweeps its users only, then keeps what their evaluation found', () => {
+    const s = afterFirstSweep([deadline('gina', seconds(12)), deadline('hugo', seconds(20))]);
+    s.deadlineReached(seconds(12));
+    assert.equal(s.workWaiting, true);
+    const input = s.beginSweep('s2', seconds(12));
+    assert.deepEqual(input.targets, [], 'no request to read');
+    assert.deepEqual(input.users, ['gina']);
+    assert.equal(input.fullEvaluation, false);
+    assert.equal(s.sweepCause, 'deadline: evaluate gina: access of gina-r4 starts');
+    assert.equal(s.status().nextDeadline?.user, 'hugo');
+    s.finishSweep('s2', seconds(12), seconds(13), swept([deadline('gina', seconds(90))]));
+    assert.deepEqual(
+      s.status().nextDeadline && [s.status().nextDeadline?.user, s.status().nextDeadline?.kept],
+      ['hugo', 2],
+    );
+    assert.equal(s.beginSweep('s3', seconds(14)).users, undefined, 'nothing due: none named');
+  });
+
+  it('a sweep not asked by the timer (a resume) stays full, and takes the passed deadlines', () => {
+    const s = afterFirstSweep([deadline('gina', seconds(12))]);
+    s.pause();
+    s.resume();
+    const input = s.beginSweep('s2', seconds(40));
+    assert.equal(input.targets, undefined);
+    assert.deepEqual(input.users, ['gina']);
+    assert.equal(s.status().nextDeadline, undefined);
+  });
+
+  it('follows a jump of Teleport’s clock measured by the latest sweep', () => {
+    const s = afterFirstSweep([deadline('gina', seconds(600))]);
+    assert.equal(s.nextWait(T0).ms, 30_000);
+    s.beginSweep('s2', T0);
+    // Teleport's clock moved 595 s further ahead: the deadline is 5 s away.
+    const jumped = new Date(T0.getTime() + TELEPORT_AHEAD_MS + 595_000).toISOString();
+    s.finishSweep(
+      's2',
+      T0,
+      T0,
+      result({ clock: { teleportNow: jumped, workflowAt: T0.toISOString() } }),
+    );
+    assert.equal(s.nextWait(T0).ms, 5_000);
+  });
+
+  it('a full evaluation replaces the deadlines, another sweep adds to them', () => {
+    const s = afterFirstSweep([deadline('gina', seconds(12))]);
+    s.requestsChanged({ requestIds: ['x'], cause: 'event stream' });
+    s.beginSweep('s2', T0);
+    s.finishSweep('s2', T0, T0, swept([deadline('hugo', seconds(5))]));
+    assert.equal(s.status().nextDeadline?.kept, 2);
+    s.setPolicy(defaultPolicy(), T0);
+    assert.equal(s.beginSweep('s3', T0).fullEvaluation, true);
+    s.finishSweep('s3', T0, T0, swept([]));
+    assert.equal(s.status().nextDeadline, undefined);
+  });
+
+  it('a policy change asks for a sweep at once, saying why', () => {
+    const s = afterFirstSweep([]);
+    s.setPolicy({ ...defaultPolicy(), maxResources: 4 }, T0);
+    assert.equal(s.workWaiting, true);
+    s.beginSweep('s2', T0);
+    assert.equal(s.sweepCause, 'policy changed');
+  });
+
+  it('asks for a full evaluation once the last kept deadline is used, if some were cut', () => {
+    const s = withTimer();
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, { ...swept([deadline('gina', seconds(5))]), deadlinesCut: true });
+    const input = s.beginSweep('s2', seconds(5));
+    assert.equal(input.fullEvaluation, true);
+    assert.deepEqual(input.users, ['gina']);
+    assert.equal(s.workWaiting, false, 'this full evaluation is the one asked for');
+
+    const timed = withTimer();
+    timed.beginSweep('s1', T0);
+    timed.finishSweep('s1', T0, T0, {
+      ...swept([deadline('gina', seconds(5))]),
+      deadlinesCut: true,
+    });
+    timed.deadlineReached(seconds(5));
+    const next = timed.beginSweep('s2', seconds(5));
+    assert.equal(next.fullEvaluation, true, 'at the timer: a full evaluation with the users');
+    assert.deepEqual(next.users, ['gina']);
+  });
+
+  it('carries the deadlines and the clock offset across continue-as-new', () => {
+    const s = afterFirstSweep([deadline('gina', seconds(12))]);
+    const carried = JSON.parse(JSON.stringify(s.carryOver())) as WatcherInput;
+    const next = new WatcherState(carried, { deadlineTimer: true });
+    assert.deepEqual(next.nextWait(seconds(2)), s.nextWait(seconds(2)));
+    assert.deepEqual(next.status(), s.status());
+  });
+
+  it('without the patch (runs from before deadlines) waits for the poll, as those did', () => {
+    const s = newState();
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, swept([deadline('gina', seconds(12))]));
+    assert.deepEqual(s.nextWait(seconds(2)), { ms: 30_000 });
+    assert.equal(s.status().nextDeadline, undefined);
+    s.setPolicy(defaultPolicy(), T0);
+    assert.equal(s.workWaiting, false, 'a policy change waits for the next sweep');
+  });
+
+  it('counts escalations in the totals', () => {
+    const s = newState();
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, result({ counts: { ...emptyCounts(), escalated: 2 } }));
+    assert.equal(s.status().totals.escalated, 2);
   });
 });

@@ -74,8 +74,9 @@ export type WatchEvent =
   | { type: 'delete'; kind: string; name: string };
 
 /**
- * What the watcher calls: read requests and locks, set a request's state, review, upsert and
- * delete its locks, watch. Creating and deleting requests is TeleportAdmin's, beside it.
+ * What the watcher calls: read requests and locks, set a request's state, review, upsert its
+ * locks, watch (deploy/teleport/jit-watcher-role.yaml grants exactly this). Creating and deleting
+ * requests and deleting locks is TeleportAdmin's, beside it.
  */
 export interface TeleportClient {
   ping(): Promise<PingResult>;
@@ -93,17 +94,18 @@ export interface TeleportClient {
   getLocks(params?: GetLocksParams): Promise<Lock[]>;
   /** One lock by name, or undefined when none exists. */
   getLock(name: string): Promise<Lock | undefined>;
-  deleteLock(name: string): Promise<void>;
   /** Events as they happen, INIT first; ends when the signal aborts, throws on stream loss. */
   watch(params: WatchParams): AsyncIterable<WatchEvent>;
   close(): void;
 }
 
-/** Requesting access and removing requests: what tests, benches and the sim CLI do. */
+/** Requesting access, removing requests and locks: what tests, benches and the sim CLI do. */
 export interface TeleportAdmin {
   /** Teleport names the request (a UUIDv7): use the returned request's id. */
   createRequest(params: CreateRequestParams): Promise<AccessRequest>;
   deleteRequest(id: string): Promise<void>;
+  /** Not the watcher's: its locks end by their expiry, and its role grants no lock delete. */
+  deleteLock(name: string): Promise<void>;
   /**
    * A lock as older watchers wrote it: Spec.Expires only, so Teleport keeps it after it ends.
    * For benches and tests of the cleanup of such locks; the watcher itself uses upsertLock.

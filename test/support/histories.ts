@@ -1,6 +1,7 @@
-// The workflow histories checked in under test/histories/: recorded from real runs by
-// `npm run record-histories` (scripts/record-histories.ts), replayed by every later build's
-// workflow code in `npm test`, so a change that would break a running watcher fails CI.
+// The workflow histories checked in under test/histories/ (recorded from real runs by
+// `npm run record-histories`, scripts/record-histories.ts) and under test/histories-landed/<build>/
+// (recorded by landed builds, never re-recorded): replayed by every later build's workflow code in
+// `npm test`, so a change that would break a running watcher fails CI.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ type History = temporal.api.history.v1.IHistory;
 const { History: HistoryMessage } = temporal.api.history.v1;
 
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
+export const LANDED_HISTORIES_DIR = path.resolve(__dirname, '../histories-landed');
 
 /** One run's history as the recorder writes it: which run, and Temporal's JSON of its events. */
 export interface RecordedRun {
@@ -72,4 +74,78 @@ export async function assertReplays(
     replayed += 1;
   }
   assert.equal(replayed, histories.length);
+}
+
+/** One run a landed build recorded, in the server's binary form: `<scenario>-<NN>-<type>.bin`. */
+export interface LandedRun {
+  /** The landed build (its commit), the folder the run is in. */
+  build: string;
+  file: string;
+  scenario: string;
+  workflowType: string;
+  history: History;
+  events: NonNullable<History['events']>;
+  /** The run's input (the first argument), as JSON. */
+  input: unknown;
+  /** Started by continue-as-new of an earlier run. */
+  continued: boolean;
+  /** Ended by continuing as new. */
+  continuedAsNew: boolean;
+  /** patched() ids its history recorded a marker for. */
+  patches: string[];
+}
+
+const { EventType } = temporal.api.enums.v1;
+
+/** Every landed build's runs, by build (folder name), files in name order. */
+export function landedRuns(dir = LANDED_HISTORIES_DIR): Map<string, LandedRun[]> {
+  const builds = new Map<string, LandedRun[]>();
+  for (const build of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!build.isDirectory()) continue;
+    const files = fs
+      .readdirSync(path.join(dir, build.name))
+      .filter((f) => f.endsWith('.bin'))
+      .sort();
+    builds.set(
+      build.name,
+      files.map((file) =>
+        landedRun(build.name, file, fs.readFileSync(path.join(dir, build.name, file))),
+      ),
+    );
+  }
+  return builds;
+}
+
+function landedRun(build: string, file: string, bytes: Buffer): LandedRun {
+  const history = HistoryMessage.decode(bytes);
+  const events = history.events ?? [];
+  const started = events[0]?.workflowExecutionStartedEventAttributes;
+  const name = /^(.+)-\d+-[^-]+\.bin$/.exec(file);
+  if (!started || !name?.[1])
+    throw new Error(`${build}/${file}: not a <scenario>-<NN>-<type>.bin history`);
+  const payload = started.input?.payloads?.[0]?.data;
+  return {
+    build,
+    file,
+    scenario: name[1],
+    workflowType: started.workflowType?.name ?? '',
+    history,
+    events,
+    input: payload ? JSON.parse(Buffer.from(payload).toString('utf8')) : undefined,
+    continued: Boolean(started.continuedExecutionRunId),
+    continuedAsNew:
+      events.at(-1)?.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+    patches: events.flatMap((e) => patchOf(e.markerRecordedEventAttributes)),
+  };
+}
+
+/** The SDK records patched('id') as a `core_patch` marker whose patch-data payload names the id. */
+function patchOf(
+  marker: temporal.api.history.v1.IMarkerRecordedEventAttributes | null | undefined,
+): string[] {
+  if (marker?.markerName !== 'core_patch') return [];
+  const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+  if (!data) return [];
+  const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { id?: unknown };
+  return typeof parsed.id === 'string' ? [parsed.id] : [];
 }

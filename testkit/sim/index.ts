@@ -11,7 +11,8 @@ export { SimStore, DEFAULT_PENDING_TTL_MS, DEFAULT_ACCESS_TTL_MS } from './store
 export type { NewLock, NewRequest, LockQuery, StoreOptions } from './store';
 export type { SimAccessRequest, SimLock, SimReview, StoreEvent } from './model';
 export { SimError, type SimErrorKind } from './errors';
-export { BUILTIN_ROLES, type SimRole, type RoleRule, type Verb } from './roles';
+export { builtinRoles, type SimRole, type RoleRule, type Verb } from './roles';
+export { loadRoleFile, JIT_WATCHER_ROLE_FILE, RoleFileError } from './roleFile';
 export { authAlpnProtocol } from './proxy';
 export { SIM_SERVER_VERSION } from './server';
 export { waitFor, waitForStoreEvent, waitForRequestState, waitForLock } from './testing';

@@ -1,7 +1,9 @@
 // The simulated cluster's roles as plain data: resource rules (kind + verbs) and the role
 // options jit-watcher meets (review_requests, requesting access and its review thresholds).
 // Deliberately a subset of Teleport's role model: no deny rules, no `where` clauses, no traits.
+// The jit-watcher role is not written here: it is read from the YAML users install (roleFile.ts).
 import type { SimThreshold } from './model';
+import { loadRoleFile } from './roleFile';
 
 export type Verb = 'list' | 'read' | 'create' | 'update' | 'delete';
 
@@ -24,16 +26,6 @@ export interface SimRole {
 }
 
 export type RoleRegistry = Readonly<Record<string, SimRole>>;
-
-const JIT_WATCHER_ROLE: SimRole = {
-  name: 'jit-watcher',
-  rules: [
-    { resources: ['access_request'], verbs: ['list', 'read', 'update'] },
-    { resources: ['lock'], verbs: ['list', 'read', 'create', 'update', 'delete'] },
-  ],
-  reviewRequests: true,
-  requestAccess: false,
-};
 
 /** A human who may ask for access and see their own requests, nothing else. */
 const REQUESTER_ROLE: SimRole = {
@@ -60,16 +52,17 @@ const EDITOR_ROLE: SimRole = {
   requestAccess: true,
 };
 
-export const BUILTIN_ROLES: readonly SimRole[] = [
-  JIT_WATCHER_ROLE,
-  REQUESTER_ROLE,
-  TWO_APPROVALS_ROLE,
-  EDITOR_ROLE,
-];
+/**
+ * The roles every simulated cluster defines: jit-watcher as deploy/teleport/jit-watcher-role.yaml
+ * says (read now, so a bad file fails the cluster's start with one line), and the test roles.
+ */
+export function builtinRoles(): SimRole[] {
+  return [loadRoleFile(), REQUESTER_ROLE, TWO_APPROVALS_ROLE, EDITOR_ROLE];
+}
 
 /** Built-in roles plus `extra` (an extra role replaces a built-in of the same name). */
 export function createRoleRegistry(extra: readonly SimRole[] = []): RoleRegistry {
-  return Object.fromEntries([...BUILTIN_ROLES, ...extra].map((r) => [r.name, r]));
+  return Object.fromEntries([...builtinRoles(), ...extra].map((r) => [r.name, r]));
 }
 
 /** Roles a certificate names but the cluster does not define grant nothing, as in Teleport. */

@@ -48,10 +48,10 @@ function compileKind(ctx: HandlerContext, caller: Caller, kind: WatchKind__Outpu
   const named = (name: string) => !kind.Name || kind.Name === name;
   if (kind.Kind === 'access_request') {
     const query = requestFilter(filter);
-    // Watching only your own requests needs no rule, as in Teleport.
+    // Watching only your own requests needs no rule, others' needs read (not list), as in
+    // lib/auth/auth_with_roles.go hasWatchPermissionForKind.
     const ownOnly = query.user !== undefined && query.user === caller.user;
-    if (!ownOnly)
-      requireWatchable(() => ctx.authorizer.require(caller, 'access_request', 'list', 'read'));
+    if (!ownOnly) requireWatchable(() => ctx.authorizer.require(caller, 'access_request', 'read'));
     return (e) =>
       e.kind === 'access_request' &&
       (e.type === 'put'

@@ -165,9 +165,16 @@ describe('simulated Auth server: methods and RBAC', () => {
       InForceOnly: true,
     });
     assert.equal(found.Locks?.length, 1);
-    await suite.bot.unary('DeleteLock', { Name: 'lock-1' });
+    // The watcher's role has no lock delete (deploy/teleport/jit-watcher-role.yaml); an editor's does.
+    await rejectsWith(
+      suite.bot.unary('DeleteLock', { Name: 'lock-1' }),
+      grpc.status.PERMISSION_DENIED,
+      'access denied to perform action "delete" on "lock"',
+    );
+    const editor = await suite.connect('admin', ['editor']);
+    await editor.unary('DeleteLock', { Name: 'lock-1' });
     await rejectsWith(suite.bot.unary('GetLock', { Name: 'lock-1' }), grpc.status.NOT_FOUND);
-    await rejectsWith(suite.bot.unary('DeleteLock', { Name: 'lock-1' }), grpc.status.NOT_FOUND);
+    await rejectsWith(editor.unary('DeleteLock', { Name: 'lock-1' }), grpc.status.NOT_FOUND);
   });
 
   test('a lock on an access request takes identities carrying it out of service', async () => {

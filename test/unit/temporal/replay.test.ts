@@ -1,13 +1,11 @@
 // Upgrades never break the running watcher: the histories checked in under test/histories/ were
 // recorded from earlier code (a watcher that continued as new, a sweep spanning runs, every
-// signal and update, review mode, dry run); this build's workflow code must replay every one of
-// them without a determinism error. A change that fails here needs patched() (docs/upgrading.md).
+// signal and update, review mode, dry run), and those under test/histories-landed/ by the last two
+// landed builds; this build's workflow code must replay every one of them without a determinism
+// error. A change that fails here needs patched() (docs/upgrading-patches.md).
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { temporal } from '@temporalio/proto';
-import { assertReplays, recordedRuns } from '../../support/histories';
+import { assertReplays, landedRuns, recordedRuns, type LandedRun } from '../../support/histories';
 
 describe('recorded histories', () => {
   const runs = recordedRuns();
@@ -45,16 +43,58 @@ describe('recorded histories', () => {
       runs.map((r) => ({ workflowId: r.workflowId, history: r.parsed, label: r.file })),
     ));
 
-  // Sweeps as the last landed build (64d3d75, what running watchers hold) wrote them, in the
-  // server's own binary form: approvals, denials, locks, a sweep spanning runs. Never re-recorded.
-  it('replay sweeps recorded by the last landed build', async () => {
-    const dir = path.resolve(__dirname, '../../histories-landed/64d3d75');
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.bin'));
-    assert.ok(files.length > 0, dir);
-    const histories = files.map((file) => ({
-      workflowId: file,
-      history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, file))),
-    }));
-    await assertReplays(histories);
+  // What running watchers hold today: watcher and sweep runs recorded by the last two landed
+  // builds (test/histories-landed/<commit>/, the server's binary form, never re-recorded), each
+  // patch's old path among them. docs/upgrading-patches.md says when a set and a patch retire.
+  const landed = landedRuns();
+
+  it('hold the last two landed builds, each with a watcher continued as new and a sweep', () => {
+    assert.ok(landed.size >= 2, `landed builds: ${[...landed.keys()].join(', ')}`);
+    for (const [build, runs] of landed) {
+      const watchers = runs.filter((r) => r.workflowType === 'watcher');
+      assert.ok(
+        watchers.some((r) => r.continuedAsNew) && watchers.some((r) => r.continued),
+        `${build}: a watcher that continued as new`,
+      );
+      assert.ok(
+        runs.some((r) => r.workflowType === 'sweep'),
+        `${build}: a sweep`,
+      );
+    }
   });
+
+  // Each patched() in the workflow code, and the landed run that takes its old path. When a set's
+  // retirement takes the last one away, the patch becomes deprecatePatch and leaves this table
+  // (docs/upgrading-patches.md).
+  const oldPaths: Array<[string, string, (r: LandedRun) => boolean]> = [
+    [
+      'continued-run-waits',
+      'a continued, unpaused watcher run',
+      (r) =>
+        r.workflowType === 'watcher' && r.continued && !(r.input as { paused?: boolean }).paused,
+    ],
+    [
+      'decision-index-children',
+      'a sweep run with more decisions than one chunk',
+      (r) => r.workflowType === 'sweep' && r.scenario === 'large-sweep',
+    ],
+    ['deadline-timer', 'a watcher run', (r) => r.workflowType === 'watcher'],
+  ];
+  for (const [patch, what, takes] of oldPaths) {
+    it(`take the old path of ${patch}: ${what} without its marker`, () => {
+      const runs = [...landed.values()].flat();
+      assert.ok(runs.some((r) => takes(r) && !r.patches.includes(patch)));
+    });
+  }
+
+  for (const [build, runs] of landed) {
+    it(`replay with this build’s workflow code: landed ${build}`, () =>
+      assertReplays(
+        runs.map((r) => ({
+          workflowId: `${build}/${r.file}`,
+          history: r.history,
+          label: `${build}/${r.file}`,
+        })),
+      ));
+  }
 });

@@ -85,7 +85,9 @@ function yamlFlow(text: string, origin: string): unknown {
     return parse(text);
   } catch (err) {
     const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-    throw new ConfigError(`${origin}: not valid YAML flow: ${first}; write e.g. [{pattern: prod, maxAccess: 4h}]`);
+    throw new ConfigError(
+      `${origin}: not valid YAML flow: ${first}; write e.g. [{pattern: prod, maxAccess: 4h}]`,
+    );
   }
 }
 

@@ -46,7 +46,8 @@ export function applyDecisions(snapshot: Snapshot, decisions: Decision[]): Snaps
   for (const d of decisions) {
     if (d.action === 'approve')
       states.set(d.requestId, { state: 'APPROVED', reason: d.reason, id: d.id });
-    if (d.action === 'deny') states.set(d.requestId, { state: 'DENIED', reason: d.reason, id: d.id });
+    if (d.action === 'deny')
+      states.set(d.requestId, { state: 'DENIED', reason: d.reason, id: d.id });
     if (d.action === 'lock' && d.details.lock) {
       const spec = d.details.lock;
       const lock: Lock = {

@@ -4,7 +4,13 @@
 // `longer: humans`. Only access the watcher approved is taken back: a human's approval stands.
 import { accessEnd, type AccessRequest } from '../domain/accessRequest';
 import { formatDuration } from '../config/duration';
-import { askAgain, describeEnvironment, environmentsFor, environmentsWith, type EnvironmentMatch } from './environments';
+import {
+  askAgain,
+  describeEnvironment,
+  environmentsFor,
+  environmentsWith,
+  type EnvironmentMatch,
+} from './environments';
 import type { LockVerdict, Rule, RuleContext } from './rule';
 import { parseMaxAccess } from './schema';
 import type { Policy } from './types';
@@ -41,7 +47,9 @@ export const maxAccessRule: Rule<'max-access'> = {
     }
     const end = accessEnd(request);
     if (end && end.getTime() <= lockAt.getTime()) return { facts };
-    const asked = end ? `the ${formatDuration(end.getTime() - start.getTime())} asked` : 'access without end asked';
+    const asked = end
+      ? `the ${formatDuration(end.getTime() - start.getTime())} asked`
+      : 'access without end asked';
     if (limit.env.longer === 'humans') {
       return {
         facts,
@@ -50,7 +58,10 @@ export const maxAccessRule: Rule<'max-access'> = {
           `${limit.text}; left to human reviewers; or ask for at most ${limit.text} (tsh request create --max-duration ${limit.text})`,
       };
     }
-    return { facts, note: `approved for ${limit.text} of ${asked}; locked at ${clock(lockAt, now)}` };
+    return {
+      facts,
+      note: `approved for ${limit.text} of ${asked}; locked at ${clock(lockAt, now)}`,
+    };
   },
 
   summary: (details) => (details.maxAccess ? `longer than ${details.maxAccess}` : undefined),

@@ -41,7 +41,8 @@ export function evaluatePending(request: AccessRequest, policy: Policy, now: Dat
     if (verdict.deny !== undefined) {
       return makeDecision(request, policy, 'deny', rule.name, verdict.deny, { checks, ...facts });
     }
-    if (verdict.escalate !== undefined) escalation ??= { rule: rule.name, reason: verdict.escalate };
+    if (verdict.escalate !== undefined)
+      escalation ??= { rule: rule.name, reason: verdict.escalate };
     if (verdict.note !== undefined) notes.push(verdict.note);
   }
   if (escalation) {

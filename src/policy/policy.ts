@@ -53,9 +53,7 @@ function describeIssue(
   nameOf: (key: PolicyKey) => string,
 ): string {
   const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
-  const message = issue.message.replace(/\{(\w+)\}/g, (_, key: string) =>
-    nameOf(key as PolicyKey),
-  );
+  const message = issue.message.replace(/\{(\w+)\}/g, (_, key: string) => nameOf(key as PolicyKey));
   if (issue.code === 'unrecognized_keys') {
     if (path.length === 0) {
       return issue.keys
@@ -70,11 +68,16 @@ function describeIssue(
 }
 
 /** `exempt.users[0]`, `--environments[1] ("prod").window`: the key, then the entry and field. */
-function where(path: (string | number)[], policy: object, nameOf: (key: PolicyKey) => string): string {
+function where(
+  path: (string | number)[],
+  policy: object,
+  nameOf: (key: PolicyKey) => string,
+): string {
   const [top, ...rest] = path;
   if (top === undefined) return 'policy';
   let key = String(top);
-  if (top === 'exempt' && (rest[0] === 'users' || rest[0] === 'roles')) key = `exempt.${String(rest.shift())}`;
+  if (top === 'exempt' && (rest[0] === 'users' || rest[0] === 'roles'))
+    key = `exempt.${String(rest.shift())}`;
   let text = nameOf(key as PolicyKey);
   let node: unknown = (policy as Record<string, unknown>)[String(top)];
   if (key.startsWith('exempt.')) node = (node as Record<string, unknown>)[key.slice(7)];

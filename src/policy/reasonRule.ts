@@ -33,7 +33,9 @@ export const reasonRule: Rule<'request-reason'> = {
     const head =
       `Request reason ${given === '' ? '(none given)' : 'does not match'} the format ${describeEnvironment(env)} ` +
       `requires: ${JSON.stringify(pattern)}`;
-    const fix = example ? `ask again with a matching reason, e.g. ${askAgain(request, example)}` : 'ask again with a matching reason';
+    const fix = example
+      ? `ask again with a matching reason, e.g. ${askAgain(request, example)}`
+      : 'ask again with a matching reason';
     const facts = { reasonPattern: pattern };
     if (env.missingReason === 'humans') {
       return { facts, escalate: `${head}; left to human reviewers; or ${fix}` };

@@ -69,7 +69,9 @@ const reasonPattern = z
     const compiled = compileRe2(source, false);
     if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.error, input: source });
   })
-  .meta({ description: 'RE2 regular expression the request reason must match, e.g. ^(INC|CHG)-[0-9]+' });
+  .meta({
+    description: 'RE2 regular expression the request reason must match, e.g. ^(INC|CHG)-[0-9]+',
+  });
 
 const maxAccess = z
   .string({ error: must('a duration like 4h') })
@@ -97,33 +99,39 @@ export const capSchema = z.strictObject(
 /** One environment: a role pattern and every limit that applies to roles matching it. */
 export const environmentSchema = z.strictObject(
   {
-  pattern: rolePattern,
-  ...capLimits,
-  window: window.optional(),
-  outside: z
-    .enum(['humans', 'deny'], { error: must('"humans" or "deny"') })
-    .optional()
-    .meta({ description: 'a pending request outside the window: left to humans (default) or denied' }),
-  closeLocks: flag()
-    .optional()
-    .meta({ description: 'lock access the watcher approved that is still held when the window closes' }),
-  reason: reasonPattern.optional(),
-  reasonExample: z
-    .string({ error: must('an example request reason') })
-    .optional()
-    .meta({ description: 'a reason that matches, shown in denials (default: made from the pattern)' }),
-  missingReason: z
-    .enum(['deny', 'humans'], { error: must('"deny" or "humans"') })
-    .optional()
-    .meta({ description: 'a reason that does not match: denied (default) or left to humans' }),
-  maxAccess: maxAccess.optional(),
-  longer: z
-    .enum(['approve', 'humans'], { error: must('"approve" or "humans"') })
-    .optional()
-    .meta({
-      description:
-        'a request asking longer than maxAccess: approved and locked at maxAccess (default) or left to humans',
-    }),
+    pattern: rolePattern,
+    ...capLimits,
+    window: window.optional(),
+    outside: z
+      .enum(['humans', 'deny'], { error: must('"humans" or "deny"') })
+      .optional()
+      .meta({
+        description: 'a pending request outside the window: left to humans (default) or denied',
+      }),
+    closeLocks: flag()
+      .optional()
+      .meta({
+        description: 'lock access the watcher approved that is still held when the window closes',
+      }),
+    reason: reasonPattern.optional(),
+    reasonExample: z
+      .string({ error: must('an example request reason') })
+      .optional()
+      .meta({
+        description: 'a reason that matches, shown in denials (default: made from the pattern)',
+      }),
+    missingReason: z
+      .enum(['deny', 'humans'], { error: must('"deny" or "humans"') })
+      .optional()
+      .meta({ description: 'a reason that does not match: denied (default) or left to humans' }),
+    maxAccess: maxAccess.optional(),
+    longer: z
+      .enum(['approve', 'humans'], { error: must('"approve" or "humans"') })
+      .optional()
+      .meta({
+        description:
+          'a request asking longer than maxAccess: approved and locked at maxAccess (default) or left to humans',
+      }),
   },
   { error: must('a mapping like {pattern: prod, maxAccess: 4h}') },
 );
@@ -245,7 +253,10 @@ function checkEnvironments(p: Policy, problem: (key: string, message: string) =>
     if (env.reason !== undefined && env.reasonExample !== undefined) {
       const compiled = compileRe2(env.reason, false);
       if (compiled.ok && !compiled.regex.test(env.reasonExample)) {
-        problem(key, `${at}: reasonExample ${show(env.reasonExample)} does not match reason ${show(env.reason)}`);
+        problem(
+          key,
+          `${at}: reasonExample ${show(env.reasonExample)} does not match reason ${show(env.reason)}`,
+        );
       }
     }
   }

@@ -2,12 +2,7 @@
 // locked (held); across a user's requests the newest environment wins. Never locks two requests
 // of the same environment because of each other.
 import { listIds } from './decision';
-import {
-  compilePatterns,
-  describeMatches,
-  matchRoles,
-  mixedEnvironmentsReason,
-} from './patterns';
+import { compilePatterns, describeMatches, matchRoles, mixedEnvironmentsReason } from './patterns';
 import type { LockVerdict, Rule, RuleContext, RuleOption } from './rule';
 
 // One row per setting, so the table reads as a table.

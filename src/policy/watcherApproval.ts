@@ -12,7 +12,9 @@ const REVIEW_SUFFIX = new RegExp(
 export function approvedByWatcher(request: AccessRequest): boolean {
   if (request.state !== 'APPROVED') return false;
   if (resolvedByWatcher(request.resolveAnnotations)) return true;
-  return request.reviews.some((r) => r.proposedState === 'APPROVED' && REVIEW_SUFFIX.test(r.reason));
+  return request.reviews.some(
+    (r) => r.proposedState === 'APPROVED' && REVIEW_SUFFIX.test(r.reason),
+  );
 }
 
 /** The request as it is once the watcher's approval `decisionId` is applied in state mode. */

@@ -21,7 +21,8 @@ export interface AccessWindow {
 export type WindowResult = { ok: true; window: AccessWindow } | { ok: false; error: string };
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const FORM = 'DAYS HH:MM-HH:MM[, DAYS HH:MM-HH:MM ...] ZONE, e.g. "Mon-Fri 08:00-18:00 Europe/Berlin"';
+const FORM =
+  'DAYS HH:MM-HH:MM[, DAYS HH:MM-HH:MM ...] ZONE, e.g. "Mon-Fri 08:00-18:00 Europe/Berlin"';
 /** Far enough to pass any weekly window's next edge: a week and the overnight range before it. */
 const SCAN_DAYS = 9;
 /** Merged ranges chained end to end: a week of ranges is at most this many. */

@@ -3,7 +3,12 @@
 // (`outside: deny`), its reason naming the window and when it next opens; with `closeLocks`, access
 // the watcher approved that is still held when the window closes is locked (deadlines.ts says when).
 import { accessEnd, type AccessRequest } from '../domain/accessRequest';
-import { describeEnvironment, environmentsFor, environmentsWith, type EnvironmentMatch } from './environments';
+import {
+  describeEnvironment,
+  environmentsFor,
+  environmentsWith,
+  type EnvironmentMatch,
+} from './environments';
 import type { LockVerdict, Rule, RuleContext } from './rule';
 import type { Policy } from './types';
 import { approvedByWatcher } from './watcherApproval';

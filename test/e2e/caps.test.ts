@@ -78,7 +78,7 @@ describe('per-environment caps end to end', () => {
     assert.equal(store.getRequest(big.id)?.state, 'DENIED');
     assert.equal(
       store.getRequest(big.id)?.resolveReason,
-      'Request counts 3 resources under "research" (research-lab), exceeds its cap of 2 resources',
+      'Request counts 3 resources under "research" (research-lab), exceeds its cap of 2 resources; ask for at most 2 resources under "research"',
     );
     assert.equal(store.getRequest(small.id)?.state, 'APPROVED');
   });

@@ -44,8 +44,14 @@ describe('conflict pattern checks', () => {
   const re2: Array<[string, RegExp | undefined]> = [
     ['(a+)+$', undefined],
     ['(x|xx)*y', undefined],
-    ['(prod)\\1', /not a valid RE2 regular expression \(error parsing regexp: invalid escape sequence/],
-    ['prod(?!-ro)', /not a valid RE2 regular expression \(error parsing regexp: invalid or unsupported Perl syntax/],
+    [
+      '(prod)\\1',
+      /not a valid RE2 regular expression \(error parsing regexp: invalid escape sequence/,
+    ],
+    [
+      'prod(?!-ro)',
+      /not a valid RE2 regular expression \(error parsing regexp: invalid or unsupported Perl syntax/,
+    ],
     ['prod[', /not a valid RE2 regular expression \(error parsing regexp: missing closing \]/],
     ['(prod|research)-db', undefined],
   ];

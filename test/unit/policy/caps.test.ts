@@ -99,7 +99,8 @@ const pendingRows: PendingRow[] = [
       { pattern: '^db-', maxResources: 1 },
     ],
     want: 'deny:environment-cap',
-    reason: 'Request counts 2 resources under "^db-" (db-admin), exceeds its cap of 1 resource; ask for at most 1 resource under "^db-"',
+    reason:
+      'Request counts 2 resources under "^db-" (db-admin), exceeds its cap of 1 resource; ask for at most 1 resource under "^db-"',
   },
   {
     name: 'a role-only request counts roleRequestWeight',
@@ -107,7 +108,8 @@ const pendingRows: PendingRow[] = [
     caps: [{ pattern: 'prod', maxResources: 1 }],
     policy: { roleRequestWeight: 2 },
     want: 'deny:environment-cap',
-    reason: 'Request counts 2 resources under "prod" (prod-db), exceeds its cap of 1 resource; ask for at most 1 resource under "prod"',
+    reason:
+      'Request counts 2 resources under "prod" (prod-db), exceeds its cap of 1 resource; ask for at most 1 resource under "prod"',
   },
   {
     name: 'no caps: not checked',

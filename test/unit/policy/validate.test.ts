@@ -18,11 +18,7 @@ const bad: [string, Record<string, unknown>, string][] = [
     'maxResources: must be a whole number of at least 1, got "3"',
   ],
   ['boolean as string', { dryRun: 'yes' }, 'dryRun: must be true or false, got "yes"'],
-  [
-    'weight negative',
-    { roleRequestWeight: -1 },
-    'roleRequestWeight: must be at least 0, got -1',
-  ],
+  ['weight negative', { roleRequestWeight: -1 }, 'roleRequestWeight: must be at least 0, got -1'],
   [
     'weight above max',
     { roleRequestWeight: 4 },

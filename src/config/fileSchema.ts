@@ -53,9 +53,16 @@ function optionSchema(spec: OptionSpec): Json {
     case 'bool':
       return { type: 'boolean', description };
     case 'duration':
-      return { type: 'string', pattern: '^[0-9.]+(ns|us|µs|ms|s|m|h)([0-9.]+(ns|us|µs|ms|s|m|h))*$', description };
+      return {
+        type: 'string',
+        pattern: '^[0-9.]+(ns|us|µs|ms|s|m|h)([0-9.]+(ns|us|µs|ms|s|m|h))*$',
+        description,
+      };
     case 'list':
-      return { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }], description };
+      return {
+        anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }],
+        description,
+      };
     case 'enum':
       return { enum: spec.choices, description };
     default:

@@ -108,11 +108,9 @@ export const environmentSchema = z.strictObject(
       .meta({
         description: 'a pending request outside the window: left to humans (default) or denied',
       }),
-    closeLocks: flag()
-      .optional()
-      .meta({
-        description: 'lock access the watcher approved that is still held when the window closes',
-      }),
+    closeLocks: flag().optional().meta({
+      description: 'lock access the watcher approved that is still held when the window closes',
+    }),
     reason: reasonPattern.optional(),
     reasonExample: z
       .string({ error: must('an example request reason') })

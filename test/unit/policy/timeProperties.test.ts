@@ -139,6 +139,31 @@ void describe('time rule properties', () => {
     );
   });
 
+  void it('closeLocks: a window-closes deadline is a close, and an evaluation at it locks', () => {
+    fc.assert(
+      fc.property(windowText, instant, fc.integer({ min: 1, max: 96 }), (window, now, hours) => {
+        const created = new Date(now.getTime() - 60_000);
+        const r = request(created, hours, {
+          state: 'APPROVED',
+          resolveAnnotations: { [ANNOTATION_DECISION]: ['r1/approve/compliant'] },
+        });
+        const p = policy({ environments: [{ pattern: 'prod', window, closeLocks: true }] });
+        const parsed = parseWindow(window);
+        if (!parsed.ok) return;
+        const deadline = userDeadlines('alice', [r], [], p, now).find(
+          (d) => d.kind === 'window-closes',
+        );
+        const locksNow = evaluateUser('alice', [r], [], p, now).some((d) => d.action === 'lock');
+        assert.equal(locksNow, !isOpen(parsed.window, now));
+        if (!deadline) return;
+        const at = new Date(deadline.at);
+        assert.ok(isOpen(parsed.window, new Date(at.getTime() - 1)) && !isOpen(parsed.window, at));
+        assert.equal(evaluateUser('alice', [r], [], p, at)[0]?.action, 'lock');
+        assert.equal(deadline.what, 'lock r1: prod window closes');
+      }),
+    );
+  });
+
   void it('the reason rule approves exactly the reasons RE2 matches', () => {
     const patterns = ['^(INC|CHG)-[0-9]+', 'ticket', '(?i)^jira-\\d{2,}$'];
     fc.assert(

@@ -267,3 +267,32 @@ void describe('environment settings', () => {
       [],
     ));
 });
+
+void describe('approved by the watcher', () => {
+  const base = req({ id: 'r9', roles: ['prod-db'] });
+  const review = (reason: string, proposedState: 'APPROVED' | 'DENIED' = 'APPROVED') => ({
+    ...base,
+    reviews: [{ author: 'jit-watcher-bot', proposedState, reason }],
+  });
+  const rows: Array<[string, AccessRequest, boolean]> = [
+    ['state mode: the decision annotation', watcherApproved(base), true],
+    ['a human approval', base, false],
+    [
+      'review mode: the review suffix the watcher writes',
+      review(
+        'Auto-approved: ... [jit-watcher/policy=compliant jit-watcher/decision=r9/approve/compliant]',
+      ),
+      true,
+    ],
+    ['review mode: a human review', review('looks fine'), false],
+    [
+      'review mode: the watcher denied, a human approved',
+      review('Denied [jit-watcher/policy=max-access jit-watcher/decision=r9/deny/max-access]'),
+      false,
+    ],
+    ['not approved at all', { ...watcherApproved(base), state: 'DENIED' }, false],
+  ];
+  for (const [name, request, want] of rows) {
+    void it(name, () => assert.equal(approvedByWatcher(request), want));
+  }
+});

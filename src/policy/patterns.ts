@@ -45,12 +45,25 @@ export function findBadPattern(source: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Compiled role patterns by source. RE2 compiles more slowly than JavaScript's engine and every
+ * evaluation compiles a policy's few patterns again; a compiled pattern never changes, so keeping
+ * it changes no result. Bounded: policies hold a handful of patterns, not thousands.
+ */
+const compiled = new Map<string, RE2JS>();
+const MAX_COMPILED = 512;
+
 /** Compiles validated role patterns; a pattern that fails here is a caller bug, so it throws. */
 export function compilePatterns(patterns: readonly string[]): CompiledPattern[] {
   return patterns.map((source) => {
+    const known = compiled.get(source);
+    if (known) return { source, regex: known };
     const problem = findBadPattern(source);
     if (problem) throw new Error(`invalid policy: ${problem}`);
-    return { source, regex: RE2JS.compile(source, RE2JS.CASE_INSENSITIVE) };
+    const regex = RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(source, regex);
+    return { source, regex };
   });
 }
 

@@ -46,8 +46,9 @@ export function checkWorkerReport(input: unknown): Checked<WorkerReport> {
 /**
  * Which checks a setPolicy payload must pass. A signal's handler runs again on replay, so a check
  * that refuses what an older build accepted must not apply to histories that older build wrote:
- * 'before-re2' is for a signal in a history without the `policy-checks-re2` patch marker, and
- * lets through role patterns RE2 refuses but JavaScript compiled (what builds before RE2 took).
+ * 'before-re2' is for a signal in a history without the `policy-checks-re2` patch marker: it
+ * lets through role patterns RE2 refuses but JavaScript compiled, and refuses `environments`, a
+ * key those builds did not know, as they did.
  * An update is validated only when it arrives (never on replay), so it always gets 'current'.
  */
 export type PolicyChecks = 'current' | 'before-re2';
@@ -56,6 +57,14 @@ export type PolicyChecks = 'current' | 'before-re2';
 export const POLICY_CHECKS_PATCH = 'policy-checks-re2';
 
 export function checkPolicy(input: unknown, checks: PolicyChecks = 'current'): Checked<Policy> {
+  if (
+    checks === 'before-re2' &&
+    typeof input === 'object' &&
+    input !== null &&
+    'environments' in input
+  ) {
+    return refuse('policy.environments: unknown key');
+  }
   const found = validatePolicy(input);
   const problems = checks === 'current' ? found : found.filter((p) => !compiledBeforeRe2(p));
   if (problems.length === 0) return { ok: true, value: input as Policy };

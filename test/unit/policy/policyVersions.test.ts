@@ -22,6 +22,15 @@ void describe('setPolicy checks by version', () => {
   void it('a signal recorded before the patch: accepted as it was then', () =>
     assert.equal(checkPolicy(jsOnly, 'before-re2').ok, true));
 
+  void it('a key those builds did not know is refused there, as they refused it', () => {
+    const withEnvironments = {
+      ...defaultPolicy(),
+      environments: [{ pattern: 'prod', maxAccess: '4h' }],
+    };
+    assert.equal(checkPolicy(withEnvironments).ok, true);
+    assert.equal(checkPolicy(withEnvironments, 'before-re2').ok, false);
+  });
+
   void it('what no build accepted stays refused either way', () => {
     const broken = { ...defaultPolicy(), conflictPatterns: ['prod[', 'research'] };
     assert.equal(checkPolicy(broken, 'before-re2').ok, false);

@@ -2,7 +2,7 @@
 // kind and help. Parsing, merging, --help and docs all read it, so adding a setting is one row;
 // each policy rule brings its own rows (src/policy/registry.ts). The YAML key is the Config path
 // with a trailing "Ms" dropped (pollIntervalMs -> pollInterval).
-import { RULES } from '../policy/registry';
+import { POLICY_OPTIONS } from '../policy/registry';
 import type { RuleOption } from '../policy/rule';
 
 /** 'custom': the option parses its own value (a rule's structured setting, e.g. --caps). */
@@ -30,6 +30,8 @@ export interface OptionSpec {
   secret?: boolean;
   /** 'custom' only: the raw text (flag, variable) or YAML value into the value; see RuleOption. */
   parse?: RuleOption['parse'];
+  /** 'custom' only: a flag's or variable's text is YAML flow (or JSON), parsed before `parse`. */
+  text?: RuleOption['text'];
 }
 
 const PORT = { kind: 'int', min: 1, max: 65535 } as const;
@@ -40,7 +42,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'teleport.address', flags: ['p', 'proxy', 'auth-server'], env: ['JIT_WATCHER_PROXY'], kind: 'string', go: true, example: 'teleport.example.com:443', help: 'Teleport proxy or auth server address (required to talk to Teleport)' },
   { key: 'teleport.identityFile', flags: ['i', 'identity-file'], env: ['JIT_WATCHER_IDENTITY_FILE'], kind: 'string', go: true, example: '/opt/machine-id/identity', help: 'Machine ID identity file (required to talk to Teleport; must exist)' },
   { key: 'teleport.callTimeoutMs', flags: ['call-timeout'], env: ['JIT_WATCHER_CALL_TIMEOUT'], kind: 'duration', min: 100, example: '10s', help: 'deadline for each Teleport API call' },
-  ...RULES.flatMap(ruleOptions),
+  ...POLICY_OPTIONS.map(ruleOption),
   { key: 'policy.autoApprove', flags: ['auto-approve'], env: ['JIT_WATCHER_AUTO_APPROVE'], kind: 'bool', help: 'approve compliant requests (off: leave them to human reviewers)' },
   { key: 'policy.dryRun', flags: ['dry-run'], env: ['JIT_WATCHER_DRY_RUN'], kind: 'bool', help: 'decide and log, but change nothing in Teleport' },
   { key: 'policy.exempt.users', flags: ['exempt-users'], env: ['JIT_WATCHER_EXEMPT_USERS'], kind: 'list', example: 'alice,bob', help: 'users whose requests are left to humans' },
@@ -68,8 +70,8 @@ export const OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** A rule's setting as a row: its Policy key under `policy.`; rules own their policy rows. */
-function ruleOptions(rule: { options: readonly RuleOption[] }): OptionSpec[] {
-  return rule.options.map((option) => ({ ...option, key: `policy.${option.key}` }));
+function ruleOption(option: RuleOption): OptionSpec {
+  return { ...option, key: `policy.${option.key}` };
 }
 
 /** Where the YAML file is named; a flag and a variable, but not itself a Config key. */

@@ -1,6 +1,7 @@
 // Turns one raw setting (a flag's text, a variable, a YAML scalar) into a typed value, the same way
 // whatever the source, so `-m=0`, JIT_WATCHER_MAX_RESOURCES=0 and `maxResources: 0` fail alike.
 // Throws ConfigError naming the origin exactly as the user wrote it.
+import { parse } from 'yaml';
 import { formatDuration, parseGoDuration } from './duration';
 import { ConfigError } from './errors';
 import type { OptionSpec } from './options';
@@ -71,9 +72,23 @@ export function parseCustom(spec: OptionSpec, raw: unknown, origin: string): Val
   // A row of kind 'custom' without a parser is a programming error: fail loudly in tests.
   if (!spec.parse) throw new Error(`option ${spec.key} is 'custom' but has no parse`);
   // Text loses one pair of surrounding quotes, as lists do (no shell ran: systemd, Docker exec).
-  const parsed = spec.parse(typeof raw === 'string' ? unquote(raw.trim()) : raw);
+  let value = typeof raw === 'string' ? unquote(raw.trim()) : raw;
+  if (typeof value === 'string' && spec.text === 'yaml') value = yamlFlow(value, origin);
+  const parsed = spec.parse(value);
   if (!parsed.ok) throw new ConfigError(`${origin}: ${parsed.error}`);
   return parsed.value;
+}
+
+/** A flag's or variable's YAML flow text (`[{pattern: prod, maxAccess: 4h}]`, or JSON) as data. */
+function yamlFlow(text: string, origin: string): unknown {
+  try {
+    return parse(text);
+  } catch (err) {
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new ConfigError(
+      `${origin}: not valid YAML flow: ${first}; write e.g. [{pattern: prod, maxAccess: 4h}]`,
+    );
+  }
 }
 
 function checkRange(

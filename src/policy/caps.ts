@@ -5,30 +5,18 @@
 import type { AccessRequest } from '../domain/accessRequest';
 import { listIds, resources } from './decision';
 import { distinctResources, holdingSize } from './holdings';
-import { compilePatterns, findBadPattern, matchRoles } from './patterns';
-import type { LockVerdict, Problem, Rule, RuleContext, RuleOption } from './rule';
-import type { PatternMatch, Policy } from './types';
-import { isRecord, show } from './validation';
+import { describeEnvironment as describeCap, environmentsFor } from './environments';
+import type { LockVerdict, Rule, RuleContext, RuleOption } from './rule';
+import type { Cap, Policy } from './types';
 
-/** One cap; at least one of the two limits is set. */
-export interface Cap {
-  /** A role-name regular expression, matched anywhere, ignoring case (as conflict patterns). */
-  pattern: string;
-  maxRequests?: number;
-  maxResources?: number;
-}
+export type { Cap } from './types';
 
 /** A cap a request falls under, with the request's roles that match its pattern. */
 export interface CapMatch extends Cap {
   roles: string[];
 }
 
-// Optional, so setPolicy payloads and recorded histories from before caps existed stay valid.
 declare module './types' {
-  interface Policy {
-    /** Per-environment caps; absent or empty: none. */
-    caps?: Cap[];
-  }
   interface DecisionDetails {
     /** Caps the request falls under (pending), or the one it broke (lock). */
     caps?: CapMatch[];
@@ -37,7 +25,6 @@ declare module './types' {
   }
 }
 
-const CAP_KEYS = ['pattern', 'maxRequests', 'maxResources'];
 const FLAG_FORM = 'PATTERN=REQUESTS[/RESOURCES], e.g. prod=1 or research=2/6 or lab=/4';
 
 const OPTIONS: readonly RuleOption[] = [
@@ -55,8 +42,7 @@ const OPTIONS: readonly RuleOption[] = [
 export const capsRule: Rule<'environment-cap'> = {
   name: 'environment-cap',
   options: OPTIONS,
-  enabled: (policy) => (policy.caps ?? []).length > 0,
-  validate: validateCaps,
+  enabled: (policy) => capsOf(policy).length > 0,
 
   pending(request, { policy }) {
     const under = capsFor(request, policy);
@@ -68,7 +54,8 @@ export const capsRule: Rule<'environment-cap'> = {
       facts: { caps: under },
       deny:
         `Request counts ${resources(size)} under ${describeCap(broken)}, ` +
-        `exceeds its cap of ${resources(broken.maxResources ?? 0)}`,
+        `exceeds its cap of ${resources(broken.maxResources ?? 0)}; ` +
+        `ask for at most ${resources(broken.maxResources ?? 0)} under ${JSON.stringify(broken.pattern)}`,
     };
   },
 
@@ -76,13 +63,28 @@ export const capsRule: Rule<'environment-cap'> = {
   holdings: capHoldings,
 };
 
+/**
+ * Every cap: `policy.caps` (and --caps), then the environments' maxRequests and maxResources, so
+ * an environment entry holds its caps as `caps` entries did. A pattern is given once across both.
+ */
+export function capsOf(policy: Policy): Cap[] {
+  const fromEnvironments = (policy.environments ?? []).flatMap((e): Cap[] => {
+    if (e.maxRequests === undefined && e.maxResources === undefined) return [];
+    const cap: Cap = { pattern: e.pattern };
+    if (e.maxRequests !== undefined) cap.maxRequests = e.maxRequests;
+    if (e.maxResources !== undefined) cap.maxResources = e.maxResources;
+    return [cap];
+  });
+  return [...(policy.caps ?? []), ...fromEnvironments];
+}
+
 /** The caps whose pattern one of the request's roles matches, in policy order. */
 function capsFor(request: AccessRequest, policy: Policy): CapMatch[] {
-  const caps = policy.caps ?? [];
-  const matches = matchRoles(request.roles, compilePatterns(caps.map((c) => c.pattern)));
-  return matches.flatMap((m) => {
-    const cap = caps.find((c) => c.pattern === m.pattern);
-    return cap ? [{ ...cap, roles: m.roles }] : [];
+  return environmentsFor(request, capsOf(policy)).map((m) => {
+    const cap: CapMatch = { pattern: m.pattern, roles: m.roles };
+    if (m.maxRequests !== undefined) cap.maxRequests = m.maxRequests;
+    if (m.maxResources !== undefined) cap.maxResources = m.maxResources;
+    return cap;
   });
 }
 
@@ -161,25 +163,20 @@ function misfit(
   };
 }
 
-/** `"prod" (prod-db, prod-web)`: the pattern and the request's roles under it. */
-function describeCap(cap: PatternMatch): string {
-  return `${JSON.stringify(cap.pattern)} (${cap.roles.join(', ')})`;
-}
-
 /** A flag's or variable's `prod=1,research=2/6`, or YAML's list (checked by validateCaps). */
 function parseCaps(raw: unknown): { ok: true; value: object } | { ok: false; error: string } {
   if (Array.isArray(raw)) return { ok: true, value: raw };
   if (typeof raw !== 'string') {
     return {
       ok: false,
-      error: `must be a list of caps like [{pattern: prod, maxRequests: 1}], got ${show(raw)}`,
+      error: `must be a list of caps like [{pattern: prod, maxRequests: 1}], got ${JSON.stringify(raw) ?? 'nothing'}`,
     };
   }
   const caps: Cap[] = [];
   for (const item of raw.split(',').map((s) => s.trim())) {
     if (item === '') continue;
     const cap = parseCap(item);
-    if (!cap) return { ok: false, error: `${show(item)} is not ${FLAG_FORM}` };
+    if (!cap) return { ok: false, error: `${JSON.stringify(item)} is not ${FLAG_FORM}` };
     caps.push(cap);
   }
   return { ok: true, value: caps };
@@ -196,50 +193,4 @@ function parseCap(item: string): Cap | undefined {
   if (maxRequests !== undefined) cap.maxRequests = maxRequests;
   if (maxResources !== undefined) cap.maxResources = maxResources;
   return cap;
-}
-
-function validateCaps(p: Record<string, unknown>, problem: Problem): void {
-  const caps = p.caps;
-  if (caps === undefined) return;
-  if (!Array.isArray(caps)) {
-    problem('caps', `must be a list like [{pattern: prod, maxRequests: 1}], got ${show(caps)}`);
-    return;
-  }
-  const seen = new Set<string>();
-  caps.forEach((cap: unknown, i) => {
-    const at = `entry ${i + 1}`;
-    if (!isRecord(cap)) {
-      problem(
-        'caps',
-        `${at}: must be a mapping like {pattern: prod, maxRequests: 1}, got ${show(cap)}`,
-      );
-      return;
-    }
-    const unknown = Object.keys(cap).find((k) => !CAP_KEYS.includes(k));
-    if (unknown !== undefined) {
-      problem('caps', `${at}: unknown key ${show(unknown)}; use ${CAP_KEYS.join(', ')}`);
-    }
-    const pattern = cap.pattern;
-    if (typeof pattern !== 'string') {
-      problem(
-        'caps',
-        `${at}: pattern must be a role-name regular expression, got ${show(pattern)}`,
-      );
-      return;
-    }
-    const named = `${at} (${show(pattern)})`;
-    const bad = findBadPattern([pattern]);
-    if (bad) problem('caps', `${named}: ${bad}`);
-    if (seen.has(pattern)) problem('caps', `${named}: pattern is capped twice; give it one entry`);
-    seen.add(pattern);
-    for (const key of ['maxRequests', 'maxResources'] as const) {
-      const v = cap[key];
-      if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1)) {
-        problem('caps', `${named}: ${key} must be a whole number of at least 1, got ${show(v)}`);
-      }
-    }
-    if (cap.maxRequests === undefined && cap.maxResources === undefined) {
-      problem('caps', `${named}: needs maxRequests, maxResources or both`);
-    }
-  });
 }

@@ -20,6 +20,19 @@ export function decisionId(requestId: string, action: Action, policy: PolicyName
   return `${requestId}/${action}/${policy}`;
 }
 
+/**
+ * Teleport refuses a request or review reason of 4096 bytes or more (maxAccessRequestReasonSize,
+ * lib/services/access_request.go); 1000 characters is under it in any UTF-8, with room for the
+ * review suffix (review.ts).
+ */
+export const MAX_REASON_LENGTH = 1000;
+
+/** One line, bounded: a reason is shown in `tsh request ls` and must fit Teleport's limit. */
+export function oneLineReason(reason: string): string {
+  const line = reason.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH - 1)}…` : line;
+}
+
 export function makeDecision(
   request: AccessRequest,
   policy: Policy,
@@ -34,7 +47,7 @@ export function makeDecision(
     user: request.user,
     action,
     policy: name,
-    reason,
+    reason: oneLineReason(reason),
     details,
   };
   if (policy.dryRun) decision.dryRun = true;
@@ -50,7 +63,9 @@ export function lockDecision(
   details: DecisionDetails,
   recreated: boolean,
 ): Decision {
-  const message = recreated ? `Recreating a watcher lock that was deleted: ${reason}` : reason;
+  const message = oneLineReason(
+    recreated ? `Recreating a watcher lock that was deleted: ${reason}` : reason,
+  );
   const lock = { name: watcherLockName(request.id), message };
   const end = accessEnd(request);
   const withExpiry = end ? { ...lock, expires: end.toISOString() } : lock;

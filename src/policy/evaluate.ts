@@ -8,6 +8,7 @@ import { oldestFirst } from './holdings';
 import { evaluatePending } from './pending';
 import { evaluateUser } from './user';
 import type { Decision, Policy, Snapshot } from './types';
+import { markApprovedByWatcher } from './watcherApproval';
 
 /**
  * Pending decisions (oldest request first), then each user's lock and exempt decisions (users in
@@ -18,12 +19,14 @@ export function evaluate(snapshot: Snapshot, policy: Policy): Decision[] {
   const pending = snapshot.requests.filter((r) => r.state === 'PENDING').sort(oldestFirst);
   const pendingDecisions = pending.map((r) => evaluatePending(r, policy, now));
 
-  const approved = new Set(
-    pendingDecisions.filter((d) => d.action === 'approve').map((d) => d.requestId),
+  // Approved as the watcher approves (watcherApproval.ts), so the time rules see whose they are.
+  const approved = new Map(
+    pendingDecisions.filter((d) => d.action === 'approve').map((d) => [d.requestId, d.id]),
   );
-  const afterPending = snapshot.requests.map((r) =>
-    approved.has(r.id) ? { ...r, state: 'APPROVED' as const } : r,
-  );
+  const afterPending = snapshot.requests.map((r) => {
+    const id = approved.get(r.id);
+    return id === undefined ? r : markApprovedByWatcher(r, id);
+  });
   const users = [...new Set(afterPending.map((r) => r.user))].sort(compareStrings);
   const userDecisions = users.flatMap((user) =>
     evaluateUser(user, afterPending, snapshot.locks, policy, now, snapshot.previousWatcherLocks),
@@ -38,11 +41,13 @@ export function evaluate(snapshot: Snapshot, policy: Policy): Decision[] {
  * caller's job.
  */
 export function applyDecisions(snapshot: Snapshot, decisions: Decision[]): Snapshot {
-  const states = new Map<string, { state: 'APPROVED' | 'DENIED'; reason: string }>();
+  const states = new Map<string, { state: 'APPROVED' | 'DENIED'; reason: string; id: string }>();
   const newLocks: Lock[] = [];
   for (const d of decisions) {
-    if (d.action === 'approve') states.set(d.requestId, { state: 'APPROVED', reason: d.reason });
-    if (d.action === 'deny') states.set(d.requestId, { state: 'DENIED', reason: d.reason });
+    if (d.action === 'approve')
+      states.set(d.requestId, { state: 'APPROVED', reason: d.reason, id: d.id });
+    if (d.action === 'deny')
+      states.set(d.requestId, { state: 'DENIED', reason: d.reason, id: d.id });
     if (d.action === 'lock' && d.details.lock) {
       const spec = d.details.lock;
       const lock: Lock = {
@@ -57,9 +62,9 @@ export function applyDecisions(snapshot: Snapshot, decisions: Decision[]): Snaps
   }
   const requests = snapshot.requests.map((r): AccessRequest => {
     const change = states.get(r.id);
-    return change && r.state === 'PENDING'
-      ? { ...r, state: change.state, resolveReason: change.reason }
-      : r;
+    if (!change || r.state !== 'PENDING') return r;
+    const resolved = { ...r, state: change.state, resolveReason: change.reason };
+    return change.state === 'APPROVED' ? markApprovedByWatcher(resolved, change.id) : resolved;
   });
   const replaced = new Set(newLocks.map((l) => l.name));
   const locks = [...snapshot.locks.filter((l) => !replaced.has(l.name)), ...newLocks];

@@ -58,11 +58,11 @@ export function holdingSize(requests: AccessRequest[], roleRequestWeight: number
 }
 
 /**
- * A request in force as rules see it: its access counts from its creation (a requested start
- * time, when the domain has one, goes here) until its access expiry.
+ * A request in force as rules see it: its access counts from its requested start
+ * (assume_start_time), else its creation, until its access expiry.
  */
 export function toHolding(request: AccessRequest): Holding {
-  const holding: Holding = { request, start: request.created };
+  const holding: Holding = { request, start: request.assumeStartTime ?? request.created };
   if (request.expires !== undefined) holding.end = request.expires;
   return holding;
 }

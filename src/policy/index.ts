@@ -2,9 +2,11 @@
 // Node built-ins, nothing from Teleport or Temporal), so activities and `simulate` share it.
 export type {
   Action,
+  Cap,
   CheckName,
   Decision,
   DecisionDetails,
+  Environment,
   LockSpec,
   PatternMatch,
   Policy,
@@ -13,7 +15,8 @@ export type {
   Snapshot,
 } from './types';
 export { DEFAULT_POLICY, defaultPolicy, validatePolicy, type PolicyKey } from './policy';
-export { RULES, checksRun, type RuleName } from './registry';
+export { policySchema } from './schema';
+export { RULES, POLICY_OPTIONS, checksRun, type RuleName } from './registry';
 export type { Holding, Rule, RuleContext, RuleOption } from './rule';
 export { evaluatePending } from './pending';
 export { evaluateUser } from './user';
@@ -21,3 +24,4 @@ export { evaluate, applyDecisions } from './evaluate';
 export { WATCHER_LOCK_PREFIX, decisionId, isWatcherLock, watcherLockName } from './decision';
 export { userDeadlines, type Deadline, type DeadlineKind } from './deadlines';
 export { parseSnapshot, type SnapshotResult } from './snapshotFile';
+export { approvedByWatcher } from './watcherApproval';

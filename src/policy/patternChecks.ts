@@ -1,17 +1,11 @@
-// Conflict and cap patterns that compile but mean nothing sensible are refused by validatePolicy, naming the fix:
-// two patterns that match the same role names (`prod,PROD`, `prod,production`) would deny every
-// such request as "mixing" one environment with itself; and a pattern whose matching time can
-// explode (`(a+)+$`) could stall a worker. Teleport matches with Go's RE2 (linear time); JS
-// regular expressions backtrack, so we refuse the constructs RE2 would not run in linear time
-// (repeated groups that repeat or alternate inside, backreferences, lookaround) instead of
-// shipping a native or WASM engine. Role names are short, so what remains runs in bounded time.
+// Conflict patterns that compile but mean nothing sensible are refused by validatePolicy, naming the
+// fix: two patterns that match the same role names (`prod,PROD`, `prod,production`) would deny
+// every such request as "mixing" one environment with itself. Matching time is no concern: patterns
+// run on RE2 (patterns.ts), linear in the role name, as in Teleport.
+import { RE2JS } from 're2js';
 
 /** The first problem across the list, one line naming the pattern(s); undefined when fine. */
 export function findPatternProblem(patterns: readonly string[]): string | undefined {
-  for (const p of patterns) {
-    const slow = slowConstruct(p);
-    if (slow) return `pattern ${JSON.stringify(p)} ${slow}`;
-  }
   for (let i = 0; i < patterns.length; i++) {
     for (let j = i + 1; j < patterns.length; j++) {
       const a = patterns[i] ?? '';
@@ -19,39 +13,6 @@ export function findPatternProblem(patterns: readonly string[]): string | undefi
       const example = sharedExample(a, b);
       if (example !== undefined) {
         return `patterns ${JSON.stringify(a)} and ${JSON.stringify(b)} both match role names such as ${JSON.stringify(example)} (matching ignores case), so such requests would be denied as mixing environments; keep one of them, or anchor them apart (e.g. ^prod$)`;
-      }
-    }
-  }
-  return undefined;
-}
-
-/** Why matching `source` could take super-linear time, or undefined. */
-export function slowConstruct(source: string): string | undefined {
-  if (/\\[1-9]|\\k</.test(source)) {
-    return 'uses a backreference, which Teleport (RE2) does not support; write it without one';
-  }
-  if (/\(\?<?[=!]/.test(source)) {
-    return 'uses a lookaround, which Teleport (RE2) does not support; write it without one';
-  }
-  // Find each group and what follows it: a repeated group that itself repeats or alternates
-  // backtracks exponentially on a near-miss.
-  const stack: number[] = [];
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      i = classEnd(source, i);
-      continue;
-    }
-    if (c === '(') stack.push(i);
-    if (c === ')') {
-      const start = stack.pop() ?? 0;
-      const inner = source.slice(start + 1, i);
-      if (repeats(source.slice(i + 1)) && /[*+?{|]/.test(stripEscapes(inner).replace(/^\?:/, ''))) {
-        return `repeats a group that repeats or alternates inside (${source.slice(start, i + 2)}), which can take exponential time to match; write it without the nested repetition`;
       }
     }
   }
@@ -151,17 +112,9 @@ function classEnd(source: string, open: number): number {
   return source.length;
 }
 
-function repeats(after: string): boolean {
-  return /^([*+]|\{\d*,\d*\}|\{\d*[2-9]\d*\})/.test(after);
-}
-
-function stripEscapes(text: string): string {
-  return text.replace(/\\./g, 'x');
-}
-
-function compile(source: string): RegExp | undefined {
+function compile(source: string): RE2JS | undefined {
   try {
-    return new RegExp(source, 'i');
+    return RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
   } catch {
     return undefined;
   }

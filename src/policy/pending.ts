@@ -4,13 +4,16 @@
 import type { AccessRequest } from '../domain/accessRequest';
 import { makeDecision } from './decision';
 import { exemptDecision, exemption } from './exempt';
-import { enabledRules } from './registry';
+import { enabledRules, type RuleName } from './registry';
 import type { Facts, RuleContext } from './rule';
 import type { Decision, Policy } from './types';
 
 /**
- * approve, deny, or none (exempt; not pending; compliant while autoApprove is off). Details carry
- * the checks run and the figures of every rule that judged the request, up to the one that denied.
+ * approve, deny, escalate (left to humans by a rule, recorded), or none (exempt; not pending;
+ * compliant while autoApprove is off). The first denial decides, since a violation is denied
+ * whatever else holds; else the first escalation; else approval, its reason carrying the rules'
+ * notes. Details carry the checks run and the figures of every rule that judged the request, up
+ * to the one that denied.
  */
 export function evaluatePending(request: AccessRequest, policy: Policy, now: Date): Decision {
   if (request.state !== 'PENDING') {
@@ -30,12 +33,23 @@ export function evaluatePending(request: AccessRequest, policy: Policy, now: Dat
   const checks = rules.map((rule) => rule.name);
   const context: RuleContext = { now, policy, holdings: [] };
   let facts: Facts = {};
+  let escalation: { rule: RuleName; reason: string } | undefined;
+  const notes: string[] = [];
   for (const rule of rules) {
     const verdict = rule.pending(request, context);
     facts = { ...facts, ...verdict.facts };
     if (verdict.deny !== undefined) {
       return makeDecision(request, policy, 'deny', rule.name, verdict.deny, { checks, ...facts });
     }
+    if (verdict.escalate !== undefined)
+      escalation ??= { rule: rule.name, reason: verdict.escalate };
+    if (verdict.note !== undefined) notes.push(verdict.note);
+  }
+  if (escalation) {
+    return makeDecision(request, policy, 'escalate', escalation.rule, escalation.reason, {
+      checks,
+      ...facts,
+    });
   }
 
   const ran = checks.length > 0 ? `checked: ${checks.join(', ')}` : 'no checks enabled';
@@ -54,7 +68,7 @@ export function evaluatePending(request: AccessRequest, policy: Policy, now: Dat
     policy,
     'approve',
     'compliant',
-    `Auto-approved: complies with access policies (${ran})`,
+    ['Auto-approved: complies with access policies (' + ran + ')', ...notes].join('; '),
     { checks, ...facts },
   );
 }

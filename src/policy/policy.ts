@@ -1,13 +1,11 @@
 // The default policy and its validation, shared by config loading and the setPolicy signal so a
-// bad policy is refused at the door with every problem named. Never throws: problems are returned.
-import { RULES } from './registry';
-import type { Problem } from './rule';
-import type { Policy } from './types';
-import { checkBoolean, isRecord, isStringList, show } from './validation';
+// bad policy is refused at the door with every problem named. The shape is schema.ts's; this turns
+// its issues into one line each, naming the key the caller's way. Never throws: problems are returned.
+import type * as z from 'zod';
+import { policySchema, show, type Policy } from './schema';
 
 /** A policy key as problems name it; nested exempt lists get their own names. */
-export type PolicyKey =
-  Exclude<keyof Policy, 'exempt'> | 'exempt' | 'exempt.users' | 'exempt.roles';
+export type PolicyKey = keyof Policy | 'exempt.users' | 'exempt.roles';
 
 /** The published behaviour: three resources, prod and research kept apart, auto-approve on. */
 export function defaultPolicy(): Policy {
@@ -27,57 +25,92 @@ export function defaultPolicy(): Policy {
 /** Frozen so a caller that mutates it fails loudly; use defaultPolicy() for a copy to change. */
 export const DEFAULT_POLICY: Policy = deepFreeze(defaultPolicy());
 
-/** The published keys, then each rule's own (caps.ts's `caps`), as unknown-key messages list them. */
-const KEYS: readonly string[] = [
-  ...new Set([
-    ...Object.keys(DEFAULT_POLICY),
-    ...RULES.flatMap((rule) => rule.options.map((o) => o.key.split('.')[0] ?? o.key)),
-  ]),
+/** Every key the policy takes: the published ones, then later rules', as unknown-key messages list them. */
+export const POLICY_KEYS: readonly string[] = [
+  ...new Set([...Object.keys(DEFAULT_POLICY), ...Object.keys(policySchema.shape)]),
 ];
 
 /**
  * Every problem with p, one line each, naming the key (through nameOf, so config can say `-m`
- * or `JIT_WATCHER_MAX_RESOURCES` instead of `maxResources`), the bad value and the fix. Each
- * rule checks its own keys, in registry order; then the settings every rule shares.
+ * or `JIT_WATCHER_MAX_RESOURCES` instead of `maxResources`), the bad value and the fix.
  */
 export function validatePolicy(
   p: unknown,
   nameOf: (key: PolicyKey) => string = (key) => key,
 ): string[] {
-  if (!isRecord(p)) return [`policy: must be an object, got ${show(p)}`];
-  const problems: string[] = [];
-  const problem = (key: PolicyKey, message: string) => problems.push(`${nameOf(key)}: ${message}`);
-
-  for (const key of Object.keys(p)) {
-    if (!KEYS.includes(key)) {
-      problems.push(`policy.${key}: unknown key; valid keys are ${KEYS.join(', ')}`);
-    }
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+    return [`policy: must be an object, got ${show(p)}`];
   }
-  for (const rule of RULES) rule.validate(p, problem, nameOf);
-  checkBoolean(p, 'autoApprove', problem);
-  checkBoolean(p, 'dryRun', problem);
-  if (p.reviewMode !== 'state' && p.reviewMode !== 'review') {
-    problem('reviewMode', `must be "state" or "review", got ${show(p.reviewMode)}`);
-  }
-  checkExempt(p.exempt, problem);
-  return problems;
+  const result = policySchema.safeParse(p);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => describeIssue(issue, p, nameOf));
 }
 
-function checkExempt(exempt: unknown, problem: Problem): void {
-  if (!isRecord(exempt)) {
-    problem('exempt', `must be an object with users and roles lists, got ${show(exempt)}`);
-    return;
+/** `key[0].field: message`, the key named by nameOf; `{key}` in a message names another key. */
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  policy: object,
+  nameOf: (key: PolicyKey) => string,
+): string {
+  const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+  const message = issue.message.replace(/\{(\w+)\}/g, (_, key: string) => nameOf(key as PolicyKey));
+  if (issue.code === 'unrecognized_keys') {
+    if (path.length === 0) {
+      return issue.keys
+        .map((key) => `policy.${key}: unknown key; valid keys are ${POLICY_KEYS.join(', ')}`)
+        .join('; ');
+    }
+    const known = validKeysAt(path);
+    const listed = issue.keys.map((k) => show(k)).join(', ');
+    return `${where(path, policy, nameOf)}: unknown key ${listed}; use ${known.join(', ')}`;
   }
-  for (const key of ['users', 'roles'] as const) {
-    const list = exempt[key];
-    if (!isStringList(list) || list.some((s) => s === '')) {
-      problem(`exempt.${key}`, `must be a list of non-empty strings, got ${show(list)}`);
+  return `${where(path, policy, nameOf)}: ${message}`;
+}
+
+/** `exempt.users[0]`, `--environments[1] ("prod").window`: the key, then the entry and field. */
+function where(
+  path: (string | number)[],
+  policy: object,
+  nameOf: (key: PolicyKey) => string,
+): string {
+  const [top, ...rest] = path;
+  if (top === undefined) return 'policy';
+  let key = String(top);
+  if (top === 'exempt' && (rest[0] === 'users' || rest[0] === 'roles'))
+    key = `exempt.${String(rest.shift())}`;
+  let text = nameOf(key as PolicyKey);
+  let node: unknown = (policy as Record<string, unknown>)[String(top)];
+  if (key.startsWith('exempt.')) node = (node as Record<string, unknown>)[key.slice(7)];
+  for (const step of rest) {
+    node = (node as Record<string | number, unknown> | undefined)?.[step];
+    if (typeof step === 'number') {
+      const pattern = (node as { pattern?: unknown } | undefined)?.pattern;
+      text += `[${step}]${typeof pattern === 'string' ? ` (${show(pattern)})` : ''}`;
+    } else {
+      text += `.${step}`;
     }
   }
-  for (const key of Object.keys(exempt)) {
-    if (key !== 'users' && key !== 'roles')
-      problem('exempt', `unknown key ${show(key)}; use users or roles`);
+  return text;
+}
+
+/** The keys an object inside the policy takes, for an unknown-key message. */
+function validKeysAt(path: (string | number)[]): string[] {
+  let schema: z.ZodType = policySchema;
+  for (const step of path) {
+    const def = unwrap(schema);
+    if (typeof step === 'number' && 'element' in def) schema = def.element as z.ZodType;
+    else if ('shape' in def) schema = (def.shape as Record<string, z.ZodType>)[step] ?? schema;
   }
+  const def = unwrap(schema);
+  return 'shape' in def ? Object.keys(def.shape as object) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (let i = 0; i < 5 && 'unwrap' in s && typeof s.unwrap === 'function'; i++) {
+    s = (s.unwrap as () => z.ZodType)();
+  }
+  return s;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,16 +1,39 @@
 // The one list of policy rules. Its order is the order rules judge a pending request (the first
-// denial decides), the order of every "checked: ..." list, and, within each holdings phase, the
-// order they walk a user's holdings. Adding a rule: its file, its table test, one line here.
+// denial decides, else the first escalation), the order of every "checked: ..." list, and, within
+// each holdings phase, the order they walk a user's holdings. Adding a rule: its file, its table
+// test, its name in ruleNames.ts, one line here.
 import { capsRule } from './caps';
+import { ENVIRONMENTS_OPTION } from './environments';
+import { maxAccessRule } from './maxAccess';
+import { reasonRule } from './reasonRule';
 import { resourceLimitRule } from './resourceLimit';
-import type { Rule } from './rule';
+import type { Rule, RuleOption } from './rule';
+import { RULE_NAMES, type RuleName } from './ruleNames';
 import { separationRule } from './separation';
 import type { Policy } from './types';
+import { windowRule } from './windowRule';
 
-export const RULES = [resourceLimitRule, separationRule, capsRule] as const;
+export const RULES = [
+  resourceLimitRule,
+  separationRule,
+  capsRule,
+  windowRule,
+  reasonRule,
+  maxAccessRule,
+] as const;
 
-/** The names decisions carry, derived from the list so it is never edited by hand. */
-export type RuleName = (typeof RULES)[number]['name'];
+// Compile-time: RULES carries exactly RULE_NAMES, in order (types.ts reads the names from there).
+type Names<T extends readonly { name: string }[]> = { [K in keyof T]: T[K]['name'] };
+const sameNames: Names<typeof RULES> = RULE_NAMES;
+void sameNames;
+
+export type { RuleName } from './ruleNames';
+
+/** Settings every rule's options table rows come from, then the one several rules share. */
+export const POLICY_OPTIONS: readonly RuleOption[] = [
+  ...RULES.flatMap((rule) => rule.options),
+  ENVIRONMENTS_OPTION,
+];
 
 /** The rules the policy turns on, in registry order. */
 export function enabledRules(policy: Policy): Rule<RuleName>[] {

@@ -6,7 +6,6 @@ import type { AccessRequest } from '../domain/accessRequest';
 import { resources } from './decision';
 import { distinctResources, holdingSize } from './holdings';
 import type { LockVerdict, Rule, RuleContext, RuleOption } from './rule';
-import { checkBoolean, show } from './validation';
 
 // One row per setting, so the table reads as a table.
 // prettier-ignore
@@ -21,26 +20,6 @@ export const resourceLimitRule: Rule<'resource-limit'> = {
   options: OPTIONS,
   enabled: (policy) => policy.resourceLimit,
 
-  validate(p, problem, nameOf) {
-    const max = p.maxResources;
-    if (!Number.isInteger(max)) {
-      problem('maxResources', `must be a whole number of at least 1, got ${show(max)}`);
-    } else if ((max as number) < 1) {
-      problem('maxResources', `must be at least 1, got ${show(max)}`);
-    }
-    checkBoolean(p, 'resourceLimit', problem);
-    const weight = p.roleRequestWeight;
-    if (!Number.isInteger(weight) || (weight as number) < 0) {
-      problem('roleRequestWeight', `must be a whole number of at least 0, got ${show(weight)}`);
-    } else if (Number.isInteger(max) && (weight as number) > (max as number)) {
-      // Otherwise a role-only request would be approved and then locked at once for not fitting.
-      problem(
-        'roleRequestWeight',
-        `must not exceed ${nameOf('maxResources')} (${show(max)}), got ${show(weight)}`,
-      );
-    }
-  },
-
   pending(request, { policy }) {
     const resourceCount = distinctResources(request).length;
     const limit = policy.maxResources;
@@ -48,9 +27,14 @@ export const resourceLimitRule: Rule<'resource-limit'> = {
     if (resourceCount <= limit) return { facts };
     return {
       facts,
-      deny: `Request contains ${resourceCount} resources, exceeds limit of ${limit}`,
+      deny: `Request contains ${resourceCount} resources, exceeds limit of ${limit}; ask for at most ${resources(limit)}`,
     };
   },
+
+  summary: (details) =>
+    details.resourceCount === undefined
+      ? undefined
+      : `${resources(details.resourceCount)}, limit ${details.limit ?? '?'}`,
 
   holdingsPhase: 'count',
   holdings: limitResources,

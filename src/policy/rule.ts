@@ -2,7 +2,6 @@
 // and on a user's holdings, each from an explicit plain-data context. The engine (pending.ts,
 // user.ts, policy.ts) and the options table read rules only through this shape; registry.ts lists them.
 import type { AccessRequest } from '../domain/accessRequest';
-import type { PolicyKey } from './policy';
 import type { DecisionDetails, Policy } from './types';
 
 /** An approved request in force, with when its access counts from and when it ends. */
@@ -32,12 +31,21 @@ export interface RuleContext {
 /** A decision's figures without the `checks` list, which the engine fills in from the registry. */
 export type Facts = Omit<DecisionDetails, 'checks'>;
 
-/** What one rule says about a pending request. */
+/**
+ * What one rule says about a pending request: nothing against it, deny it, or leave it to humans
+ * (escalate). A denial or an escalation says, in its one line, what would make the request comply.
+ * A rule with nothing against it may add a note the approval's reason carries ("approved for 4h
+ * of the 8h asked"). The first denial decides; else the first escalation; else approval.
+ */
 export interface PendingVerdict {
-  /** Figures the decision keeps in its details, whether it denies or not. */
+  /** Figures the decision keeps in its details, whatever the verdict. */
   facts: Facts;
   /** Present when the rule denies: the reason written on the request. */
   deny?: string;
+  /** Present when the rule leaves the request to humans: the reason recorded (nothing is written). */
+  escalate?: string;
+  /** Appended to the approval's reason when the request is approved. */
+  note?: string;
 }
 
 /** A request one rule wants locked, before the engine turns it into a Decision. */
@@ -77,29 +85,28 @@ export interface RuleOption {
    * validatePolicy still checks the result, so this only has to get the shape.
    */
   parse?: (raw: unknown) => { ok: true; value: object } | { ok: false; error: string };
+  /**
+   * 'custom' only: a flag's or variable's text is YAML (flow style, so JSON too); configuration
+   * parses it before `parse` sees it. Kept out of src/policy, which workflow code bundles.
+   */
+  text?: 'yaml';
 }
-
-/** Reports one problem with a policy key; validatePolicy names the key the caller's way. */
-export type Problem = (key: PolicyKey, message: string) => void;
 
 export interface Rule<Name extends string = string> {
   /** The policy decisions name (`<request>/<action>/<name>`) and the "checked: ..." lists show. */
   name: Name;
   /**
-   * Its settings. Keys of the published policy have their defaults in defaultPolicy(); a rule
-   * added later declares its keys optional and absent by default (in its own file, see caps.ts),
-   * so setPolicy payloads from older versions stay valid and older workers accept newer ones.
+   * Its flags and variables. The settings themselves are declared in schema.ts, grouped by rule:
+   * keys of the published policy have their defaults in defaultPolicy(); a rule added later
+   * declares its keys optional and absent by default, so setPolicy payloads from older versions
+   * stay valid and older workers accept newer ones.
    */
   options: readonly RuleOption[];
   enabled(policy: Policy): boolean;
-  /** Adds a one-line problem for each bad value of the rule's keys; `nameOf` names a key. */
-  validate(
-    policy: Record<string, unknown>,
-    problem: Problem,
-    nameOf: (key: PolicyKey) => string,
-  ): void;
-  /** Judged alone: deny it, or let it through with figures for the decision. */
+  /** Judged alone: deny it, leave it to humans, or let it through with figures for the decision. */
   pending(request: AccessRequest, context: RuleContext): PendingVerdict;
+  /** The few words an operator reads in the Web UI for this rule's denial or lock (summaries.ts). */
+  summary?(details: DecisionDetails): string | undefined;
   holdingsPhase: HoldingsPhase;
   /** The holdings to lock, each with its reason; the rest stay. */
   holdings(context: RuleContext): LockVerdict[];

@@ -2,17 +2,8 @@
 // locked (held); across a user's requests the newest environment wins. Never locks two requests
 // of the same environment because of each other.
 import { listIds } from './decision';
-import {
-  compilePatterns,
-  describeMatches,
-  findBadPattern,
-  matchRoles,
-  mixedEnvironmentsReason,
-} from './patterns';
-import { findPatternProblem } from './patternChecks';
-import type { LockVerdict, Problem, Rule, RuleContext, RuleOption } from './rule';
-import type { PolicyKey } from './policy';
-import { checkBoolean, isStringList, show } from './validation';
+import { compilePatterns, describeMatches, matchRoles, mixedEnvironmentsReason } from './patterns';
+import type { LockVerdict, Rule, RuleContext, RuleOption } from './rule';
 
 // One row per setting, so the table reads as a table.
 // prettier-ignore
@@ -26,17 +17,17 @@ export const separationRule: Rule<'environment-separation'> = {
   options: OPTIONS,
   enabled: (policy) => policy.roleConflicts,
 
-  validate(p, problem, nameOf) {
-    checkBoolean(p, 'roleConflicts', problem);
-    checkPatterns(p, problem, nameOf);
-  },
-
   pending(request, { policy }) {
     const matches = matchRoles(request.roles, compilePatterns(policy.conflictPatterns));
     if (matches.length === 0) return { facts: {} };
     if (matches.length === 1) return { facts: { matches } };
     return { facts: { matches }, deny: mixedEnvironmentsReason(describeMatches(matches)) };
   },
+
+  summary: (details) =>
+    details.matches && details.matches.length > 0
+      ? `mixes ${listed(details.matches.map((m) => m.pattern))}`
+      : undefined,
 
   holdingsPhase: 'exclude',
   holdings: separateEnvironments,
@@ -83,36 +74,8 @@ function separateEnvironments({ policy, holdings }: RuleContext): LockVerdict[] 
   return locked;
 }
 
-function checkPatterns(
-  p: Record<string, unknown>,
-  problem: Problem,
-  nameOf: (key: PolicyKey) => string,
-): void {
-  const patterns = p.conflictPatterns;
-  if (!isStringList(patterns)) {
-    problem('conflictPatterns', `must be a list of strings, got ${show(patterns)}`);
-    return;
-  }
-  const seen = new Set<string>();
-  for (const pattern of patterns) {
-    if (seen.has(pattern))
-      problem('conflictPatterns', `pattern ${show(pattern)} is listed twice; list each once`);
-    seen.add(pattern);
-  }
-  const bad = findBadPattern(patterns);
-  if (bad) problem('conflictPatterns', bad);
-  // Checked once each pattern is sound and listed once, so one mistake gets one message.
-  const overlap =
-    p.roleConflicts === true && !bad && seen.size === patterns.length
-      ? findPatternProblem(patterns)
-      : undefined;
-  if (overlap) problem('conflictPatterns', overlap);
-  if (p.roleConflicts === true && seen.size < 2) {
-    const got = seen.size === 0 ? 'none' : [...seen].map(show).join(', ');
-    problem(
-      'conflictPatterns',
-      `needs at least 2 patterns when ${nameOf('roleConflicts')} is on, got ${seen.size} (${got}); ` +
-        `add one (e.g. prod,research) or turn ${nameOf('roleConflicts')} off`,
-    );
-  }
+/** "prod and research", "a, b and c". */
+function listed(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
 }

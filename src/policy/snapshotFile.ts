@@ -1,5 +1,6 @@
-// Reads a snapshot file (JSON text) into a Snapshot for `simulate` and tests. Pure: the caller reads
-// the file. A bad file is a returned error naming the field and entry, never a thrown one.
+// Reads a snapshot file (JSON text) into a Snapshot for `simulate` and tests, with the file's own
+// `policy` keys if it has some. Pure: the caller reads the file. A bad file is a returned error
+// naming the field and entry, never a thrown one. A request's `reason` is its request_reason.
 // Resources are "kind/name" (cluster: the file's clusterName, default "") or "/cluster/kind/name[/sub]".
 import {
   REQUEST_STATES,
@@ -9,10 +10,13 @@ import {
 } from '../domain/accessRequest';
 import { LOCK_TARGET_KEYS, type Lock, type LockTarget } from '../domain/lock';
 import type { Snapshot } from './types';
+import { markApprovedByWatcher } from './watcherApproval';
 
-export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; error: string };
+/** `policy`: the file's own policy keys, unchecked (the caller merges and validates them). */
+export type SnapshotResult =
+  { ok: true; snapshot: Snapshot; policy?: Record<string, unknown> } | { ok: false; error: string };
 
-const TOP_FIELDS = ['now', 'clusterName', 'requests', 'locks', 'previousWatcherLocks'];
+const TOP_FIELDS = ['now', 'clusterName', 'requests', 'locks', 'previousWatcherLocks', 'policy'];
 const REQUEST_FIELDS = [
   'id',
   'user',
@@ -24,6 +28,8 @@ const REQUEST_FIELDS = [
   'assumeStartTime',
   'maxDuration',
   'requestReason',
+  'reason',
+  'approvedByWatcher',
 ];
 const LOCK_FIELDS = ['name', 'target', 'message', 'expires', 'createdAt', 'createdBy'];
 const RFC3339 =
@@ -43,7 +49,10 @@ export function parseSnapshot(text: string): SnapshotResult {
     };
   }
   try {
-    return { ok: true, snapshot: readSnapshot(raw) };
+    const snapshot = readSnapshot(raw);
+    const policy = (raw as Record<string, unknown>).policy;
+    if (policy === undefined) return { ok: true, snapshot };
+    return { ok: true, snapshot, policy: record(policy, 'policy', Object.keys(policy ?? {})) };
   } catch (err) {
     if (err instanceof Problem) return { ok: false, error: err.message };
     throw err;
@@ -106,8 +115,24 @@ function readRequest(raw: unknown, at: string, cluster: string): AccessRequest {
   if (assumeStartTime !== undefined) request.assumeStartTime = assumeStartTime;
   const maxDuration = time(r.maxDuration, `${at}.maxDuration`);
   if (maxDuration !== undefined) request.maxDuration = maxDuration;
+  if (r.requestReason !== undefined && r.reason !== undefined)
+    throw new Problem(`${at}.reason: give reason or requestReason, not both`);
   if (r.requestReason !== undefined)
     request.requestReason = str(r.requestReason, `${at}.requestReason`, true);
+  if (r.reason !== undefined) request.requestReason = str(r.reason, `${at}.reason`, true);
+  if (r.approvedByWatcher !== undefined) {
+    if (typeof r.approvedByWatcher !== 'boolean')
+      throw new Problem(
+        `${at}.approvedByWatcher: must be true or false, got ${JSON.stringify(r.approvedByWatcher)}`,
+      );
+    if (r.approvedByWatcher && state !== 'APPROVED')
+      throw new Problem(
+        `${at}.approvedByWatcher: only an APPROVED request can be, got state ${state}`,
+      );
+    // As the watcher marks its approvals in state mode (watcherApproval.ts).
+    if (r.approvedByWatcher)
+      return markApprovedByWatcher(request, `${request.id}/approve/compliant`);
+  }
   return request;
 }
 

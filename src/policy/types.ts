@@ -1,31 +1,16 @@
-// The policy engine's data: the Policy it enforces, the Snapshot it reads and the Decisions it
-// returns. All of it must stay plain JSON (no Date in a Decision, no Map/Set/class) because
-// policies arrive by Temporal signal and decisions travel in Temporal payloads. Rules added later
-// declare their own optional Policy keys and details in their own files (see caps.ts).
+// The policy engine's data: the Snapshot it reads and the Decisions it returns (the Policy it
+// enforces is declared in schema.ts). All of it must stay plain JSON (no Date in a Decision, no
+// Map/Set/class) because policies arrive by Temporal signal and decisions travel in Temporal
+// payloads. Rules added later declare their own details in their own files (see caps.ts).
 import type { AccessRequest } from '../domain/accessRequest';
 import type { Lock } from '../domain/lock';
-import type { RuleName } from './registry';
+import type { RuleName } from './ruleNames';
+import type { Policy } from './schema';
+
+export type { Cap, Environment, Policy } from './schema';
 
 /** Whether a human-visible verdict is a state change or a review (Teleport's two mechanisms). */
-export type ReviewMode = 'state' | 'review';
-
-export interface Policy {
-  /** Most distinct resources one user may hold through approved requests in force. */
-  maxResources: number;
-  resourceLimit: boolean;
-  /** Environment separation: roles matching different conflictPatterns may not be held together. */
-  roleConflicts: boolean;
-  /** Regular expressions, matched anywhere in a role name, case-insensitive. */
-  conflictPatterns: string[];
-  /** Off: compliant requests are left to human reviewers (denials and locks still happen). */
-  autoApprove: boolean;
-  dryRun: boolean;
-  /** Requests by these users, or asking for any of these roles, are left to humans entirely. */
-  exempt: { users: string[]; roles: string[] };
-  /** What a role-only request (no resources) counts toward maxResources. */
-  roleRequestWeight: number;
-  reviewMode: ReviewMode;
-}
+export type ReviewMode = Policy['reviewMode'];
 
 /** 'escalate': left to human reviewers, recorded with its reason; nothing is written to Teleport. */
 export type Action = 'approve' | 'deny' | 'lock' | 'escalate' | 'none';
@@ -36,11 +21,8 @@ export type PolicyName = 'compliant' | 'exempt' | RuleName;
 /** A check that can run on a request (a rule's name); listed in details so an auditor sees what was judged. */
 export type CheckName = RuleName;
 
-/** Roles of one request that match one conflict pattern. */
-export interface PatternMatch {
-  pattern: string;
-  roles: string[];
-}
+import type { PatternMatch } from './patterns';
+export type { PatternMatch } from './patterns';
 
 /** The lock a 'lock' decision asks for; expires is RFC 3339, absent for a request without expiry. */
 export interface LockSpec {

@@ -78,7 +78,7 @@ describe('per-environment caps end to end', () => {
     assert.equal(store.getRequest(big.id)?.state, 'DENIED');
     assert.equal(
       store.getRequest(big.id)?.resolveReason,
-      'Request counts 3 resources under "research" (research-lab), exceeds its cap of 2 resources',
+      'Request counts 3 resources under "research" (research-lab), exceeds its cap of 2 resources; ask for at most 2 resources under "research"',
     );
     assert.equal(store.getRequest(small.id)?.state, 'APPROVED');
   });
@@ -95,7 +95,7 @@ describe('per-environment caps end to end', () => {
     const status = await suite.stack.control.status();
     assert.match(
       status.lastError ?? '',
-      /setPolicy refused: caps: entry 1 \("prod"\): maxRequests must be a whole number of at least 1, got 0/,
+      /setPolicy refused: caps\[0\] \("prod"\)\.maxRequests: must be at least 1, got 0/,
     );
     assert.deepEqual((await suite.stack.control.policy()).caps, policy.caps);
 

@@ -21,7 +21,7 @@ describe('watcher end to end', () => {
     assert.equal(store.getRequest(many.id)?.state, 'DENIED');
     assert.equal(
       store.getRequest(many.id)?.resolveReason,
-      'Request contains 5 resources, exceeds limit of 3',
+      'Request contains 5 resources, exceeds limit of 3; ask for at most 3 resources',
     );
   });
 

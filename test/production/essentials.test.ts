@@ -40,7 +40,7 @@ describe('production server: essentials with two worker processes', () => {
     assert.match(store.getRequest(mixed.id)?.resolveReason ?? '', /prod.*research/);
     assert.equal(
       store.getRequest(many.id)?.resolveReason,
-      'Request contains 5 resources, exceeds limit of 3',
+      'Request contains 5 resources, exceeds limit of 3; ask for at most 3 resources',
     );
     assert.deepEqual(
       [ledger.approved(ok.id), ledger.denied(mixed.id), ledger.denied(many.id)],

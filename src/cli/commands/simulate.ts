@@ -1,13 +1,19 @@
-// `jit-watcher simulate --snapshot FILE`: what the policy would decide for a snapshot file, printed
+// `jit-watcher simulate --snapshot FILE`: what the policy would decide for a snapshot file (with the
+// file's own `policy` keys over the configured policy), and the deadlines that would follow, printed
 // and never carried out; it talks to neither Teleport nor Temporal. Bad flags or a bad file throw
 // ConfigError for main to print (exit 2); output goes through io so tests capture it.
 import { ConfigError } from '../../config/errors';
 import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
 import { table } from '../table';
-import { evaluate } from '../../policy/evaluate';
+import { type Deadline, userDeadlines } from '../../policy/deadlines';
+import { applyDecisions, evaluate } from '../../policy/evaluate';
+import { validatePolicy } from '../../policy/policy';
 import { parseSnapshot } from '../../policy/snapshotFile';
-import type { Decision, Snapshot } from '../../policy/types';
+import type { Decision, Policy, Snapshot } from '../../policy/types';
+
+/** Enough to see what comes next; the rest is counted. */
+const MAX_DEADLINES = 10;
 
 export interface SimulateIo {
   /** Receives whole lines, each ending in a newline. */
@@ -44,17 +50,54 @@ export async function simulateCommand(argv: string[], io: SimulateIo): Promise<n
       'missing required flag --snapshot: the snapshot file to evaluate, e.g. --snapshot examples/snapshots/alice-hoarding.json',
     );
   }
-  const snapshot = await readSnapshot(file, io.readFile);
-  const decisions = evaluate(snapshot, config.policy);
+  const { snapshot, policy: filePolicy } = await readSnapshot(file, io.readFile);
+  const policy = withFilePolicy(config.policy, filePolicy, file);
+  const decisions = evaluate(snapshot, policy);
+  const deadlines = nextDeadlines(snapshot, decisions, policy);
   if (flags.json) {
     for (const d of decisions) io.stdout(`${JSON.stringify(d)}\n`);
+    for (const d of deadlines) io.stdout(`${JSON.stringify({ deadline: d })}\n`);
   } else {
-    io.stdout(humanReport(file, snapshot, decisions, config.policy.dryRun));
+    io.stdout(humanReport(file, snapshot, decisions, policy.dryRun));
+    io.stdout(deadlineReport(deadlines));
   }
   return 0;
 }
 
-async function readSnapshot(file: string, readFile: SimulateIo['readFile']): Promise<Snapshot> {
+/** The snapshot's `policy` keys over the configured policy, checked as setPolicy checks them. */
+function withFilePolicy(
+  configured: Policy,
+  keys: Record<string, unknown> | undefined,
+  file: string,
+): Policy {
+  if (!keys) return configured;
+  const merged: unknown = { ...configured, ...keys };
+  const [problem] = validatePolicy(merged, (key) => `policy.${key}`);
+  if (problem !== undefined) throw new ConfigError(`--snapshot ${file}: ${problem}`);
+  return merged as Policy;
+}
+
+/** Each user's deadlines once the decisions are carried out: what the watcher would do next, and when. */
+function nextDeadlines(snapshot: Snapshot, decisions: Decision[], policy: Policy): Deadline[] {
+  const after = applyDecisions(snapshot, decisions);
+  const users = [...new Set(after.requests.map((r) => r.user))];
+  return users
+    .flatMap((user) => userDeadlines(user, after.requests, after.locks, policy, after.now))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+function deadlineReport(deadlines: Deadline[]): string {
+  if (deadlines.length === 0) return 'No deadlines ahead.\n';
+  const rows = deadlines.slice(0, MAX_DEADLINES).map((d) => [d.at, d.kind, d.user, d.what]);
+  const more =
+    deadlines.length > MAX_DEADLINES ? `and ${deadlines.length - MAX_DEADLINES} more\n` : '';
+  return `Next deadlines:\n${table(['AT', 'KIND', 'USER', 'WHAT'], rows)}\n${more}`;
+}
+
+async function readSnapshot(
+  file: string,
+  readFile: SimulateIo['readFile'],
+): Promise<{ snapshot: Snapshot; policy?: Record<string, unknown> }> {
   let text: string;
   try {
     text = await readFile(file);
@@ -64,7 +107,9 @@ async function readSnapshot(file: string, readFile: SimulateIo['readFile']): Pro
   }
   const parsed = parseSnapshot(text);
   if (!parsed.ok) throw new ConfigError(`--snapshot ${file}: ${parsed.error}`);
-  return parsed.snapshot;
+  return parsed.policy
+    ? { snapshot: parsed.snapshot, policy: parsed.policy }
+    : { snapshot: parsed.snapshot };
 }
 
 /** A header, one aligned line per decision (action, request, user, policy, reason), a summary. */
@@ -79,7 +124,7 @@ function humanReport(
     `${count(snapshot.requests.length, 'request')}, ${count(snapshot.locks.length, 'lock')}`;
   const later = startsLater(snapshot);
   if (decisions.length === 0) {
-    return `${head}\n${later}No decisions: nothing to approve, deny or lock.\n`;
+    return `${head}\n${later}No decisions: nothing to approve, deny, escalate or lock.\n`;
   }
 
   const lines = table(

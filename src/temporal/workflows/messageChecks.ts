@@ -43,12 +43,46 @@ export function checkWorkerReport(input: unknown): Checked<WorkerReport> {
   return checkObject(input, workerReportSpec, '{"worker": "<name>", "at": "<RFC 3339 time>"}');
 }
 
-export function checkPolicy(input: unknown): Checked<Policy> {
-  const problems = validatePolicy(input);
+/**
+ * Which checks a setPolicy payload must pass. A signal's handler runs again on replay, so a check
+ * that refuses what an older build accepted must not apply to histories that older build wrote:
+ * 'before-re2' is for a signal in a history without the `policy-checks-re2` patch marker: it
+ * lets through role patterns RE2 refuses but JavaScript compiled, and refuses `environments`, a
+ * key those builds did not know, as they did.
+ * An update is validated only when it arrives (never on replay), so it always gets 'current'.
+ */
+export type PolicyChecks = 'current' | 'before-re2';
+
+/** The patch a signal handler asks `patched()` for to pick the checks (see PolicyChecks). */
+export const POLICY_CHECKS_PATCH = 'policy-checks-re2';
+
+export function checkPolicy(input: unknown, checks: PolicyChecks = 'current'): Checked<Policy> {
+  if (
+    checks === 'before-re2' &&
+    typeof input === 'object' &&
+    input !== null &&
+    'environments' in input
+  ) {
+    return refuse('policy.environments: unknown key');
+  }
+  const found = validatePolicy(input);
+  const problems = checks === 'current' ? found : found.filter((p) => !compiledBeforeRe2(p));
   if (problems.length === 0) return { ok: true, value: input as Policy };
   // The first few say enough; a payload of thousands of bad keys must not make a huge message.
   const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
   return refuse(problems.slice(0, 3).join('; ') + more);
+}
+
+/** A problem that is only RE2 refusing a pattern JavaScript's engine compiled (case-insensitive). */
+function compiledBeforeRe2(problem: string): boolean {
+  const m = /pattern ("(?:[^"\\]|\\.)*") is not a valid RE2 regular expression/.exec(problem);
+  if (!m?.[1]) return false;
+  try {
+    new RegExp(JSON.parse(m[1]) as string, 'i');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An object with exactly the spec's fields (required ones present), each passing its check. */

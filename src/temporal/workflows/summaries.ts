@@ -4,6 +4,7 @@
 // ids, resource counts, patterns and counts: never a request's reason (a user's free text).
 // Pure: imported by workflow code.
 import { describeAsk, shortId, type ResourceId } from '../../domain/accessRequest';
+import { RULES } from '../../policy/registry';
 import type { Decision } from '../../policy/types';
 import type { SweepCounts, SweepInput } from '../sweepTypes';
 
@@ -45,18 +46,14 @@ export function actionSummary(decision: Decision, ask?: Ask): string {
   if (decision.action === 'approve') {
     return oneLine(ask ? `${head} (${describeAsk(ask.roles, ask.resources)})` : head);
   }
-  const why = decision.action === 'deny' ? denyWhy(decision) : lockWhy(decision);
+  const why = decision.action === 'lock' ? lockWhy(decision) : ruleWhy(decision);
   return oneLine(`${head}: ${why}`);
 }
 
-function denyWhy({ policy, details }: Decision): string {
-  if (policy === 'environment-separation' && details.matches && details.matches.length > 0) {
-    return `mixes ${listed(details.matches.map((m) => m.pattern))}`;
-  }
-  if (policy === 'resource-limit' && details.resourceCount !== undefined) {
-    return `${plural(details.resourceCount, 'resource')}, limit ${details.limit ?? '?'}`;
-  }
-  return policyWords(policy);
+/** A denial's or escalation's few words: the rule's own summary (registry), else its name. */
+function ruleWhy({ policy, details }: Decision): string {
+  const rule = RULES.find((r) => r.name === policy);
+  return rule?.summary?.(details) ?? policyWords(policy);
 }
 
 function lockWhy({ policy, details }: Decision): string {
@@ -111,13 +108,6 @@ export function sweepDetails({ counts, runs, stage }: SweepProgress): string {
 
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** "prod and research", "dev, prod and research". */
-function listed(items: string[]): string {
-  return items.length <= 1
-    ? items.join('')
-    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** One line, bounded: names come from Teleport and may hold anything. */

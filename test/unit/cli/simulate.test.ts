@@ -58,7 +58,9 @@ void describe('simulate', () => {
     void it(`${file} ${flags.join(' ')}`.trim(), async () => {
       const json = await run(['--snapshot', `${dir}/${file}`, ...flags, '--json']);
       assert.equal(json.code, 0);
-      const decisions = json.lines.map((l) => JSON.parse(l) as Decision);
+      const decisions = json.lines
+        .map((l) => JSON.parse(l) as Decision | { deadline: unknown })
+        .filter((d): d is Decision => !('deadline' in d));
       assert.deepEqual(
         decisions.map((d) => `${d.action}:${d.requestId}:${d.policy}`),
         want,
@@ -77,10 +79,8 @@ void describe('simulate', () => {
         assert.ok(line?.includes(d.reason), `a line for ${d.id}`);
         assert.ok(line?.includes(d.policy) && line.includes(d.user));
       }
-      assert.match(
-        human.lines.at(-1) ?? '',
-        want.length ? /simulation only, nothing was changed\.$/ : /^No decisions/,
-      );
+      const summary = want.length ? /simulation only, nothing was changed\.$/ : /^No decisions/;
+      assert.ok(human.lines.some((l) => summary.test(l)));
     });
   }
 
@@ -88,7 +88,9 @@ void describe('simulate', () => {
     const text = await readFile(`${dir}/gina-starts-later.json`, 'utf8');
     const later = text.replace('"2026-01-01T12:00:00Z"', '"2026-01-01T13:00:00Z"');
     const { lines } = await run(['--snapshot', 'at-13.json', '--json'], { 'at-13.json': later });
-    const decisions = lines.map((l) => JSON.parse(l) as Decision);
+    const decisions = lines
+      .map((l) => JSON.parse(l) as Decision)
+      .filter((d) => d.action !== undefined);
     assert.deepEqual(
       decisions.map((d) => `${d.action}:${d.requestId}`),
       ['lock:gina-1'],
@@ -100,6 +102,72 @@ void describe('simulate', () => {
       /Not held yet \(access starts later\): gina-3 at 2026-01-01T13:00:00.000Z/,
     );
   });
+
+  // A prod environment with all four limits (the file's own `policy` key): approval with a note,
+  // a denial for the reason, an escalation outside the window, a lock at the close, and deadlines.
+  const timeExamples: [string, string[], RegExp[]][] = [
+    [
+      'prod-environment.json',
+      ['approve:ivan-1:compliant', 'deny:jo-1:request-reason'],
+      [
+        /approved for 4h of the 8h asked; locked at 17:55 UTC$/m,
+        /--reason "INC-1234: what you will do"$/m,
+        /^2026-01-08T16:30:00.000Z +max-access +hana +lock hana-1: 4h of \^prod- access reached$/m,
+        /^2026-01-08T17:00:00.000Z +window-closes +ivan +lock ivan-1: \^prod- window closes$/m,
+      ],
+    ],
+    [
+      'prod-after-hours.json',
+      ['escalate:kim-1:environment-window', 'lock:hana-2:environment-window'],
+      [/next opens Mon 2026-01-12 08:00 Europe\/Berlin$/m, /^No deadlines ahead\.$/m],
+    ],
+  ];
+  for (const [file, want, shown] of timeExamples) {
+    void it(`${file}: decisions, escalations and deadlines`, async () => {
+      const json = await run(['--snapshot', `${dir}/${file}`, '--json']);
+      const decisions = json.lines
+        .map((l) => JSON.parse(l) as Decision)
+        .filter((d) => d.action !== undefined);
+      assert.deepEqual(
+        decisions.map((d) => `${d.action}:${d.requestId}:${d.policy}`),
+        want,
+      );
+      const human = await run(['--snapshot', `${dir}/${file}`]);
+      for (const re of shown) assert.match(human.out, re);
+    });
+  }
+
+  const badPolicies: [string, string][] = [
+    [
+      '{"window": "Mon-Fri 8-18 Europe/Berlin"}',
+      'policy.environments[0] ("prod").window: hours "8-18" are not HH:MM-HH:MM in window "Mon-Fri 8-18 Europe/Berlin"',
+    ],
+    [
+      '{"window": "Mon-Fri 08:00-18:00 Mars/Olympus"}',
+      'policy.environments[0] ("prod").window: unknown time zone "Mars/Olympus"',
+    ],
+    [
+      '{"maxAccess": "forever"}',
+      'policy.environments[0] ("prod").maxAccess: must be a duration of at least 1m like 4h, 90m or 1d, got "forever"',
+    ],
+    [
+      '{"reason": "INC-(x+"}',
+      'policy.environments[0] ("prod").reason: pattern "INC-(x+" is not a valid RE2 regular expression',
+    ],
+  ];
+  for (const [env, want] of badPolicies) {
+    void it(`error: a malformed environment in the snapshot: ${want.slice(30, 70)}`, async () => {
+      const entry = `{"pattern": "prod", ${env.slice(1)}`;
+      const text = `{"now":"2026-01-01T12:00:00Z","requests":[],"policy":{"environments":[${entry}]}}`;
+      const err = await run(['--snapshot', 's.json'], { 's.json': text }).then(
+        () => assert.fail('expected a ConfigError'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof ConfigError, String(err));
+      assert.ok(err.message.startsWith(`--snapshot s.json: ${want}`), err.message);
+      assert.ok(!err.message.includes('\n'));
+    });
+  }
 
   void it('shows the published reasons', async () => {
     const { out } = await run(['--snapshot', `${dir}/dave-too-many.json`]);

@@ -77,7 +77,7 @@ const rows: [string, string, Setup, string][] = [
     'bad regex',
     `${base} -conflict-patterns=prod[,research`,
     {},
-    '-conflict-patterns: pattern "prod[" is not a valid regular expression (Invalid regular expression: /prod[/i: Unterminated character class); escape special characters with a backslash',
+    '-conflict-patterns[0]: pattern "prod[" is not a valid RE2 regular expression (error parsing regexp: missing closing ]: `[`); escape special characters with a backslash',
   ],
   [
     'review mode',

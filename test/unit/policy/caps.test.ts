@@ -59,7 +59,7 @@ const pendingRows: PendingRow[] = [
     caps: [{ pattern: 'prod', maxResources: 2 }],
     want: 'deny:environment-cap',
     reason:
-      'Request counts 3 resources under "prod" (prod-db, prod-web), exceeds its cap of 2 resources',
+      'Request counts 3 resources under "prod" (prod-db, prod-web), exceeds its cap of 2 resources; ask for at most 2 resources under "prod"',
   },
   {
     name: 'a request cap alone never denies: one request is within any cap',
@@ -99,7 +99,8 @@ const pendingRows: PendingRow[] = [
       { pattern: '^db-', maxResources: 1 },
     ],
     want: 'deny:environment-cap',
-    reason: 'Request counts 2 resources under "^db-" (db-admin), exceeds its cap of 1 resource',
+    reason:
+      'Request counts 2 resources under "^db-" (db-admin), exceeds its cap of 1 resource; ask for at most 1 resource under "^db-"',
   },
   {
     name: 'a role-only request counts roleRequestWeight',
@@ -107,7 +108,8 @@ const pendingRows: PendingRow[] = [
     caps: [{ pattern: 'prod', maxResources: 1 }],
     policy: { roleRequestWeight: 2 },
     want: 'deny:environment-cap',
-    reason: 'Request counts 2 resources under "prod" (prod-db), exceeds its cap of 1 resource',
+    reason:
+      'Request counts 2 resources under "prod" (prod-db), exceeds its cap of 1 resource; ask for at most 1 resource under "prod"',
   },
   {
     name: 'no caps: not checked',
@@ -329,22 +331,22 @@ const badCaps: [string, unknown, string][] = [
   [
     'not a list',
     'prod=1',
-    'caps: must be a list like [{pattern: prod, maxRequests: 1}], got "prod=1"',
+    'caps: must be a list of caps like [{pattern: prod, maxRequests: 1}], got "prod=1"',
   ],
   [
     'entry not a mapping',
     ['prod'],
-    'caps: entry 1: must be a mapping like {pattern: prod, maxRequests: 1}, got "prod"',
+    'caps[0]: must be a mapping like {pattern: prod, maxRequests: 1}, got "prod"',
   ],
   [
     'no pattern',
     [{ maxRequests: 1 }],
-    'caps: entry 1: pattern must be a role-name regular expression, got nothing',
+    'caps[0].pattern: must be a role-name regular expression, got nothing',
   ],
   [
     'unknown key',
     [{ pattern: 'prod', max: 1, maxRequests: 1 }],
-    'caps: entry 1: unknown key "max"; use pattern, maxRequests, maxResources',
+    'caps[0] ("prod"): unknown key "max"; use pattern, maxRequests, maxResources',
   ],
   [
     'no limit',
@@ -354,12 +356,12 @@ const badCaps: [string, unknown, string][] = [
   [
     'zero',
     [{ pattern: 'prod', maxRequests: 0 }],
-    'caps: entry 1 ("prod"): maxRequests must be a whole number of at least 1, got 0',
+    'caps[0] ("prod").maxRequests: must be at least 1, got 0',
   ],
   [
     'fraction',
     [{ pattern: 'prod', maxResources: 1.5 }],
-    'caps: entry 1 ("prod"): maxResources must be a whole number of at least 1, got 1.5',
+    'caps[0] ("prod").maxResources: must be a whole number of at least 1, got 1.5',
   ],
   [
     'twice',
@@ -367,17 +369,17 @@ const badCaps: [string, unknown, string][] = [
       { pattern: 'prod', maxRequests: 1 },
       { pattern: 'prod', maxRequests: 2 },
     ],
-    'caps: entry 2 ("prod"): pattern is capped twice; give it one entry',
+    'caps: entry 2 ("prod"): pattern is given twice across caps and environments; give it one entry',
   ],
   [
     'bad regex',
     [{ pattern: 'prod[', maxRequests: 1 }],
-    'caps: entry 1 ("prod["): pattern "prod[" is not a valid regular expression (Invalid regular expression: /prod[/i: Unterminated character class); escape special characters with a backslash',
+    'caps[0] ("prod[").pattern: pattern "prod[" is not a valid RE2 regular expression (error parsing regexp: missing closing ]: `[`); escape special characters with a backslash',
   ],
   [
     'matches everything',
     [{ pattern: '.*', maxRequests: 1 }],
-    'caps: entry 1 (".*"): pattern ".*" matches every role name; make it name an environment',
+    'caps[0] (".*").pattern: pattern ".*" matches every role name; make it name an environment',
   ],
 ];
 
@@ -449,7 +451,7 @@ const settingErrors: [string, string[], Record<string, string>, string][] = [
     'zero in a flag',
     ['--caps', 'prod=0'],
     {},
-    '--caps: entry 1 ("prod"): maxRequests must be a whole number of at least 1, got 0',
+    '--caps[0] ("prod").maxRequests: must be at least 1, got 0',
   ],
   [
     'YAML entry without a limit',

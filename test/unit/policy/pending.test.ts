@@ -36,7 +36,7 @@ const rows: Row[] = [
     name: 'five resources exceed the limit of three',
     request: { resources: nodes(5) },
     want: 'deny:resource-limit',
-    reason: 'Request contains 5 resources, exceeds limit of 3',
+    reason: 'Request contains 5 resources, exceeds limit of 3; ask for at most 3 resources',
   },
   {
     name: 'duplicate resources count once',
@@ -47,7 +47,7 @@ const rows: Row[] = [
     name: 'same name in another cluster is another resource',
     request: { resources: ['/one/node/a', '/two/node/a', '/one/node/b', '/one/node/c'] },
     want: 'deny:resource-limit',
-    reason: 'Request contains 4 resources, exceeds limit of 3',
+    reason: 'Request contains 4 resources, exceeds limit of 3; ask for at most 3 resources',
   },
   {
     name: 'prod and research in one request are denied',

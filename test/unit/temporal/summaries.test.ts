@@ -98,6 +98,18 @@ describe('actionSummary', () => {
       want: `deny alice ${SHORT}: resource limit`,
     },
     {
+      name: "an escalation gives the rule's own words (registry)",
+      decision: decision('escalate', 'environment-window', {
+        window: 'Mon-Fri 08:00-18:00 Europe/Berlin',
+      }),
+      want: `escalate alice ${SHORT}: outside window Mon-Fri 08:00-18:00 Europe/Berlin`,
+    },
+    {
+      name: 'a denial for the request reason names the pattern',
+      decision: decision('deny', 'request-reason', { reasonPattern: '^INC-[0-9]+' }),
+      want: `deny alice ${SHORT}: reason not ^INC-[0-9]+`,
+    },
+    {
       name: 'a lock names its policy',
       decision: decision('lock', 'resource-limit', { totalResources: 4, limit: 3 }),
       want: `lock alice ${SHORT}: resource limit`,

@@ -16,7 +16,12 @@ import {
 } from '@temporalio/workflow';
 import { sweepWorkflowId } from '../names';
 import { guardedHandlers } from './guardedHandlers';
-import { checkPolicy, checkRequestsChanged, checkWorkerReport } from './messageChecks';
+import {
+  checkPolicy,
+  checkRequestsChanged,
+  checkWorkerReport,
+  POLICY_CHECKS_PATCH,
+} from './messageChecks';
 import {
   pauseSignal,
   pauseUpdate,
@@ -69,7 +74,12 @@ export async function watcher(input: WatcherInput): Promise<never> {
     handlers.checked('reportWorker', checkWorkerReport(input), (r) => state.reportWorker(r)),
   );
   setHandler(setPolicySignal, (input: unknown) =>
-    handlers.checked('setPolicy', checkPolicy(input), (p) => state.setPolicy(p, now())),
+    // A signal's checks run again on replay: histories written before RE2 keep the checks they had.
+    handlers.checked(
+      'setPolicy',
+      checkPolicy(input, patched(POLICY_CHECKS_PATCH) ? 'current' : 'before-re2'),
+      (p) => state.setPolicy(p, now()),
+    ),
   );
   // The same commands as updates: a validator refuses bad input before anything is recorded, and
   // the caller gets the reason, or the status once the command took effect.

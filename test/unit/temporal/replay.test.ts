@@ -79,6 +79,14 @@ describe('recorded histories', () => {
       (r) => r.workflowType === 'sweep' && r.scenario === 'large-sweep',
     ],
     ['deadline-timer', 'a watcher run', (r) => r.workflowType === 'watcher'],
+    [
+      'policy-checks-re2',
+      'a watcher run given a setPolicy signal',
+      (r) =>
+        r.events.some(
+          (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'setPolicy',
+        ),
+    ],
   ];
   for (const [patch, what, takes] of oldPaths) {
     it(`take the old path of ${patch}: ${what} without its marker`, () => {

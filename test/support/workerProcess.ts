@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StopWaiting, waitFor } from '../../src/util/waitFor';
 import type { Stack } from './stack';
+import { temporalTlsFlags, type TestTemporal } from './temporal';
 
 const MAIN = path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 
@@ -17,8 +18,13 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
+/** What a worker needs of a stack: its cluster, a Temporal to reach and the task queue. */
+export type WorkerTarget = Pick<Stack, 'sim' | 'taskQueue'> & {
+  temporal: Pick<TestTemporal, 'address' | 'tls'>;
+};
+
 export async function startWorkerProcess(
-  stack: Stack,
+  stack: WorkerTarget,
   extraFlags: string[] = [],
 ): Promise<WorkerProcess> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-worker-'));
@@ -32,6 +38,7 @@ export async function startWorkerProcess(
     ...['--import', 'tsx', MAIN, 'worker'],
     ...['-p', stack.sim.proxyAddress, '-i', identity],
     ...['--temporal-address', stack.temporal.address],
+    ...temporalTlsFlags(stack.temporal.tls),
     ...['--temporal-task-queue', stack.taskQueue],
     ...['--watch-events=false', '--metrics-listen', ''],
     ...extraFlags,

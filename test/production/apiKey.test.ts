@@ -103,9 +103,15 @@ describe('production server: API keys checked by the default authorizer', () => 
       timeoutMs: SWEEP_TIMEOUT_MS,
       what: 'the sweep to approve the request',
     });
-    run = await cli(['status', '--json', ...target], env);
-    assert.equal(run.code, 0, run.stderr);
-    assert.ok((JSON.parse(run.stdout) as { sweeps: number }).sweeps >= 1);
+    // The approval lands mid-sweep; the count when the sweep has ended.
+    await waitFor(
+      async () => {
+        run = await cli(['status', '--json', ...target], env);
+        assert.equal(run.code, 0, run.stderr);
+        return (JSON.parse(run.stdout) as { sweeps: number }).sweeps >= 1;
+      },
+      { timeoutMs: SWEEP_TIMEOUT_MS, intervalMs: 250, what: 'status to count the sweep' },
+    );
   });
 
   test('no key, a forged key, a read-only key for a write: refused, one line each', async () => {

@@ -44,9 +44,12 @@ async function cli(argv: string[], env: Record<string, string> = {}): Promise<Ru
   return { code, stdout, stderr };
 }
 
-/** Exactly one line, the CLI's, naming the problem: no stack trace, no PEM. */
+/**
+ * Exactly one line, the CLI's, naming the problem: no stack trace, no PEM. (A worker's JSON log
+ * lines before it, "identity loaded" and the like, are its log, not the error.)
+ */
 function assertOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.split('\n').filter(Boolean);
+  const lines = stderr.split('\n').filter((l) => l && !l.startsWith('{"time"'));
   assert.equal(lines.length, 1, `one line, got:\n${stderr}`);
   assert.match(lines[0] ?? '', /^jit-watcher: /);
   assert.match(lines[0] ?? '', pattern);
@@ -97,99 +100,119 @@ describe('production server: Temporal over mTLS', () => {
       typeof (JSON.parse(run.stdout) as { maxResources: number }).maxResources,
       'number',
     );
-    run = await withFlags('decisions', '--json');
+    // decisions searches every cluster's sweeps: no --cluster
+    run = await cli(
+      ['decisions', '--user', 'tls-user', '--json', ...target.slice(2), ...temporalTlsFlags(tls)],
+      {},
+    );
     assert.equal(run.code, 0, run.stderr);
   });
 
-  test('without a client certificate: refused, one line asking for --temporal-tls-cert', async () => {
-    const run = await cli([
-      'status',
-      ...target,
-      ...temporalTlsFlags({ caFile: tls.caFile, serverName: tls.serverName }),
-    ]);
-    assert.equal(run.code, 1);
-    assertOneLine(
-      run.stderr,
-      /requires a client certificate.*--temporal-tls-cert and --temporal-tls-key$/,
-    );
-  });
-
-  test('a certificate from a CA the server does not trust: refused, one line', async () => {
-    const run = await cli([
-      'status',
-      ...target,
-      ...temporalTlsFlags({ ...tls, certFile: pki().stranger.cert, keyFile: pki().stranger.key }),
-    ]);
-    assert.equal(run.code, 1);
-    assertOneLine(run.stderr, /refused our client certificate .*stranger\.pem/);
-  });
-
-  test('the wrong CA: one line naming the CA file and --temporal-tls-ca', async () => {
-    const otherCa = pki().otherCaFile;
-    const run = await cli(['status', ...target, ...temporalTlsFlags({ ...tls, caFile: otherCa })]);
-    assert.equal(run.code, 1);
-    assertOneLine(
-      run.stderr,
-      new RegExp(`not signed by the CA in ${otherCa}.*pass the CA .* with --temporal-tls-ca$`),
-    );
-  });
-
-  test('the wrong server name, or none: one line naming the names and --temporal-tls-server-name', async () => {
-    let run = await cli([
-      'status',
-      ...target,
-      ...temporalTlsFlags({ ...tls, serverName: 'temporal.example.com' }),
-    ]);
-    assert.equal(run.code, 1);
-    assertOneLine(
-      run.stderr,
-      /not valid for the name we verify \(temporal\.example\.com; it holds DNS:frontend\.temporal\.test\); set --temporal-tls-server-name/,
-    );
-    run = await cli(['status', ...target, ...temporalTlsFlags({ ...tls, serverName: undefined })]);
-    assert.equal(run.code, 1);
-    assertOneLine(run.stderr, /not valid for the name we verify \(127\.0\.0\.1;/);
-  });
-
-  test('no TLS settings at all: one line saying the server speaks TLS', async () => {
-    const run = await cli(['status', ...target]);
-    assert.equal(run.code, 1);
-    assertOneLine(run.stderr, /speaks TLS; pass --temporal-tls-ca/);
-  });
-
-  test('a `jit-watcher worker` process without a client certificate exits with one line', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-mtls-'));
-    try {
-      const identity = path.join(dir, 'identity');
-      fs.writeFileSync(
-        identity,
-        await stack.sim.issueIdentity({ user: 'bot-jit-watcher', roles: ['jit-watcher'] }),
-        { mode: 0o600 },
-      );
-      const args = [
-        ...['--import', 'tsx', MAIN, 'worker'],
-        ...['-p', stack.sim.proxyAddress, '-i', identity],
-        ...['--temporal-address', stack.temporal.address, '--temporal-task-queue', 'mtls-refused'],
-        ...['--watch-events=false', '--metrics-listen', ''],
+  // Each waits out the CLI's connect timeout before it explains: side by side, not in a row.
+  describe('refused, with one line naming the fix', { concurrency: true }, () => {
+    test('without a client certificate: refused, one line asking for --temporal-tls-cert', async () => {
+      const run = await cli([
+        'status',
+        ...target,
         ...temporalTlsFlags({ caFile: tls.caFile, serverName: tls.serverName }),
-      ];
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdout.resume(); // its JSON log (connected to Teleport ...) is not under test
-      const code = await new Promise<number | null>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`the worker did not exit within ${WORKER_EXIT_TIMEOUT_MS} ms`));
-        }, WORKER_EXIT_TIMEOUT_MS);
-        child.once('exit', (c) => {
-          clearTimeout(timer);
-          resolve(c);
+      ]);
+      assert.equal(run.code, 1);
+      assertOneLine(
+        run.stderr,
+        /requires a client certificate.*--temporal-tls-cert and --temporal-tls-key$/,
+      );
+    });
+
+    test('a certificate from a CA the server does not trust: refused, one line', async () => {
+      const run = await cli([
+        'status',
+        ...target,
+        ...temporalTlsFlags({ ...tls, certFile: pki().stranger.cert, keyFile: pki().stranger.key }),
+      ]);
+      assert.equal(run.code, 1);
+      assertOneLine(run.stderr, /refused our client certificate .*stranger\.pem/);
+    });
+
+    test('the wrong CA: one line naming the CA file and --temporal-tls-ca', async () => {
+      const otherCa = pki().otherCaFile;
+      const run = await cli([
+        'status',
+        ...target,
+        ...temporalTlsFlags({ ...tls, caFile: otherCa }),
+      ]);
+      assert.equal(run.code, 1);
+      assertOneLine(
+        run.stderr,
+        new RegExp(`not signed by the CA in ${otherCa}.*pass the CA .* with --temporal-tls-ca$`),
+      );
+    });
+
+    test('the wrong server name, or none: one line naming the names and --temporal-tls-server-name', async () => {
+      let run = await cli([
+        'status',
+        ...target,
+        ...temporalTlsFlags({ ...tls, serverName: 'temporal.example.com' }),
+      ]);
+      assert.equal(run.code, 1);
+      assertOneLine(
+        run.stderr,
+        /not valid for the name we verify \(temporal\.example\.com; it holds DNS:frontend\.temporal\.test\); set --temporal-tls-server-name/,
+      );
+      run = await cli([
+        'status',
+        ...target,
+        ...temporalTlsFlags({ ...tls, serverName: undefined }),
+      ]);
+      assert.equal(run.code, 1);
+      assertOneLine(run.stderr, /not valid for the name we verify \(127\.0\.0\.1;/);
+    });
+
+    test('no TLS settings at all: one line saying the server speaks TLS', async () => {
+      const run = await cli(['status', ...target]);
+      assert.equal(run.code, 1);
+      assertOneLine(run.stderr, /speaks TLS; pass --temporal-tls-ca/);
+    });
+
+    test('a `jit-watcher worker` process without a client certificate exits with one line', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-mtls-'));
+      try {
+        const identity = path.join(dir, 'identity');
+        fs.writeFileSync(
+          identity,
+          await stack.sim.issueIdentity({ user: 'bot-jit-watcher', roles: ['jit-watcher'] }),
+          { mode: 0o600 },
+        );
+        const args = [
+          ...['--import', 'tsx', MAIN, 'worker'],
+          ...['-p', stack.sim.proxyAddress, '-i', identity],
+          ...[
+            '--temporal-address',
+            stack.temporal.address,
+            '--temporal-task-queue',
+            'mtls-refused',
+          ],
+          ...['--watch-events=false', '--metrics-listen', ''],
+          ...temporalTlsFlags({ caFile: tls.caFile, serverName: tls.serverName }),
+        ];
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.stdout.resume(); // its JSON log (connected to Teleport ...) is not under test
+        const code = await new Promise<number | null>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new Error(`the worker did not exit within ${WORKER_EXIT_TIMEOUT_MS} ms`));
+          }, WORKER_EXIT_TIMEOUT_MS);
+          child.once('exit', (c) => {
+            clearTimeout(timer);
+            resolve(c);
+          });
         });
-      });
-      assert.equal(code, 1, stderr);
-      assertOneLine(stderr, /requires a client certificate.*--temporal-tls-cert/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+        assert.equal(code, 1, stderr);
+        assertOneLine(stderr, /requires a client certificate.*--temporal-tls-cert/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

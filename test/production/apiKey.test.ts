@@ -1,100 +1,59 @@
-// API keys, as Temporal Cloud and self-hosted clusters with the default authorizer check them: a
-// second, short-lived production server (its own PostgreSQL) whose frontend speaks TLS and checks
-// JWTs against a key set served on loopback (server-config.yaml's TEMPORAL_JWT_KEY_SOURCE; its
-// system worker goes through the internal frontend). A worker with a `default:write` key from
-// --temporal-api-key-file and the CLI with TEMPORAL_API_KEY decide a request; no key, a forged
-// key and a read-only key are refused with one line naming the fix.
+// API keys, as Temporal Cloud and self-hosted clusters with the default authorizer check them:
+// test:production's second server (support/apiKeyTemporal.ts) speaks TLS and checks JWTs against
+// a key set served on loopback; its system worker goes through the internal frontend. A worker
+// with a `default:write` key from --temporal-api-key-file and the CLI with TEMPORAL_API_KEY
+// decide a request; no key, a forged key and a read-only key for a write are refused with one
+// line naming the fix.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { main } from '../../src/cli/main';
 import { startSimCluster, type SimCluster } from '../../testkit/sim';
 import { waitFor } from '../../src/util/waitFor';
 import { temporalTlsFlags, uniqueName } from '../support/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
-import { startJwtIssuer, type JwtIssuer } from './support/jwks';
-import { createTemporalPki, FRONTEND_SERVER_NAME } from './support/temporalPki';
-import { startProductionTemporal, type ProductionTemporal } from './support/topology';
+import { apiKeyTemporal, type ApiKeyTemporal } from './support/apiKeyTemporal';
+import { assertOneLine, cli, type CliRun } from './support/cli';
 
 const SWEEP_TIMEOUT_MS = 60_000;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(argv: string[], env: Record<string, string>): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    env,
-    readFile: (p) => fs.promises.readFile(p, 'utf8'),
-  });
-  return { code, stdout, stderr };
-}
-
-function assertOneLine(stderr: string, pattern: RegExp, secret: string): void {
-  const lines = stderr.split('\n').filter(Boolean);
-  assert.equal(lines.length, 1, `one line, got:\n${stderr}`);
-  assert.match(lines[0] ?? '', /^jit-watcher: /);
-  assert.match(lines[0] ?? '', pattern);
-  assert.doesNotMatch(stderr, /\n\s+at /);
-  assert.ok(!stderr.includes(secret.slice(-20)), 'the key is never printed');
-}
-
 describe('production server: API keys checked by the default authorizer', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-apikey-'));
-  let issuer: JwtIssuer;
-  let temporal: ProductionTemporal;
+  let temporal: ApiKeyTemporal;
   let sim: SimCluster;
   let worker: WorkerProcess | undefined;
   let target: string[];
-  let caFile: string;
   const taskQueue = uniqueName('apikey');
   before(async () => {
-    issuer = await startJwtIssuer(); // before the server: it reads the key set when it starts
-    const pki = await createTemporalPki(dir);
-    temporal = await startProductionTemporal({
-      tls: { pki, requireClientAuth: false }, // API keys ride on server-side TLS, as on Cloud
-      jwt: {
-        keySourceUrl: issuer.url,
-        adminToken: issuer.token({ permissions: ['temporal-system:admin'] }),
-      },
-    });
+    temporal = apiKeyTemporal();
     sim = await startSimCluster({ clusterName: `${uniqueName('apikey')}.example.com` });
-    caFile = pki.caFile;
-    const tls = temporalTlsFlags({ caFile, serverName: FRONTEND_SERVER_NAME });
+    const tls = temporalTlsFlags({ caFile: temporal.caFile, serverName: temporal.serverName });
     target = ['--cluster', sim.clusterName, '--temporal-address', temporal.address, ...tls];
   });
   after(async () => {
     await worker?.kill();
     await sim?.stop();
-    await temporal?.stop();
-    await issuer?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('a worker with --temporal-api-key-file and the CLI with TEMPORAL_API_KEY decide a request', async () => {
     const keyFile = path.join(dir, 'worker.key');
-    fs.writeFileSync(keyFile, issuer.token({ permissions: ['default:write'] }), { mode: 0o600 });
+    fs.writeFileSync(keyFile, temporal.keys.write, { mode: 0o600 });
     worker = await startWorkerProcess(
       {
         sim,
         taskQueue,
+        // No client certificate: the key is the credential, TLS only proves the server.
         temporal: {
           address: temporal.address,
-          tls: { caFile, serverName: FRONTEND_SERVER_NAME }, // no client certificate: the key is it
+          tls: { caFile: temporal.caFile, serverName: temporal.serverName },
         },
       },
       ['--temporal-api-key-file', keyFile],
     );
-    const env = { TEMPORAL_API_KEY: issuer.token({ permissions: ['default:write'] }) };
-    let run = await cli(['start', ...target, '--temporal-task-queue', taskQueue], env);
+    const env = { TEMPORAL_API_KEY: temporal.keys.write };
+    let run: CliRun = await cli(['start', ...target, '--temporal-task-queue', taskQueue], env);
     assert.equal(run.code, 0, run.stderr);
     const request = sim.store.createRequest({ user: 'keyed', roles: ['prod-db'] });
     run = await cli(['sweep', ...target], env);
@@ -117,18 +76,17 @@ describe('production server: API keys checked by the default authorizer', () => 
   test('no key, a forged key, a read-only key for a write: refused, one line each', async () => {
     let run = await cli(['status', ...target], {});
     assert.equal(run.code, 1);
-    assertOneLine(run.stderr, /refused the request as unauthorized; pass an API key/, 'none');
+    assertOneLine(run.stderr, /refused the request as unauthorized; pass an API key/);
 
-    const forged = issuer.token({ permissions: ['default:admin'], forged: true });
+    const { forged, read } = temporal.keys;
     run = await cli(['status', ...target], { TEMPORAL_API_KEY: forged });
     assert.equal(run.code, 1);
     assertOneLine(run.stderr, /refused the request as unauthorized; check the API key/, forged);
 
-    const reader = issuer.token({ permissions: ['default:read'] });
-    run = await cli(['status', ...target], { TEMPORAL_API_KEY: reader });
+    run = await cli(['status', ...target], { TEMPORAL_API_KEY: read });
     assert.equal(run.code, 0, run.stderr);
-    run = await cli(['pause', ...target], { TEMPORAL_API_KEY: reader });
+    run = await cli(['pause', ...target], { TEMPORAL_API_KEY: read });
     assert.equal(run.code, 1);
-    assertOneLine(run.stderr, /refused the request as unauthorized; check the API key/, reader);
+    assertOneLine(run.stderr, /refused the request as unauthorized; check the API key/, read);
   });
 });

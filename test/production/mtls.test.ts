@@ -9,51 +9,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { main } from '../../src/cli/main';
 import type { TemporalTls } from '../../src/config/types';
 import type { RunningService } from '../../src/app/service';
 import { startStack, type Stack } from '../support/stack';
 import { temporalTlsEnv, temporalTlsFlags, testTemporalTls } from '../support/temporal';
+import { workerArgs } from '../support/workerProcess';
+import { assertOneLine, cli } from './support/cli';
 import type { TemporalPki } from './support/temporalPki';
 
-const MAIN = path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 const WORKER_EXIT_TIMEOUT_MS = 60_000; // a worker that cannot connect gives up and says why
 
 function pki(): TemporalPki {
   const file = process.env.JIT_TEST_TEMPORAL_PKI;
   assert.ok(file, 'run by `npm run test:production`, which makes the certificates');
   return JSON.parse(fs.readFileSync(file, 'utf8')) as TemporalPki;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `jit-watcher <argv>` in this process, with `env` as its whole environment. */
-async function cli(argv: string[], env: Record<string, string> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    env,
-    readFile: (p) => fs.promises.readFile(p, 'utf8'),
-  });
-  return { code, stdout, stderr };
-}
-
-/**
- * Exactly one line, the CLI's, naming the problem: no stack trace, no PEM. (A worker's JSON log
- * lines before it, "identity loaded" and the like, are its log, not the error.)
- */
-function assertOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.split('\n').filter((l) => l && !l.startsWith('{"time"'));
-  assert.equal(lines.length, 1, `one line, got:\n${stderr}`);
-  assert.match(lines[0] ?? '', /^jit-watcher: /);
-  assert.match(lines[0] ?? '', pattern);
-  assert.doesNotMatch(stderr, /\n\s+at |BEGIN [A-Z ]*(KEY|CERTIFICATE)/);
 }
 
 describe('production server: Temporal over mTLS', () => {
@@ -176,24 +145,17 @@ describe('production server: Temporal over mTLS', () => {
     test('a `jit-watcher worker` process without a client certificate exits with one line', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-mtls-'));
       try {
-        const identity = path.join(dir, 'identity');
-        fs.writeFileSync(
-          identity,
-          await stack.sim.issueIdentity({ user: 'bot-jit-watcher', roles: ['jit-watcher'] }),
-          { mode: 0o600 },
+        const args = await workerArgs(
+          {
+            sim: stack.sim,
+            taskQueue: 'mtls-refused',
+            temporal: {
+              address: stack.temporal.address,
+              tls: { caFile: tls.caFile, serverName: tls.serverName }, // no certificate
+            },
+          },
+          dir,
         );
-        const args = [
-          ...['--import', 'tsx', MAIN, 'worker'],
-          ...['-p', stack.sim.proxyAddress, '-i', identity],
-          ...[
-            '--temporal-address',
-            stack.temporal.address,
-            '--temporal-task-queue',
-            'mtls-refused',
-          ],
-          ...['--watch-events=false', '--metrics-listen', ''],
-          ...temporalTlsFlags({ caFile: tls.caFile, serverName: tls.serverName }),
-        ];
         const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

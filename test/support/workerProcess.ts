@@ -23,18 +23,19 @@ export type WorkerTarget = Pick<Stack, 'sim' | 'taskQueue'> & {
   temporal: Pick<TestTemporal, 'address' | 'tls'>;
 };
 
-export async function startWorkerProcess(
+/** node's arguments for `jit-watcher worker` serving `stack`, with a bot identity in `dir`. */
+export async function workerArgs(
   stack: WorkerTarget,
+  dir: string,
   extraFlags: string[] = [],
-): Promise<WorkerProcess> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-worker-'));
+): Promise<string[]> {
   const identity = path.join(dir, 'identity');
   await fs.writeFile(
     identity,
     await stack.sim.issueIdentity({ user: 'bot-jit-watcher', roles: ['jit-watcher'] }),
     { mode: 0o600 },
   );
-  const args = [
+  return [
     ...['--import', 'tsx', MAIN, 'worker'],
     ...['-p', stack.sim.proxyAddress, '-i', identity],
     ...['--temporal-address', stack.temporal.address],
@@ -43,6 +44,14 @@ export async function startWorkerProcess(
     ...['--watch-events=false', '--metrics-listen', ''],
     ...extraFlags,
   ];
+}
+
+export async function startWorkerProcess(
+  stack: WorkerTarget,
+  extraFlags: string[] = [],
+): Promise<WorkerProcess> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-worker-'));
+  const args = await workerArgs(stack, dir, extraFlags);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));

@@ -16,6 +16,8 @@ import {
   CLIENT_CHANNEL_ARGS,
   effectiveTemporalAddress,
   temporalConnectionSettings,
+  connectOrExplain,
+  explainRefusal,
 } from '../temporal/connection';
 import { ensureWatcher, watcherControl, type WatcherControl } from '../temporal/control';
 import { watcherWorkflowId } from '../temporal/names';
@@ -154,9 +156,17 @@ async function start(options: ServiceOptions, cleanups: Cleanup[]): Promise<Star
     fatal = dev.failed;
   }
   const settings = await temporalConnectionSettings(config.temporal, address);
-  const native = await NativeConnection.connect(settings);
+  const native = await connectOrExplain(
+    () => NativeConnection.connect(settings),
+    settings,
+    config.temporal,
+  );
   cleanups.push(() => native.close());
-  const connection = await Connection.connect({ ...settings, channelArgs: CLIENT_CHANNEL_ARGS });
+  const connection = await connectOrExplain(
+    () => Connection.connect({ ...settings, channelArgs: CLIENT_CHANNEL_ARGS }),
+    settings,
+    config.temporal,
+  );
   cleanups.push(() => connection.close());
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const control = watcherControl(client, clusterName);
@@ -171,7 +181,9 @@ async function start(options: ServiceOptions, cleanups: Cleanup[]): Promise<Star
     await syncPolicy(control, config, log);
   };
   if (options.ensureWatcher) {
-    await startWatcher();
+    await startWatcher().catch((err: unknown) => {
+      throw explainRefusal(err, settings);
+    });
     log.info('watcher running', { workflowId: watcherWorkflowId(clusterName) });
   }
 
@@ -214,6 +226,8 @@ async function start(options: ServiceOptions, cleanups: Cleanup[]): Promise<Star
       metrics,
       now: () => clock.now(),
     },
+  }).catch((err: unknown) => {
+    throw explainRefusal(err, settings); // the worker checks the namespace: a bad API key shows here
   });
   const monitorIntervalMs = Math.min(MONITOR_INTERVAL_MS, config.pollIntervalMs);
   const monitor = new WatcherMonitor({

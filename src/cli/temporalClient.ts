@@ -6,7 +6,9 @@ import type { Config } from '../config/types';
 import { readIdentityFile } from '../teleport/identityFile';
 import {
   CLIENT_CHANNEL_ARGS,
+  connectOrExplain,
   effectiveTemporalAddress,
+  explainRefusal,
   temporalConnectionSettings,
 } from '../temporal/connection';
 
@@ -16,20 +18,16 @@ export async function withTemporalClient<T>(
 ): Promise<T> {
   const address = effectiveTemporalAddress(config.temporal);
   const settings = await temporalConnectionSettings(config.temporal, address);
-  let connection: Connection;
-  try {
-    connection = await Connection.connect({
-      ...settings,
-      connectTimeout: 5_000,
-      channelArgs: CLIENT_CHANNEL_ARGS,
-    });
-  } catch {
-    throw new Error(
-      `cannot reach Temporal at ${address}; start it with \`jit-watcher run\` or pass --temporal-address`,
-    );
-  }
+  const connection = await connectOrExplain(
+    () =>
+      Connection.connect({ ...settings, connectTimeout: 5_000, channelArgs: CLIENT_CHANNEL_ARGS }),
+    settings,
+    config.temporal,
+  );
   try {
     return await use(new Client({ connection, namespace: config.temporal.namespace }));
+  } catch (err) {
+    throw explainRefusal(err, settings);
   } finally {
     await connection.close();
   }

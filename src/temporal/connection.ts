@@ -4,6 +4,7 @@
 import * as fs from 'node:fs/promises';
 import type { TLSConfig } from '@temporalio/client';
 import type { Config } from '../config/types';
+import { describeConnectionFailure, describeRefusal } from './connectionProblem';
 
 export interface TemporalConnectionSettings {
   address: string;
@@ -53,6 +54,36 @@ export async function temporalConnectionSettings(
     settings.tls ??= {}; // Temporal Cloud with API keys is TLS-only
   }
   return settings;
+}
+
+/** A failure to connect or a refusal by Temporal, already said in one line naming the fix. */
+export class TemporalConnectionError extends Error {
+  override name = 'TemporalConnectionError';
+}
+
+/**
+ * Runs `connect` (an SDK's connect with these settings); a failure becomes one line saying why:
+ * unreachable, a TLS problem (client certificate, CA, server name) or an unauthorized API key.
+ */
+export async function connectOrExplain<T>(
+  connect: () => Promise<T>,
+  settings: TemporalConnectionSettings,
+  temporal: Config['temporal'],
+): Promise<T> {
+  try {
+    return await connect();
+  } catch (err) {
+    const files = { certFile: temporal.tls?.certFile, caFile: temporal.tls?.caFile };
+    throw new TemporalConnectionError(await describeConnectionFailure(err, settings, files), {
+      cause: err,
+    });
+  }
+}
+
+/** Rethrows an authorization refusal from a Temporal call as one line; anything else unchanged. */
+export function explainRefusal(err: unknown, settings: TemporalConnectionSettings): unknown {
+  const refusal = describeRefusal(err, settings);
+  return refusal ? new TemporalConnectionError(refusal, { cause: err }) : err;
 }
 
 /**

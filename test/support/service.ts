@@ -75,6 +75,7 @@ export function serviceConfig(target: {
   config.teleport.address = target.sim.proxyAddress;
   config.teleport.identityFile = target.identityPath;
   config.temporal.address = target.temporal.address;
+  if (target.temporal.tls) config.temporal.tls = target.temporal.tls;
   config.temporal.taskQueue = target.taskQueue;
   config.metrics.listen = '';
   return config;

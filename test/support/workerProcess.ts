@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StopWaiting, waitFor } from '../../src/util/waitFor';
 import type { Stack } from './stack';
+import { temporalTlsFlags, type TestTemporal } from './temporal';
 
 const MAIN = path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 
@@ -17,25 +18,40 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-export async function startWorkerProcess(
-  stack: Stack,
+/** What a worker needs of a stack: its cluster, a Temporal to reach and the task queue. */
+export type WorkerTarget = Pick<Stack, 'sim' | 'taskQueue'> & {
+  temporal: Pick<TestTemporal, 'address' | 'tls'>;
+};
+
+/** node's arguments for `jit-watcher worker` serving `stack`, with a bot identity in `dir`. */
+export async function workerArgs(
+  stack: WorkerTarget,
+  dir: string,
   extraFlags: string[] = [],
-): Promise<WorkerProcess> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-worker-'));
+): Promise<string[]> {
   const identity = path.join(dir, 'identity');
   await fs.writeFile(
     identity,
     await stack.sim.issueIdentity({ user: 'bot-jit-watcher', roles: ['jit-watcher'] }),
     { mode: 0o600 },
   );
-  const args = [
+  return [
     ...['--import', 'tsx', MAIN, 'worker'],
     ...['-p', stack.sim.proxyAddress, '-i', identity],
     ...['--temporal-address', stack.temporal.address],
+    ...temporalTlsFlags(stack.temporal.tls),
     ...['--temporal-task-queue', stack.taskQueue],
     ...['--watch-events=false', '--metrics-listen', ''],
     ...extraFlags,
   ];
+}
+
+export async function startWorkerProcess(
+  stack: WorkerTarget,
+  extraFlags: string[] = [],
+): Promise<WorkerProcess> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jit-worker-'));
+  const args = await workerArgs(stack, dir, extraFlags);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));

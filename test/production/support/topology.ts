@@ -6,12 +6,15 @@ import { findServerBinaries } from './serverBinaries';
 import {
   setupSchema,
   startTemporalServer,
+  type FrontendCredentials,
   type ServerOptions,
   type TemporalServer,
 } from './temporalServer';
 
 export interface ProductionTemporal {
   address: string;
+  /** What the setup tools presented to the frontend (certificate, API key), if it asks. */
+  admin: FrontendCredentials;
   server: TemporalServer;
   stop(): Promise<void>;
 }
@@ -32,6 +35,7 @@ export async function startProductionTemporal(
     const db = pg;
     return {
       address: server.address,
+      admin: server.admin,
       server,
       async stop() {
         await server.stop();

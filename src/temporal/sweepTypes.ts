@@ -132,6 +132,11 @@ export interface SweepInput {
   targets?: string[];
   /** Users evaluated whatever their fingerprint: a deadline of theirs has passed. */
   users?: string[];
+  /**
+   * Escalations earlier sweeps recorded (decision ids): a request still pending and left to
+   * humans for the same reason is not recorded again at every sweep. Absent in older inputs.
+   */
+  escalated?: string[];
   /** Set when a run continues as new: where the previous run stopped. */
   resume?: SweepResume;
 }
@@ -152,6 +157,8 @@ export interface SweepResume {
   deadlines?: Deadline[];
   deadlinesCut?: boolean;
   clock?: ClockReading;
+  /** Escalations this sweep recorded for the first time (decision ids); absent in older runs. */
+  escalated?: string[];
 }
 
 /**
@@ -177,6 +184,8 @@ export interface SweepResult {
   /** More users had deadlines than `deadlines` holds. */
   deadlinesCut?: boolean;
   clock?: ClockReading;
+  /** Escalations this sweep recorded for the first time (decision ids). */
+  escalated?: string[];
 }
 
 export function emptyCounts(): SweepCounts {

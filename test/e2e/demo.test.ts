@@ -51,7 +51,7 @@ describe('npm run demo', () => {
           'DENIED',
           false,
           ['✖ denied'],
-          /^Request contains 5 resources, exceeds limit of 3$/,
+          /^Request contains 5 resources, exceeds limit of 3; ask for at most 3 resources$/,
         ],
       ] as const;
       for (const [key, state, locked, printed, reason] of table) {

@@ -119,6 +119,7 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
     ...(state.deadlines ? { deadlines: state.deadlines } : {}),
     ...(state.deadlinesCut ? { deadlinesCut: true } : {}),
     ...(state.clock ? { clock: state.clock } : {}),
+    ...(state.escalated ? { escalated: state.escalated } : {}),
   };
 }
 
@@ -138,11 +139,14 @@ class SweepRun {
   private readonly limits: SweepLimits;
   /** Local activities scheduled since the last page read: their results share a workflow task. */
   private budget: TaskBudget;
+  /** Escalations recorded before: by earlier sweeps, or earlier runs of this one. */
+  private readonly escalatedBefore: ReadonlySet<string>;
 
   constructor(
     private readonly input: SweepInput,
     private readonly state: SweepResume,
   ) {
+    this.escalatedBefore = new Set([...(input.escalated ?? []), ...(state.escalated ?? [])]);
     this.limits = input.limits ?? DEFAULT_LIMITS;
     this.budget = freshTask(this.limits);
   }
@@ -287,6 +291,12 @@ class SweepRun {
 
   /** `ask`: the request judged, when the decision is about a pending one. */
   private async apply(decision: Decision, ask?: Ask): Promise<ActionOutcome> {
+    if (decision.action === 'escalate') {
+      // Left to humans, as an earlier sweep already recorded: nothing new to say or count.
+      if (this.escalatedBefore.has(decision.id))
+        return { status: 'escalated', detail: 'still left to humans' };
+      this.state.escalated = [...(this.state.escalated ?? []), decision.id];
+    }
     const outcome = await this.runAction(decision, ask);
     const record: DecisionRecord = {
       at: this.at,

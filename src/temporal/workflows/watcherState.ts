@@ -24,6 +24,12 @@ const MAX_WORKERS = 20;
 const CUT_CAUSE = 'deadlines beyond the kept ones';
 /** The least a deadline's timer waits; see nextWait. */
 const MIN_DEADLINE_WAIT_MS = 250;
+/**
+ * Escalations remembered so a waiting request is recorded once. Teleport drops a pending request
+ * about an hour after it is made, so this holds an hour of escalations on a busy cluster; one
+ * beyond it is recorded again at its next sweep, which is harmless. (~60 bytes each.)
+ */
+const ESCALATED_LIMIT = 500;
 /** A refusal shown as the last error is cut here. */
 const MAX_ERROR_LENGTH = 500;
 
@@ -61,6 +67,11 @@ export interface CarriedState {
   refused?: number;
   policyChangedAt?: string;
   // The deadline timer's state; absent in state carried by runs from before deadlines.
+  /**
+   * Escalations already recorded (decision ids, newest last, bounded): a request left to humans
+   * is recorded once, not at every sweep while it waits. Absent in state of older runs.
+   */
+  escalated?: string[];
   /** The earliest deadlines (Teleport's time), one per user, earliest first, bounded. */
   deadlines?: Deadline[];
   /** Users had deadlines beyond the kept ones: a full evaluation finds them once these are used. */
@@ -285,6 +296,7 @@ export class WatcherState {
       fingerprints: this.carried.fingerprints,
       ...(this.sweepLimits ? { limits: this.sweepLimits } : {}),
       ...(users.length > 0 ? { users } : {}),
+      ...(this.carried.escalated?.length ? { escalated: this.carried.escalated } : {}),
     };
     if (targeted) return { ...common, fullEvaluation: false, targets };
     const last = this.carried.lastFullEvaluationAt;
@@ -312,6 +324,8 @@ export class WatcherState {
     if (result.counts.escalated)
       c.totals.escalated = (c.totals.escalated ?? 0) + result.counts.escalated;
     this.keepDeadlines(result);
+    if (result.escalated?.length)
+      c.escalated = [...(c.escalated ?? []), ...result.escalated].slice(-ESCALATED_LIMIT);
     c.recent = [...c.recent, ...result.recent].slice(-RECENT_LIMIT);
     c.lastError = result.errors.length > 0 ? result.errors[result.errors.length - 1] : c.lastError;
     c.lastSweep = {

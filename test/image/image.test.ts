@@ -154,13 +154,20 @@ describe(`the image ${IMAGE}`, () => {
       [],
       'TypeScript files',
     );
-    // Development tools stay in the build stage; production dependencies only.
-    const pkg = JSON.parse(await fs.readFile('package.json', 'utf8')) as {
-      devDependencies: Record<string, string>;
+    // Production dependencies only: nothing the lockfile marks dev-only (what `npm prune
+    // --omit=dev` leaves out), nor tsx and esbuild, which the build removes.
+    const lock = JSON.parse(await fs.readFile('package-lock.json', 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
     };
-    for (const name of [...Object.keys(pkg.devDependencies), 'tsx', 'esbuild']) {
-      assert.ok(!paths.includes(`node_modules/${name}`), `node_modules/${name} is in the image`);
-    }
+    const devOnly = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.dev === true)
+      .map(([where]) => where);
+    const present = new Set(paths);
+    assert.deepEqual(
+      [...devOnly, 'node_modules/tsx', 'node_modules/esbuild'].filter((p) => present.has(p)),
+      [],
+      'development packages in the image',
+    );
     assert.deepEqual(
       paths.filter((p) => /(^|\/)testkit(\/|$)/.test(p)),
       [],

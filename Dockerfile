@@ -4,6 +4,7 @@
 # has no Temporal CLI, so it needs a Temporal frontend (JIT_WATCHER_TEMPORAL_ADDRESS). Node 24 LTS:
 # CI runs the whole suite on it (Node 20 reached end of life on 2026-04-30).
 #   docker build -t jit-watcher .
+# Without a Docker engine (as CI builds and runs it): scripts/image/build.sh, with buildah.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -15,14 +16,20 @@ COPY package.json package-lock.json ./
 COPY proto ./proto
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+# `npm run build` ends with this script (the prebuilt workflow bundle); it is the only one it runs.
+COPY scripts/bundle-workflows.ts ./scripts/
 COPY src ./src
 # tsx (and its esbuild) only runs TypeScript sources in development; the image runs dist/.
+# Node never loads TypeScript or source maps from node_modules: the packages' .ts sources,
+# declarations and maps (a third of node_modules) stay out too.
 # The core bridge ships native builds for five platforms plus its Rust sources: keep the one
 # this platform loads (the bridge's own naming, so the two cannot disagree).
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/tsx node_modules/esbuild node_modules/@esbuild \
            node_modules/.bin/tsx node_modules/.bin/esbuild \
+ && rm -rf node_modules/@types \
+ && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' \) -delete \
  && bridge=node_modules/@temporalio/core-bridge \
  && target="$(node -p "require('./$bridge/common.js').getPrebuiltTargetName()")" \
  && find "$bridge/releases" -mindepth 1 -maxdepth 1 ! -name "$target" -exec rm -rf {} + \

@@ -8,11 +8,13 @@ import { runTests, testFiles } from './testRunner';
 
 async function main(): Promise<number> {
   const roots = process.argv.slice(2);
-  // test/faults is its own, slower suite (`npm run test:faults`): only when named.
+  // test/faults and test/image are their own suites (`npm run test:faults`, `npm run test:image`:
+  // slower, or needing root and a built image): only when named.
+  const own = ['faults', 'image'].map((d) => path.join('test', d) + path.sep);
   const files =
     roots.length > 0
       ? testFiles(roots)
-      : testFiles(['test']).filter((f) => !f.startsWith(path.join('test', 'faults') + path.sep));
+      : testFiles(['test']).filter((f) => !own.some((d) => f.startsWith(d)));
   let server: DevServer | undefined;
   const env = { ...process.env };
   const needsTemporal = files.some((f) => !f.includes(`${path.sep}unit${path.sep}`));

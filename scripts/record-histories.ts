@@ -97,7 +97,33 @@ const scenarios: Scenario[] = [
       await stack.sweep();
     },
   },
+  {
+    // The time rules: a request outside its window left to humans (recorded once, though two
+    // sweeps judge it), one with a ticket approved for at most maxAccess, one without denied.
+    name: 'time-rules',
+    policy: {
+      environments: [
+        { pattern: '^prod-', window: closedWindow(), reason: '^INC-[0-9]+' },
+        { pattern: '^stage-', maxAccess: '1h', reason: '^INC-[0-9]+' },
+      ],
+    },
+    async play(stack) {
+      const { store } = stack.sim;
+      store.createRequest({ user: 'kim', roles: ['prod-db'], reason: 'INC-1: failover' });
+      store.createRequest({ user: 'lou', roles: ['stage-db'], reason: 'INC-2: load test' });
+      store.createRequest({ user: 'max', roles: ['stage-db'], reason: 'just looking' });
+      await stack.sweep();
+      await stack.sweep();
+    },
+  },
 ];
+
+/** A daily window (UTC) that opens an hour from now: closed while the scenario plays. */
+function closedWindow(): string {
+  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  const opens = Date.now() + 60 * 60_000;
+  return `daily ${hhmm(opens)}-${hhmm(opens + 60 * 60_000)} UTC`;
+}
 
 /** An approval, a denial for mixing environments, and a lock for exceeding the limit. */
 function enforcementStory(stack: Stack): void {

@@ -26,6 +26,9 @@ export interface IdentityReloaderOptions {
   now?: () => Date;
 }
 
+/** How long file events must pause before the file is read (a write in place takes a few ms). */
+const WATCH_SETTLE_MS = 200;
+
 export class IdentityReloader {
   private current: Identity;
   private currentHash = '';
@@ -33,6 +36,7 @@ export class IdentityReloader {
   private problem: string | undefined;
   private watcher?: fs.FSWatcher;
   private timer?: NodeJS.Timeout;
+  private settling?: NodeJS.Timeout;
   private checking?: Promise<void>;
 
   constructor(private readonly options: IdentityReloaderOptions) {
@@ -48,7 +52,7 @@ export class IdentityReloader {
     const file = path.basename(this.options.path);
     try {
       this.watcher = fs.watch(path.dirname(this.options.path), (_event, name) => {
-        if (name === null || name === file) void this.check();
+        if (name === null || name === file) this.checkWhenSettled();
       });
       this.watcher.on('error', () => undefined); // the periodic check still runs
     } catch {
@@ -65,6 +69,18 @@ export class IdentityReloader {
   stop(): void {
     this.watcher?.close();
     clearInterval(this.timer);
+    clearTimeout(this.settling);
+  }
+
+  /**
+   * A write in place (a copy, an editor; tbot renames) fires events while the file is still being
+   * written: reading at the first one would reject a half-written file with an error the finished
+   * file never deserved. So a burst of events is read once, when it has been quiet a moment.
+   */
+  private checkWhenSettled(): void {
+    clearTimeout(this.settling);
+    this.settling = setTimeout(() => void this.check(), WATCH_SETTLE_MS);
+    this.settling.unref();
   }
 
   /** Re-reads the file if it changed; serialised so bursts of file events do one read. */

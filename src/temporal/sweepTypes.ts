@@ -141,7 +141,8 @@ export interface SweepInput {
   resume?: SweepResume;
 }
 
-export interface SweepResume {
+/** Where a run stopped; what it learned for the watcher so far is carried with it. */
+export interface SweepResume extends SweepFindings {
   phase: 'pending' | 'users';
   afterKey?: string;
   userQueue: string[];
@@ -153,12 +154,6 @@ export interface SweepResume {
   runs: number;
   /** Pages of pending requests read so far, for the Web UI; absent in runs of older workers. */
   pagesRead?: number;
-  /** The earliest deadlines found so far (one per user); absent in runs of older workers. */
-  deadlines?: Deadline[];
-  deadlinesCut?: boolean;
-  clock?: ClockReading;
-  /** Escalations this sweep recorded for the first time (decision ids); absent in older runs. */
-  escalated?: string[];
 }
 
 /**
@@ -171,7 +166,7 @@ export interface ClockReading {
   workflowAt: string;
 }
 
-export interface SweepResult {
+export interface SweepResult extends SweepFindings {
   /** The fingerprints to keep for the next sweep (whole map). */
   fingerprints: Fingerprints;
   counts: SweepCounts;
@@ -179,6 +174,13 @@ export interface SweepResult {
   recent: DecisionRecord[];
   errors: string[];
   runs: number;
+}
+
+/**
+ * What a sweep learns for the watcher besides its decisions. Every field is absent in runs of
+ * workers from before it, so older carried state and results still load.
+ */
+export interface SweepFindings {
   /** The earliest deadlines of the users this sweep evaluated, one per user, bounded. */
   deadlines?: Deadline[];
   /** More users had deadlines than `deadlines` holds. */

@@ -10,15 +10,11 @@ import type { Policy } from '../../src/policy/types';
 import { JIT_ACTIONS } from '../../src/temporal/searchAttributes';
 import { waitFor } from '../../src/util/waitFor';
 import { decisionsJson } from '../support/decisionsCli';
-import { ShiftedClock, sweepNear } from '../support/shiftedClock';
+import { assertLockedAt, POLL_MS, ShiftedClock, sweepNear } from '../support/deadlines';
 import { startStack, type Stack } from '../support/stack';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-/** Production's poll interval: a lock within 2 s of a deadline cannot come from a poll. */
-const POLL_MS = 30_000;
-/** The most a lock may land after its deadline (the issue's "Done when"). */
-const WITHIN_MS = 2_000;
 
 interface Scene {
   stack: Stack;
@@ -71,9 +67,7 @@ async function lockAtDeadline(s: Scene, requestId: string, deadline: Date) {
   });
   const lock = s.stack.sim.store.getLock(name);
   assert.ok(lock);
-  const late = lock.createdAt.getTime() - deadline.getTime();
-  assert.ok(late >= 0, `locked ${-late} ms before the deadline`);
-  assert.ok(late <= WITHIN_MS, `locked ${late} ms after the deadline, more than ${WITHIN_MS} ms`);
+  assertLockedAt(lock.createdAt, deadline);
   return lock;
 }
 

@@ -1,9 +1,22 @@
-// Teleport's clock for deadline tests: the simulator runs on the wall clock plus a shift the test
-// moves forward, so a deadline hours away is reached at once instead of waited for. Workers learn
-// Teleport's time from the times it stamps (src/app/clockSkew.ts), so moving the clock comes with
-// a sweep during which requests keep being created: the newest tells the new time.
+// What deadline tests share. Teleport's clock: the simulator runs on the wall clock plus a shift
+// the test moves forward, so a deadline hours away is reached at once instead of waited for.
+// Workers learn Teleport's time from the times it stamps (src/app/clockSkew.ts), so moving the
+// clock comes with a sweep during which requests keep being created: the newest tells the new time.
+import assert from 'node:assert/strict';
 import type { Stack } from './stack';
 import { node } from './requests';
+
+/** Production's poll interval: a lock within 2 s of a deadline cannot come from a poll. */
+export const POLL_MS = 30_000;
+/** The most a lock may land after its deadline (issue 19's "Done when"). */
+const WITHIN_MS = 2_000;
+
+/** A lock (its creation, stamped by the simulator's clock) landed at the deadline, not before. */
+export function assertLockedAt(createdAt: Date, deadline: Date): void {
+  const late = createdAt.getTime() - deadline.getTime();
+  assert.ok(late >= 0, `locked ${-late} ms before the deadline`);
+  assert.ok(late <= WITHIN_MS, `locked ${late} ms after the deadline, more than ${WITHIN_MS} ms`);
+}
 
 export class ShiftedClock {
   private shiftMs = 0;

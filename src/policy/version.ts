@@ -3,7 +3,7 @@
 // (workflow code computes it too), so no node:crypto: FNV-1a over the canonical JSON, twice.
 import type { Policy } from './types';
 
-/** 12 hex digits naming the policy's content; key order and absent keys do not change it. */
+/** 14 hex digits naming the policy's content; key order and absent keys do not change it. */
 export function policyVersion(policy: Policy): string {
   const text = canonicalJson(policy);
   return fnv1a(text, 0x811c9dc5) + fnv1a(text, 0x01000193 ^ 0x5bd1e995).slice(2);

@@ -30,6 +30,7 @@ import { tuneHeapGrowth } from './heapGrowth';
 import { IdentityReloader } from './identityReloader';
 import { installRuntime } from './runtime';
 import { observingClient, TeleportClock } from './teleportClock';
+import { temporalUsageLedger } from '../temporal/usageLedger';
 import { processStopSignal } from './stopSignal';
 import { WatcherMonitor } from './watcherMonitor';
 import { WorkerReporter } from './workerReporter';
@@ -225,6 +226,7 @@ async function start(options: ServiceOptions, cleanups: Cleanup[]): Promise<Star
       log,
       metrics,
       now: () => clock.now(),
+      ledger: temporalUsageLedger(client, config.temporal.taskQueue),
     },
   }).catch((err: unknown) => {
     throw explainRefusal(err, settings); // the worker checks the namespace: a bad API key shows here

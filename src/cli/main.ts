@@ -8,6 +8,7 @@ import { controlCommand } from './commands/control';
 import { decisionsCommand } from './commands/decisions';
 import { serviceCommand } from './commands/service';
 import { simulateCommand } from './commands/simulate';
+import { usageCommand } from './commands/usage';
 import { processIo, type CliIo } from './io';
 
 const HELP = `jit-watcher: just-in-time access enforcement for Teleport, on Temporal
@@ -25,6 +26,7 @@ Operate
   status     the watcher's state: last and next sweep, totals, last error
   policy     the policy the watcher enforces now
   decisions  recorded decisions with their reasons (--user, --request, --since, --json)
+  usage      use of each budget per user and environment, and when it frees (--user, --json)
 Try
   simulate   what the policy would decide for a snapshot file, changing nothing
 
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   status: (argv, io) => controlCommand('status', argv, io),
   policy: (argv, io) => controlCommand('policy', argv, io),
   decisions: (argv, io) => decisionsCommand(argv, io),
+  usage: (argv, io) => usageCommand(argv, io),
   simulate: (argv, io) => simulateCommand(argv, io),
 };
 

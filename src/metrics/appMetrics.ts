@@ -19,6 +19,11 @@ export interface AppMetrics {
   watcherHealthy: Gauge;
   watcherRecreated: Counter;
   ready: Gauge;
+  /**
+   * Each budget's use as a fraction of what it allows, observed at every evaluation of a user
+   * with budgets (locks when one runs out: jit_watcher_decisions_total{policy="budget"}).
+   */
+  budgetUse: Histogram<'environment' | 'kind'>;
 }
 
 export function createAppMetrics(): AppMetrics {
@@ -88,6 +93,13 @@ export function createAppMetrics(): AppMetrics {
     ready: new Gauge({
       name: 'jit_watcher_ready',
       help: '1 while /readyz answers ready (this process can enforce)',
+      registers: [registry],
+    }),
+    budgetUse: new Histogram({
+      name: 'jit_watcher_budget_use_ratio',
+      help: "A user's use of a budget (hours or grants) over what it allows, by environment, at each evaluation",
+      labelNames: ['environment', 'kind'],
+      buckets: [0.25, 0.5, 0.75, 0.9, 1],
       registers: [registry],
     }),
   };

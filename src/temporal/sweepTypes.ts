@@ -33,6 +33,11 @@ export interface UsersPlanInput {
   fingerprints: Fingerprints;
   /** Every holder, whatever their fingerprint: after a policy change, and now and then. */
   fullEvaluation: boolean;
+  /**
+   * The policy has budgets: a full evaluation also takes users whose approved requests have all
+   * ended, while Teleport still holds them, so the ledger records their use (seeding it).
+   */
+  ledger?: boolean;
 }
 
 export interface UsersPlan {
@@ -46,6 +51,15 @@ export interface EvaluateRequestInput {
   request: AccessRequestJson;
   policy: Policy;
   now: string;
+  /** Set when the policy has budgets: where the user's ledger is kept. */
+  ledger?: LedgerRef;
+}
+
+/** Where an evaluation finds the user's recorded use (src/temporal/usageLedger.ts). */
+export interface LedgerRef {
+  cluster: string;
+  /** RFC 3339: when the ledger began; use before it is unknown, and reasons say so. */
+  since: string;
 }
 
 export interface EvaluateUserInput {
@@ -53,6 +67,8 @@ export interface EvaluateUserInput {
   policy: Policy;
   /** The user's fingerprint from their last evaluation: tells which watcher locks were deleted. */
   fingerprint?: string;
+  /** Set when the policy has budgets: the evaluation reads and records the user's use. */
+  ledger?: LedgerRef;
 }
 
 export interface UserEvaluation {
@@ -137,6 +153,8 @@ export interface SweepInput {
    * humans for the same reason is not recorded again at every sweep. Absent in older inputs.
    */
   escalated?: string[];
+  /** When the watcher's usage ledger began; set while the policy has budgets. */
+  ledgerSince?: string;
   /** Set when a run continues as new: where the previous run stopped. */
   resume?: SweepResume;
 }

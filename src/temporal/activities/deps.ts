@@ -4,11 +4,14 @@
 import type { TeleportClient } from '../../teleport/types';
 import type { Logger } from '../../util/logger';
 import type { AppMetrics } from '../../metrics/appMetrics';
+import type { UsageLedger } from '../usageLedger';
 
 export interface ActivityDeps {
   teleport: () => TeleportClient;
   log: Logger;
   metrics?: AppMetrics;
+  /** Where budgets' use is kept (the ledger workflows); needed once the policy has budgets. */
+  ledger?: UsageLedger;
   /** The clock evaluations use; tests may pin it. */
   now?: () => Date;
 }

@@ -2,11 +2,18 @@
 // every decision and its reason is recorded in the sweep's history. Judgement is the pure policy
 // engine; this file only gathers its inputs and logs what it said.
 import { evaluatePending, evaluateUser, applyDecisions, userDeadlines } from '../../policy';
-import type { Decision } from '../../policy/types';
+import { observeUsage, usageReport, usageRetentionMs } from '../../policy/ledger';
+import type { Decision, Policy } from '../../policy/types';
+import type { UserUsage } from '../../policy/usage';
 import type { AccessRequest } from '../../domain/accessRequest';
 import type { Lock } from '../../domain/lock';
 import { requestFromJson } from '../requestJson';
-import type { EvaluateRequestInput, EvaluateUserInput, UserEvaluation } from '../sweepTypes';
+import type {
+  EvaluateRequestInput,
+  EvaluateUserInput,
+  LedgerRef,
+  UserEvaluation,
+} from '../sweepTypes';
 import type { ActivityDeps } from './deps';
 import { asActivityFailure } from './failures';
 import { deletedWatcherLocks, userFingerprint } from './holdingsFingerprint';
@@ -25,21 +32,53 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     });
   };
 
+  /**
+   * The user's ledger as recorded, with what Teleport holds now observed into it: approvals
+   * since the last write, access ended early, requests Teleport deleted.
+   */
+  async function observedUsage(
+    ledger: LedgerRef,
+    user: string,
+    requests: AccessRequest[],
+    locks: Lock[],
+    policy: Policy,
+    now: Date,
+  ): Promise<{ recorded: UserUsage | undefined; usage: UserUsage }> {
+    const store = deps.ledger;
+    if (!store) throw new Error('the policy has budgets but this worker has no usage ledger');
+    const recorded = await store.read(ledger.cluster, user).catch(asActivityFailure);
+    const usage = observeUsage(recorded, user, requests, locks, policy, now, ledger.since);
+    return { recorded, usage };
+  }
+
   async function evaluateRequest(input: EvaluateRequestInput): Promise<Decision> {
-    await Promise.resolve();
-    const decision = evaluatePending(
-      requestFromJson(input.request),
-      input.policy,
-      new Date(input.now),
-    );
+    const request = requestFromJson(input.request);
+    const now = new Date(input.now);
+    let usage: UserUsage | undefined;
+    if (input.ledger) {
+      // A budget counts what the user holds now and held before: the sweep judges a user's
+      // requests one after the other, so an approval a moment ago is in Teleport already.
+      const { requests, locks } = await readUser(request.user);
+      ({ usage } = await observedUsage(
+        input.ledger,
+        request.user,
+        requests,
+        locks,
+        input.policy,
+        now,
+      ));
+    } else {
+      await Promise.resolve();
+    }
+    const decision = evaluatePending(request, input.policy, now, usage);
     logDecision(decision);
     return decision;
   }
 
-  async function evaluateUserActivity(input: EvaluateUserInput): Promise<UserEvaluation> {
-    const now = deps.now?.() ?? new Date();
+  /** The user's requests, and the locks in force on their approved ones. */
+  async function readUser(user: string): Promise<{ requests: AccessRequest[]; locks: Lock[] }> {
     const client = deps.teleport();
-    const requests = await client.listAccessRequests({ user: input.user }).catch(asActivityFailure);
+    const requests = await client.listAccessRequests({ user }).catch(asActivityFailure);
     const approvedIds = requests.filter((r) => r.state === 'APPROVED').map((r) => r.id);
     // Only locks in force matter; ended ones a cluster keeps (until their metadata expiry) are
     // left on the server.
@@ -52,12 +91,37 @@ export function createEvaluateActivities(deps: ActivityDeps) {
               inForceOnly: true,
             })
             .catch(asActivityFailure);
-    const decisions = withRecreatedLocks(input, requests, locks, now);
+    return { requests, locks };
+  }
+
+  async function evaluateUserActivity(input: EvaluateUserInput): Promise<UserEvaluation> {
+    const now = deps.now?.() ?? new Date();
+    const { requests, locks } = await readUser(input.user);
+    const observed = input.ledger
+      ? await observedUsage(input.ledger, input.user, requests, locks, input.policy, now)
+      : undefined;
+    const decisions = withRecreatedLocks(input, requests, locks, now, observed?.usage);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
     const projected = input.policy.dryRun
       ? { now, requests, locks }
       : applyDecisions({ now, requests, locks }, decisions);
+    let usage = observed?.usage;
+    if (input.ledger && observed && usage) {
+      // Recorded as these decisions leave it (a lock made now ends its access now): the user is
+      // evaluated again only when their holdings change, and these locks change nothing more.
+      usage = observeUsage(
+        usage,
+        input.user,
+        projected.requests,
+        projected.locks,
+        input.policy,
+        now,
+        input.ledger.since,
+      );
+      await recordUsage(input.ledger, observed.recorded, usage, input.policy, now);
+      observeBudgetUse(usage, input.policy, now);
+    }
     // Deadlines of the holdings these decisions leave (a request locked now has none), with the
     // same snapshot and `now`: the watcher wakes at the earliest and evaluates the user again.
     const [nextDeadline] = userDeadlines(
@@ -66,6 +130,7 @@ export function createEvaluateActivities(deps: ActivityDeps) {
       projected.locks,
       input.policy,
       now,
+      usage,
     );
     return {
       decisions,
@@ -74,7 +139,44 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     };
   }
 
+  /** Writes the user's ledger when it differs from what was recorded (most evaluations: not). */
+  async function recordUsage(
+    ledger: LedgerRef,
+    recorded: UserUsage | undefined,
+    usage: UserUsage,
+    policy: Policy,
+    now: Date,
+  ): Promise<void> {
+    if (sameUsage(recorded, usage) || !deps.ledger) return;
+    await deps.ledger
+      .record(ledger.cluster, {
+        usage: [usage],
+        retainMs: usageRetentionMs(policy),
+        now: now.toISOString(),
+      })
+      .catch(asActivityFailure);
+  }
+
+  function observeBudgetUse(usage: UserUsage, policy: Policy, now: Date): void {
+    if (!deps.metrics) return;
+    for (const env of usageReport(usage, policy, now)) {
+      for (const b of env.budgets) {
+        if (b.allowed > 0)
+          deps.metrics.budgetUse.observe(
+            { environment: env.environment, kind: b.kind },
+            b.used / b.allowed,
+          );
+      }
+    }
+  }
+
   return { evaluateRequest, evaluateUser: evaluateUserActivity };
+}
+
+/** Whether writing `usage` would change the recorded ledger (none recorded and no use: no). */
+function sameUsage(recorded: UserUsage | undefined, usage: UserUsage): boolean {
+  if (!recorded) return usage.spans.length === 0;
+  return JSON.stringify(recorded.spans) === JSON.stringify(usage.spans);
 }
 
 /**
@@ -86,10 +188,11 @@ function withRecreatedLocks(
   requests: AccessRequest[],
   locks: Lock[],
   now: Date,
+  usage: UserUsage | undefined,
 ): Decision[] {
-  const first = evaluateUser(input.user, requests, locks, input.policy, now);
+  const first = evaluateUser(input.user, requests, locks, input.policy, now, undefined, usage);
   const toLock = first.filter((d) => d.action === 'lock').map((d) => d.requestId);
   const deleted = deletedWatcherLocks(input.fingerprint, input.user, requests, locks, now, toLock);
   if (deleted.length === 0) return first;
-  return evaluateUser(input.user, requests, locks, input.policy, now, deleted);
+  return evaluateUser(input.user, requests, locks, input.policy, now, deleted, usage);
 }

@@ -18,8 +18,14 @@ export function createPlanUsers(deps: ActivityDeps) {
       client.getLocks({ inForceOnly: true }),
     ]).catch(asActivityFailure);
     const current = holdingsFingerprints(approved, locks, now);
+    const ended =
+      input.ledger && input.fullEvaluation
+        ? approved.map((r) => r.user).filter((user) => !current.has(user))
+        : [];
     const plan = {
-      changedUsers: changed(current, input.fingerprints, input.fullEvaluation),
+      changedUsers: [
+        ...new Set([...changed(current, input.fingerprints, input.fullEvaluation), ...ended]),
+      ].sort(),
       goneUsers: Object.keys(input.fingerprints).filter((user) => !current.has(user)),
     };
     deps.log.debug('users planned', {

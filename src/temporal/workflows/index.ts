@@ -2,3 +2,4 @@
 export { watcher } from './watcher';
 export { sweep } from './sweep';
 export { decisionIndex } from './decisionIndex';
+export { ledger } from './ledger';

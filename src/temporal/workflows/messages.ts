@@ -78,6 +78,8 @@ export interface WatcherStatus {
    */
   nextDeadline?: Deadline & { kept: number };
   holders: number;
+  /** When the usage ledger began (the first sweep with budgets); absent before. */
+  ledgerSince?: string;
   /** Latest report of each worker, by worker identity. */
   workers: Record<string, WorkerReport>;
 }

@@ -12,12 +12,14 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { Deadline } from '../../policy/deadlines';
+import { hasBudgets } from '../../policy/ledger';
 import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
 import {
   emptyCounts,
   type ActionOutcome,
   type DecisionRecord,
+  type LedgerRef,
   type SweepInput,
   type SweepLimits,
   type SweepPlan,
@@ -141,6 +143,8 @@ class SweepRun {
   private budget: TaskBudget;
   /** Escalations recorded before: by earlier sweeps, or earlier runs of this one. */
   private readonly escalatedBefore: ReadonlySet<string>;
+  /** Where evaluations read and record use, while the policy has budgets. */
+  private readonly ledger: LedgerRef | undefined;
 
   constructor(
     private readonly input: SweepInput,
@@ -149,6 +153,9 @@ class SweepRun {
     this.escalatedBefore = new Set([...(input.escalated ?? []), ...(state.escalated ?? [])]);
     this.limits = input.limits ?? DEFAULT_LIMITS;
     this.budget = freshTask(this.limits);
+    this.ledger = hasBudgets(input.policy)
+      ? { cluster: input.cluster, since: input.ledgerSince ?? this.at }
+      : undefined;
   }
 
   /** Every local activity is scheduled through here, so each one counts against the budget. */
@@ -205,11 +212,32 @@ class SweepRun {
 
   private async handlePage(plan: SweepPlan): Promise<void> {
     this.state.userQueue = enqueue(this.state.userQueue, plan.changedUsers);
-    // Each request's chain (judge, then act) is independent of the others: run them together.
-    const approvedFor = await Promise.all(plan.pending.map((r) => this.handleRequest(r, plan.now)));
+    const approvedFor = await this.handleRequests(plan.pending, plan.now);
     const queues = pageHandled(this.state, approvedFor, !plan.nextKey);
     this.state.userQueue = queues.userQueue;
     this.state.touchedUsers = queues.touchedUsers;
+  }
+
+  /**
+   * Each request's chain (judge, then act) is independent of the others: they run together. Under
+   * budgets, one user's requests are judged one after the other, each seeing the approval of the
+   * one before (Teleport holds it by then), so two cannot both fit in the last hour of a budget.
+   * Results come back in page order either way.
+   */
+  private async handleRequests(
+    pending: AccessRequestJson[],
+    now: string,
+  ): Promise<(string | undefined)[]> {
+    if (!this.ledger) return Promise.all(pending.map((r) => this.handleRequest(r, now)));
+    const byUser = new Map<string, number[]>();
+    pending.forEach((r, i) => byUser.set(r.user, [...(byUser.get(r.user) ?? []), i]));
+    const results: (string | undefined)[] = pending.map(() => undefined);
+    await Promise.all(
+      [...byUser.values()].map(async (indexes) => {
+        for (const i of indexes) results[i] = await this.handleRequest(pending[i]!, now);
+      }),
+    );
+    return results;
   }
 
   /** Judges one pending request and acts on it; the user's name when it was approved. */
@@ -220,7 +248,12 @@ class SweepRun {
     let decision: Decision;
     try {
       const judge = this.local(JUDGE_OPTIONS, evaluateRequestSummary(request));
-      decision = await judge.evaluateRequest({ request, policy: this.input.policy, now });
+      decision = await judge.evaluateRequest({
+        request,
+        policy: this.input.policy,
+        now,
+        ...(this.ledger ? { ledger: this.ledger } : {}),
+      });
     } catch (err) {
       this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
       return undefined;
@@ -238,6 +271,7 @@ class SweepRun {
     const plan = await read(readHoldingsSummary(this.input.fullEvaluation)).planUsers({
       fingerprints: this.state.fingerprints,
       fullEvaluation: this.input.fullEvaluation,
+      ...(this.ledger ? { ledger: true } : {}),
     });
     this.state.userQueue = enqueue(this.state.userQueue, plan.changedUsers);
     // Evaluations later in this sweep set fresh fingerprints for whoever holds something again.
@@ -267,6 +301,7 @@ class SweepRun {
         user,
         policy: this.input.policy,
         fingerprint: this.state.fingerprints[user],
+        ...(this.ledger ? { ledger: this.ledger } : {}),
       });
       this.state.counts.evaluatedUsers += 1;
       this.state.fingerprints[user] = result.fingerprint;

@@ -2,6 +2,7 @@
 // they read as plain code. Everything here is plain JSON-able data: carryOver() is what
 // continue-as-new hands to the next run. Workflow code: no I/O, times passed in.
 import type { Deadline } from '../../policy/deadlines';
+import { hasBudgets } from '../../policy/ledger';
 import type { Policy } from '../../policy/types';
 import type {
   DecisionRecord,
@@ -82,6 +83,11 @@ export interface CarriedState {
   dueUsers?: string[];
   /** What the first of those deadlines was for: the sweep's summary says it. */
   dueCause?: string;
+  /**
+   * When the usage ledger began (the first sweep under a policy with budgets): use before it is
+   * unknown. Absent until then.
+   */
+  ledgerSince?: string;
 }
 
 /** How the workflow runs this state: set once per run, from its patches. */
@@ -290,6 +296,7 @@ export class WatcherState {
     delete this.carried.dueCause;
     this.nextSweepAt = undefined;
     this.currentFull = false;
+    if (hasBudgets(this.policy)) this.carried.ledgerSince ??= now.toISOString();
     const common = {
       cluster: this.cluster,
       policy: this.policy,
@@ -297,6 +304,7 @@ export class WatcherState {
       ...(this.sweepLimits ? { limits: this.sweepLimits } : {}),
       ...(users.length > 0 ? { users } : {}),
       ...(this.carried.escalated?.length ? { escalated: this.carried.escalated } : {}),
+      ...(this.carried.ledgerSince ? { ledgerSince: this.carried.ledgerSince } : {}),
     };
     if (targeted) return { ...common, fullEvaluation: false, targets };
     const last = this.carried.lastFullEvaluationAt;
@@ -388,6 +396,7 @@ export class WatcherState {
     if (c.lastError) status.lastError = c.lastError;
     if (c.refused) status.refused = c.refused;
     if (c.policyChangedAt) status.policyChangedAt = c.policyChangedAt;
+    if (c.ledgerSince) status.ledgerSince = c.ledgerSince;
     const [next] = c.deadlines ?? [];
     if (next) status.nextDeadline = { ...next, kept: c.deadlines?.length ?? 0 };
     return status;

@@ -188,14 +188,18 @@ describe('budgets end to end', () => {
   });
 
   test('two requests of one user in one sweep: only one fits in what is left', async () => {
-    const s = await scene();
+    // Grants, because a user's overlapping hours count once: two requests at once take no more
+    // hours than one.
+    const s = await scene({
+      policy: { environments: [{ pattern: '^prod-', budget: { grants: 2, per: '1d' } }] },
+    });
     const worker = await s.stack.newWorker();
     try {
-      // One hour used and ended; two pending requests of 45 minutes each, judged in one sweep.
-      approvedProd(s, 'rosa', 120, 1);
+      // One grant used; two pending requests, judged in one sweep.
+      approvedProd(s, 'rosa', 30, 1);
       await s.stack.sweep();
-      const a = askProd(s, 'rosa', 0.75);
-      const b = askProd(s, 'rosa', 0.75);
+      const a = askProd(s, 'rosa', 0.5);
+      const b = askProd(s, 'rosa', 0.5);
       await s.stack.sweep();
       const states = [a, b].map((r) => s.stack.sim.store.getRequest(r.id)?.state).sort();
       assert.deepEqual(states, ['APPROVED', 'DENIED']);

@@ -1,0 +1,206 @@
+// Ledger benchmark (issue 20): the usage ledger's size and the sweep time with budgets, for N users
+// (default 10,000) each with a week of recorded use, beside the same sweeps without budgets, in
+// one run. Each user asks for one node (pending); the first sweep approves every request and
+// evaluates every user (under budgets each reads its ledger and records its new grant); a full
+// evaluation follows (setPolicy), where each user's ledger is read and nothing is written.
+// The ledger's shards are seeded with the week directly (their start input), not through writes.
+// Usage: npm run bench:ledger [-- 1000 10000] (builds first: the worker runs compiled).
+import { Client, Connection } from '@temporalio/client';
+import { defaultPolicy } from '../src/policy/policy';
+import type { Policy } from '../src/policy/types';
+import type { UsageSpan } from '../src/policy/usage';
+import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
+import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
+import { LEDGER_SHARDS, ledgerShard, ledgerWorkflowId } from '../src/temporal/names';
+import { temporalUsageLedger } from '../src/temporal/usageLedger';
+import type { LedgerInput } from '../src/temporal/workflows/ledger';
+import type { LedgerBook } from '../src/temporal/workflows/ledgerBook';
+import { StopWaiting, waitFor } from '../src/util/waitFor';
+import { benchArgs } from './args';
+import { startSimProcess } from './simProcess';
+import { startTemporalTarget } from './temporalTarget';
+import { startWorkerProcess, type WorkerProcess } from './workerProcess';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+interface Row {
+  users: number;
+  mode: string;
+  firstSeconds: number;
+  fullSeconds: number;
+  ledgerKiB: number;
+  largestShardKiB: number;
+  spans: number;
+  rssMiB: number;
+}
+
+const BUDGETS: Partial<Policy> = {
+  environments: [{ pattern: '^node-access$', budget: { hours: 40, per: '7d' } }],
+};
+
+async function main(): Promise<void> {
+  const { positional } = benchArgs(process.argv.slice(2), {}, 'ledger [USERS ...]');
+  const server = await startTemporalTarget();
+  const connection = await Connection.connect({
+    address: server.address,
+    channelArgs: CLIENT_CHANNEL_ARGS,
+  });
+  const client = new Client({ connection });
+  const rows: Row[] = [];
+  try {
+    for (const users of positional.length > 0 ? positional : [10_000]) {
+      rows.push(await run(users, false, client, server.address));
+      rows.push(await run(users, true, client, server.address));
+      console.error(`done: ${users}`);
+    }
+  } finally {
+    await connection.close();
+    await server.stop();
+  }
+  console.log(
+    '| users | budgets | first sweep | full evaluation | ledger (all shards) | largest shard | spans | worker RSS (peak) |',
+  );
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.users} | ${r.mode} | ${r.firstSeconds.toFixed(2)} s | ${r.fullSeconds.toFixed(2)} s | ${r.ledgerKiB.toFixed(0)} KiB | ${r.largestShardKiB.toFixed(1)} KiB | ${r.spans} | ${r.rssMiB} MiB |`,
+    );
+  }
+}
+
+async function run(
+  users: number,
+  budgets: boolean,
+  client: Client,
+  temporalAddress: string,
+): Promise<Row> {
+  const sim = await startSimProcess();
+  const taskQueue = `bench-ledger-${users}-${budgets ? 'b' : 'n'}-${Date.now()}`;
+  const cluster = sim.cluster.clusterName;
+  const worker = startWorkerProcess({
+    teleportAddress: sim.cluster.authAddress,
+    identityFile: sim.cluster.watcherIdentity,
+    temporalAddress,
+    taskQueue,
+  });
+  try {
+    const names = Array.from({ length: users }, (_, i) => `lw-user-${i}`);
+    await createOnePerUser(sim.admin, names);
+    if (budgets) await seedWeek(client, taskQueue, cluster, names, new Date());
+    const policy = { ...defaultPolicy(), ...(budgets ? BUDGETS : {}) };
+    const control = await ensureWatcher(client, taskQueue, {
+      cluster,
+      policy,
+      pollIntervalMs: 3_600_000,
+      fullEvaluationIntervalMs: 3_600_000,
+    });
+    await sweeps(control, worker, 1, 'the first sweep');
+    const firstSeconds = lastSweepSeconds(await control.status());
+    await control.setPolicy(policy);
+    await sweeps(control, worker, 2, 'the full evaluation');
+    const fullSeconds = lastSweepSeconds(await control.status());
+    const sizes = await temporalUsageLedger(client, taskQueue).sizes(cluster);
+    await control.handle.terminate('bench over');
+    await Promise.all(
+      sizes.map((s) =>
+        client.workflow.getHandle(ledgerWorkflowId(cluster, s.shard)).terminate('bench over'),
+      ),
+    );
+    return {
+      users,
+      mode: budgets ? 'hours budget, a week of use' : 'none',
+      firstSeconds,
+      fullSeconds,
+      ledgerKiB: sizes.reduce((n, s) => n + s.bytes, 0) / 1024,
+      largestShardKiB: Math.max(0, ...sizes.map((s) => s.bytes)) / 1024,
+      spans: sizes.reduce((n, s) => n + s.spans, 0),
+      rssMiB: worker.peakRssMiB(),
+    };
+  } finally {
+    await worker.stop();
+    await sim.stop();
+  }
+}
+
+async function createOnePerUser(
+  admin: Awaited<ReturnType<typeof startSimProcess>>['admin'],
+  names: string[],
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < names.length) {
+        const i = next++;
+        await admin.createRequest({
+          user: names[i]!,
+          roles: ['node-access'],
+          resources: [{ clusterName: 'bench', kind: 'node', name: `lw-node-${i}` }],
+        });
+      }
+    }),
+  );
+}
+
+/** A week of use per user, one hour a day, written as each shard's start input. */
+async function seedWeek(
+  client: Client,
+  taskQueue: string,
+  cluster: string,
+  names: string[],
+  now: Date,
+): Promise<void> {
+  const books: LedgerBook[] = Array.from({ length: LEDGER_SHARDS }, () => ({}));
+  const since = new Date(now.getTime() - 8 * DAY).toISOString();
+  for (const user of names) {
+    const spans: UsageSpan[] = Array.from({ length: 7 }, (_, day) => {
+      const start = new Date(now.getTime() - (7 - day) * DAY);
+      return {
+        requestId: `${user}-day-${day}`,
+        environment: '^node-access$',
+        start: start.toISOString(),
+        end: new Date(start.getTime() + HOUR).toISOString(),
+        grantedAt: start.toISOString(),
+      };
+    });
+    books[ledgerShard(user)]![user] = { since, spans };
+  }
+  await Promise.all(
+    books.map((book, shard) => {
+      const input: LedgerInput = { cluster, shard, book };
+      return client.workflow.start('ledger', {
+        taskQueue,
+        workflowId: ledgerWorkflowId(cluster, shard),
+        args: [input],
+      });
+    }),
+  );
+}
+
+function lastSweepSeconds(status: Awaited<ReturnType<WatcherControl['status']>>): number {
+  const last = status.lastSweep;
+  if (!last) throw new Error('no sweep recorded');
+  return (Date.parse(last.finishedAt) - Date.parse(last.startedAt)) / 1000;
+}
+
+async function sweeps(
+  control: WatcherControl,
+  worker: WorkerProcess,
+  count: number,
+  what: string,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const exited = worker.exited();
+      if (exited) throw new StopWaiting(exited);
+      const status = await control.status();
+      return status.sweeps >= count && !status.currentSweep && !status.sweepQueued;
+    },
+    { timeoutMs: 30 * 60_000, intervalMs: 200, what },
+  );
+}
+
+void main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

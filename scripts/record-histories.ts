@@ -116,6 +116,29 @@ const scenarios: Scenario[] = [
       await stack.sweep();
     },
   },
+  {
+    // Budgets: the usage ledger's shard workflows take the evaluations' writes; one user's two
+    // pending requests are judged in turn, and only one fits the grants left.
+    name: 'budgets',
+    policy: {
+      environments: [
+        { pattern: '^prod-', budget: [{ hours: 8, per: '7d' }, { grants: 2, per: '1d' }] },
+      ],
+    },
+    async play(stack) {
+      const { store } = stack.sim;
+      store.createRequest({
+        user: 'nina',
+        roles: ['prod-db'],
+        created: minutesAgo(30),
+        state: 'APPROVED',
+      });
+      store.createRequest({ user: 'nina', roles: ['prod-db'] });
+      store.createRequest({ user: 'nina', roles: ['prod-db'] });
+      await stack.sweep();
+      await stack.sweep();
+    },
+  },
 ];
 
 /** A daily window (UTC) that opens an hour from now: closed while the scenario plays. */
@@ -202,8 +225,13 @@ async function record(scenario: Scenario): Promise<number> {
   let written = 0;
   try {
     await scenario.play(stack);
-    await stack.control.handle.terminate('recorded');
     const query = `TaskQueue = '${stack.taskQueue}'`;
+    // The watcher, and the ledger's shards where budgets started them.
+    for await (const run of stack.client.workflow.list({
+      query: `${query} AND ExecutionStatus = 'Running'`,
+    }))
+      if (run.type !== 'sweep')
+        await stack.client.workflow.getHandle(run.workflowId).terminate('recorded');
     await waitFor(
       async () =>
         (await stack.client.workflow.count(`${query} AND ExecutionStatus = 'Running'`)).count === 0,

@@ -124,9 +124,12 @@ export function fits(
 
 /**
  * The earliest start t0 >= now at which access lasting `d` fits (see `fits`), or undefined when
- * none does (d over the limit, or access without end in the way). Exact: at the earliest fit the
- * peak is exactly at the limit at a breakpoint of the union's sum or of the new access's
- * contribution, so t0 is one of the finitely many solutions of those equations, tried in order.
+ * none does (more than the limit in one window, or access without end in the way). Let F(t0) be
+ * the peak with the access added at t0. Between the points where t0 or t0 + d meets a held
+ * interval's end (shifted by the window) or now, every candidate peak moment moves linearly with
+ * t0, so F is a maximum of linear functions there: convex. Each such piece is searched exactly:
+ * its start, else (F falling then rising) its lowest point, then bisection (to the unit of the
+ * inputs: milliseconds) for the first t0 that fits. Past the last point F is constant.
  */
 export function earliestFit(
   u: readonly Interval[],
@@ -135,34 +138,43 @@ export function earliestFit(
   d: number,
   now: number,
 ): number | undefined {
-  if (d > limit) return undefined;
-  const c = Math.min(d, per);
-  const candidates = new Set<number>([now]);
-  const points = breakpoints(u, per, -Infinity).filter((p) => p !== -Infinity);
-  const lastEnd = Math.max(now, ...u.map((i) => i.end));
-  if (Number.isFinite(lastEnd)) candidates.add(lastEnd + per);
-  for (let k = 0; k < points.length; k++) {
-    const b = points[k] ?? now;
-    const w = windowSum(u, per, b);
-    const room = limit - w;
-    if (room >= 0) {
-      candidates.add(b - room);
-      candidates.add(b - per - d + room);
-    }
-    for (const shift of [0, d, per, d + per]) candidates.add(b - shift);
-    const s = slope(u, per, b);
-    const next = points[k + 1] ?? Infinity;
-    if (s === 0) continue;
-    for (const [target, shifts] of [
-      [limit, [0, d + per]],
-      [limit - c, [d, per]],
-    ] as const) {
-      const t = b + (target - w) / s;
-      if (t >= b && t <= next) for (const shift of shifts) candidates.add(t - shift);
-    }
-  }
-  const sorted = [...candidates]
+  if (Math.min(d, per) > limit) return undefined;
+  const peak = (t0: number) =>
+    peakWindowSum(union([...u, { start: t0, end: t0 + d }]), per, Math.max(now, t0));
+  const ok = (t0: number) => peak(t0) <= limit;
+  const edges = [now, ...u.flatMap((i) => [i.start, i.end])];
+  const points = [
+    ...new Set(edges.flatMap((e) => [0, -d, -per, -d - per, per, per - d].map((c) => e + c))),
+  ]
     .filter((t) => t >= now && Number.isFinite(t))
     .sort((a, b) => a - b);
-  return sorted.find((t0) => fits(u, per, limit, { start: t0, end: t0 + d }, now));
+  if (ok(now)) return now;
+  for (let k = 0; k + 1 < points.length; k++) {
+    const a = points[k] ?? now;
+    const b = points[k + 1] ?? now;
+    if (ok(b)) return firstFit(ok, a, b);
+    if (b - a < 2 || !(peak(a + 1) < peak(a) && peak(b - 1) < peak(b))) continue;
+    // Falling then rising: the lowest point is where the slope turns.
+    let lo = a;
+    let hi = b;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (peak(mid + 1) < peak(mid)) lo = mid;
+      else hi = mid;
+    }
+    if (ok(hi)) return firstFit(ok, a, hi);
+  }
+  return undefined;
+}
+
+/** The first t in (bad, good] that fits, `bad` not fitting and `good` fitting, on a convex piece. */
+function firstFit(ok: (t: number) => boolean, bad: number, good: number): number {
+  let lo = bad;
+  let hi = good;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ok(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }

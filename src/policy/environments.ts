@@ -16,7 +16,7 @@ export const ENVIRONMENTS_OPTION: RuleOption = {
   kind: 'custom',
   text: 'yaml',
   example: '"[{pattern: prod, maxRequests: 1, maxAccess: 4h}]"',
-  help: 'per-environment limits, a YAML flow list: pattern, maxRequests, maxResources, window, outside, closeLocks, reason, missingReason, maxAccess, longer',
+  help: 'per-environment limits, a YAML flow list: pattern, maxRequests, maxResources, window, outside, closeLocks, reason, missingReason, maxAccess, longer, budget, cooldown, overrides, over',
   parse: (raw) =>
     Array.isArray(raw)
       ? { ok: true, value: raw }

@@ -3,21 +3,30 @@
 // makes applying the decisions a fixed point. Pure: nothing here talks to Teleport or a clock.
 import type { AccessRequest } from '../domain/accessRequest';
 import type { Lock } from '../domain/lock';
+import { hasBudgets, observeUsage } from './ledger';
 import { compareStrings } from './patterns';
 import { oldestFirst } from './holdings';
 import { evaluatePending } from './pending';
 import { evaluateUser } from './user';
 import type { Decision, Policy, Snapshot } from './types';
+import type { UserUsage } from './usage';
 import { markApprovedByWatcher } from './watcherApproval';
 
 /**
  * Pending decisions (oldest request first), then each user's lock and exempt decisions (users in
  * code-unit order, newest request first). The order and content do not depend on input order.
+ * With budgets, each user's ledger (snapshot.usage) is observed at `now` and each approval counts
+ * in it before the user's next pending request is judged, so two cannot share the last hour.
  */
 export function evaluate(snapshot: Snapshot, policy: Policy): Decision[] {
   const { now } = snapshot;
   const pending = snapshot.requests.filter((r) => r.state === 'PENDING').sort(oldestFirst);
-  const pendingDecisions = pending.map((r) => evaluatePending(r, policy, now));
+  const ledgers = hasBudgets(policy) ? new Ledgers(snapshot, policy) : undefined;
+  const pendingDecisions = pending.map((r) => {
+    const decision = evaluatePending(r, policy, now, ledgers?.usage(r.user));
+    if (decision.action === 'approve') ledgers?.approve(r, decision.id);
+    return decision;
+  });
 
   // Approved as the watcher approves (watcherApproval.ts), so the time rules see whose they are.
   const approved = new Map(
@@ -29,9 +38,58 @@ export function evaluate(snapshot: Snapshot, policy: Policy): Decision[] {
   });
   const users = [...new Set(afterPending.map((r) => r.user))].sort(compareStrings);
   const userDecisions = users.flatMap((user) =>
-    evaluateUser(user, afterPending, snapshot.locks, policy, now, snapshot.previousWatcherLocks),
+    evaluateUser(
+      user,
+      afterPending,
+      snapshot.locks,
+      policy,
+      now,
+      snapshot.previousWatcherLocks,
+      ledgers?.usage(user),
+    ),
   );
   return [...pendingDecisions, ...userDecisions];
+}
+
+/** Each user's ledger during one evaluation: observed at `now`, then updated by each approval. */
+class Ledgers {
+  private readonly byUser = new Map<string, { requests: AccessRequest[]; usage: UserUsage }>();
+  private readonly before: Map<string, UserUsage>;
+
+  constructor(
+    private readonly snapshot: Snapshot,
+    private readonly policy: Policy,
+  ) {
+    this.before = new Map((snapshot.usage ?? []).map((u) => [u.user, u]));
+  }
+
+  usage(user: string): UserUsage {
+    return this.entry(user).usage;
+  }
+
+  /** Counts the approval in the user's ledger, as the next observation of Teleport would. */
+  approve(request: AccessRequest, decisionId: string): void {
+    const entry = this.entry(request.user);
+    entry.requests = entry.requests.map((r) =>
+      r.id === request.id ? markApprovedByWatcher(r, decisionId) : r,
+    );
+    entry.usage = this.observe(entry.usage, request.user, entry.requests);
+  }
+
+  private entry(user: string): { requests: AccessRequest[]; usage: UserUsage } {
+    let entry = this.byUser.get(user);
+    if (!entry) {
+      const requests = this.snapshot.requests.filter((r) => r.user === user);
+      entry = { requests, usage: this.observe(this.before.get(user), user, requests) };
+      this.byUser.set(user, entry);
+    }
+    return entry;
+  }
+
+  private observe(previous: UserUsage | undefined, user: string, requests: AccessRequest[]) {
+    const { now, locks } = this.snapshot;
+    return observeUsage(previous, user, requests, locks, this.policy, now, now.toISOString());
+  }
 }
 
 /**
@@ -73,6 +131,7 @@ export function applyDecisions(snapshot: Snapshot, decisions: Decision[]): Snaps
     ...decisions.filter((d) => d.action === 'lock').map((d) => d.requestId),
   ]);
   const result: Snapshot = { now: snapshot.now, requests, locks };
+  if (snapshot.usage) result.usage = snapshot.usage;
   if (watcherLocked.size > 0 || snapshot.previousWatcherLocks) {
     result.previousWatcherLocks = [...watcherLocked].sort(compareStrings);
   }

@@ -2,6 +2,8 @@
 // Node built-ins, nothing from Teleport or Temporal), so activities and `simulate` share it.
 export type {
   Action,
+  Budget,
+  BudgetOverride,
   Cap,
   CheckName,
   Decision,
@@ -25,3 +27,13 @@ export { WATCHER_LOCK_PREFIX, decisionId, isWatcherLock, watcherLockName } from 
 export { userDeadlines, type Deadline, type DeadlineKind } from './deadlines';
 export { parseSnapshot, type SnapshotResult } from './snapshotFile';
 export { approvedByWatcher } from './watcherApproval';
+export type { UsageSpan, UserUsage } from './usage';
+export {
+  hasBudgets,
+  observeUsage,
+  usageReport,
+  usageRetentionMs,
+  type BudgetUsage,
+  type EnvironmentUsage,
+} from './ledger';
+export type { BudgetFacts } from './budgetRule';

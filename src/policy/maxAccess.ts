@@ -107,6 +107,11 @@ function limitFor(request: AccessRequest, policy: Policy): Limit | undefined {
   return best;
 }
 
+/** The shortest maxAccess (milliseconds) among the request's environments; undefined: none. */
+export function maxAccessMs(request: AccessRequest, policy: Policy): number | undefined {
+  return limitFor(request, policy)?.ms;
+}
+
 /** When the access counts from: its requested start, else its creation (as holdings count it). */
 export function accessStart(request: AccessRequest): Date {
   return request.assumeStartTime ?? request.created;

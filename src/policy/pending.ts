@@ -7,15 +7,21 @@ import { exemptDecision, exemption } from './exempt';
 import { enabledRules, type RuleName } from './registry';
 import type { Facts, RuleContext } from './rule';
 import type { Decision, Policy } from './types';
+import type { UserUsage } from './usage';
 
 /**
  * approve, deny, escalate (left to humans by a rule, recorded), or none (exempt; not pending;
  * compliant while autoApprove is off). The first denial decides, since a violation is denied
  * whatever else holds; else the first escalation; else approval, its reason carrying the rules'
  * notes. Details carry the checks run and the figures of every rule that judged the request, up
- * to the one that denied.
+ * to the one that denied. `usage`: the requester's ledger observed at `now` (budgets).
  */
-export function evaluatePending(request: AccessRequest, policy: Policy, now: Date): Decision {
+export function evaluatePending(
+  request: AccessRequest,
+  policy: Policy,
+  now: Date,
+  usage?: UserUsage,
+): Decision {
   if (request.state !== 'PENDING') {
     return makeDecision(
       request,
@@ -31,7 +37,9 @@ export function evaluatePending(request: AccessRequest, policy: Policy, now: Dat
 
   const rules = enabledRules(policy);
   const checks = rules.map((rule) => rule.name);
-  const context: RuleContext = { now, policy, holdings: [] };
+  const context: RuleContext = usage
+    ? { now, policy, holdings: [], usage }
+    : { now, policy, holdings: [] };
   let facts: Facts = {};
   let escalation: { rule: RuleName; reason: string } | undefined;
   const notes: string[] = [];

@@ -2,6 +2,7 @@
 // denial decides, else the first escalation), the order of every "checked: ..." list, and, within
 // each holdings phase, the order they walk a user's holdings. Adding a rule: its file, its table
 // test, its name in ruleNames.ts, one line here.
+import { budgetRule } from './budgetRule';
 import { capsRule } from './caps';
 import { ENVIRONMENTS_OPTION } from './environments';
 import { maxAccessRule } from './maxAccess';
@@ -20,6 +21,7 @@ export const RULES = [
   windowRule,
   reasonRule,
   maxAccessRule,
+  budgetRule,
 ] as const;
 
 // Compile-time: RULES carries exactly RULE_NAMES, in order (types.ts reads the names from there).

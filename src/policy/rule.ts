@@ -3,6 +3,7 @@
 // user.ts, policy.ts) and the options table read rules only through this shape; registry.ts lists them.
 import type { AccessRequest } from '../domain/accessRequest';
 import type { DecisionDetails, Policy } from './types';
+import type { UserUsage } from './usage';
 
 /** An approved request in force, with when its access counts from and when it ends. */
 export interface Holding {
@@ -26,6 +27,12 @@ export interface RuleContext {
    * request is judged on its own (README, "The policies"); the sweep reads no holdings for it.
    */
   holdings: Holding[];
+  /**
+   * The user's ledger (spans of access kept by the watcher), already observed at `now` by the
+   * caller (ledger.ts, observeUsage). Absent: budgets judge from the holdings alone, as if the
+   * ledger started now (earlier use unknown).
+   */
+  usage?: UserUsage;
 }
 
 /** A decision's figures without the `checks` list, which the engine fills in from the registry. */

@@ -9,6 +9,7 @@ export const RULE_NAMES = [
   'environment-window',
   'request-reason',
   'max-access',
+  'budget',
 ] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];

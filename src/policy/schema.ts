@@ -81,6 +81,61 @@ const maxAccess = z
   })
   .meta({ description: 'longest access the watcher approves here lasts, e.g. 4h (locked then)' });
 
+/** "7d", "12h": a budget's sliding window or a cooldown; at least a minute, as maxAccess. */
+export function parseBudgetDuration(text: string): number | undefined {
+  return parseMaxAccess(text);
+}
+
+const budgetDuration = (what: string) =>
+  z
+    .string({ error: must(`a duration like ${what}`) })
+    .refine((text) => parseBudgetDuration(text) !== undefined, {
+      error: (issue) =>
+        `must be a duration of at least 1m like ${what}, 1d or 12h, got ${show(issue.input)}`,
+    });
+
+const hours = z
+  .number({ error: must('a number of hours greater than 0') })
+  .positive({ error: must('a number of hours greater than 0') });
+
+/** One budget: hours held and/or grants approved per sliding window. */
+export const budgetSchema = z
+  .strictObject(
+    {
+      hours: hours.optional().meta({ description: 'hours of access one user may hold per window' }),
+      grants: whole(1)
+        .optional()
+        .meta({ description: 'approvals (by anyone) one user may get per window' }),
+      per: budgetDuration('7d').meta({ description: 'the sliding window, e.g. 7d or 24h' }),
+    },
+    { error: must('a budget like {hours: 8, per: 7d} or {grants: 3, per: 1d}') },
+  )
+  .refine((b) => b.hours !== undefined || b.grants !== undefined, {
+    error: (issue) => `needs hours, grants or both, got ${show(issue.input)}`,
+  });
+
+/** A user's own budget in one environment, instead of the entry's (for the window `per`, or all). */
+export const budgetOverrideSchema = z
+  .strictObject(
+    {
+      user: z
+        .string({ error: must('a user name') })
+        .min(1, { error: must('a user name') })
+        .meta({ description: 'the Teleport user this override is for' }),
+      hours: hours.optional().meta({ description: "the user's hours instead of the budget's" }),
+      grants: whole(1)
+        .optional()
+        .meta({ description: "the user's grants instead of the budget's" }),
+      per: budgetDuration('7d')
+        .optional()
+        .meta({ description: 'only the budget with this window (default: every budget)' }),
+    },
+    { error: must('an override like {user: alice, hours: 16}') },
+  )
+  .refine((o) => o.hours !== undefined || o.grants !== undefined, {
+    error: (issue) => `needs hours, grants or both, got ${show(issue.input)}`,
+  });
+
 const capLimits = {
   maxRequests: whole(1)
     .optional()
@@ -129,6 +184,29 @@ export const environmentSchema = z.strictObject(
       .meta({
         description:
           'a request asking longer than maxAccess: approved and locked at maxAccess (default) or left to humans',
+      }),
+    budget: z
+      .union([budgetSchema, z.array(budgetSchema, { error: must('a list of budgets') })], {
+        error: must('a budget like {hours: 8, per: 7d}, or a list of them'),
+      })
+      .optional()
+      .meta({
+        description:
+          'hours held and/or grants approved per user in a sliding window: {hours: 8, per: 7d}, {grants: 3, per: 1d}, or a list',
+      }),
+    cooldown: budgetDuration('1h')
+      .optional()
+      .meta({ description: 'least time between the end of one grant and the start of the next' }),
+    overrides: z
+      .array(budgetOverrideSchema, { error: must('a list like [{user: alice, hours: 16}]') })
+      .optional()
+      .meta({ description: 'per-user budgets: [{user: alice, hours: 16}]' }),
+    over: z
+      .enum(['deny', 'humans'], { error: must('"deny" or "humans"') })
+      .optional()
+      .meta({
+        description:
+          'a pending request over budget or in cooldown: denied (default) or left to humans',
       }),
   },
   { error: must('a mapping like {pattern: prod, maxAccess: 4h}') },
@@ -192,6 +270,8 @@ export const policySchema = z
 export type Policy = z.infer<typeof policySchema>;
 export type Cap = z.infer<typeof capSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
+export type Budget = z.infer<typeof budgetSchema>;
+export type BudgetOverride = z.infer<typeof budgetOverrideSchema>;
 
 function checkConflictPatterns(
   patterns: string[],
@@ -235,7 +315,10 @@ function checkEnvironments(p: Policy, problem: (key: string, message: string) =>
     if (key === 'caps' && entry.maxRequests === undefined && entry.maxResources === undefined) {
       problem(key, `${at}: needs maxRequests, maxResources or both`);
     } else if (limits.length === 0) {
-      problem(key, `${at}: needs a limit: maxRequests, maxResources, window, reason or maxAccess`);
+      problem(
+        key,
+        `${at}: needs a limit: maxRequests, maxResources, window, reason, maxAccess, budget or cooldown`,
+      );
     }
     const env = entry as Environment;
     const orphan = (
@@ -245,9 +328,13 @@ function checkEnvironments(p: Policy, problem: (key: string, message: string) =>
         ['missingReason', 'reason'],
         ['reasonExample', 'reason'],
         ['longer', 'maxAccess'],
+        ['overrides', 'budget'],
       ] as const
     ).find(([setting, needs]) => env[setting] !== undefined && env[needs] === undefined);
     if (orphan) problem(key, `${at}: ${orphan[0]} needs ${orphan[1]} in the same entry`);
+    if (env.over !== undefined && env.budget === undefined && env.cooldown === undefined)
+      problem(key, `${at}: over needs budget or cooldown in the same entry`);
+    checkOverrides(env, (message) => problem(key, `${at}: ${message}`));
     if (env.reason !== undefined && env.reasonExample !== undefined) {
       const compiled = compileRe2(env.reason, false);
       if (compiled.ok && !compiled.regex.test(env.reasonExample)) {
@@ -256,6 +343,35 @@ function checkEnvironments(p: Policy, problem: (key: string, message: string) =>
           `${at}: reasonExample ${show(env.reasonExample)} does not match reason ${show(env.reason)}`,
         );
       }
+    }
+  }
+}
+
+/** Each override names a user once, and only windows and kinds the entry's budgets have. */
+function checkOverrides(env: Environment, problem: (message: string) => void): void {
+  if (env.overrides === undefined || env.budget === undefined) return;
+  const budgets = Array.isArray(env.budget) ? env.budget : [env.budget];
+  const seen = new Set<string>();
+  for (const o of env.overrides) {
+    const which = `${o.user}/${o.per === undefined ? '' : parseBudgetDuration(o.per)}`;
+    if (seen.has(which))
+      problem(`overrides: user ${show(o.user)} is given twice; give one override`);
+    seen.add(which);
+    const matching = budgets.filter(
+      (b) => o.per === undefined || parseBudgetDuration(b.per) === parseBudgetDuration(o.per),
+    );
+    if (matching.length === 0) {
+      problem(
+        `overrides: user ${show(o.user)} names per ${show(o.per)}, but no budget of the entry has that window; ` +
+          `use one of ${budgets.map((b) => show(b.per)).join(', ')}`,
+      );
+      continue;
+    }
+    for (const kind of ['hours', 'grants'] as const) {
+      if (o[kind] !== undefined && !matching.some((b) => b[kind] !== undefined))
+        problem(
+          `overrides: user ${show(o.user)} sets ${kind}, but no budget it applies to has ${kind}`,
+        );
     }
   }
 }

@@ -5,9 +5,10 @@
 import type { AccessRequest } from '../domain/accessRequest';
 import type { Lock } from '../domain/lock';
 import type { RuleName } from './ruleNames';
+import type { UserUsage } from './usage';
 import type { Policy } from './schema';
 
-export type { Cap, Environment, Policy } from './schema';
+export type { Budget, BudgetOverride, Cap, Environment, Policy } from './schema';
 
 /** Whether a human-visible verdict is a state change or a review (Teleport's two mechanisms). */
 export type ReviewMode = Policy['reviewMode'];
@@ -74,4 +75,6 @@ export interface Snapshot {
   locks: Lock[];
   /** Request ids the watcher locked before; lets a recreated lock say why it came back. */
   previousWatcherLocks?: string[];
+  /** Each user's ledger as kept before this snapshot (budgets); evaluate() observes it at `now`. */
+  usage?: UserUsage[];
 }

@@ -10,11 +10,12 @@ import { inForce, lockedRequestIds, newestFirst, toHolding } from './holdings';
 import { checksRun, holdingsOrder } from './registry';
 import type { Holding } from './rule';
 import type { Decision, Policy } from './types';
+import type { UserUsage } from './usage';
 
 /**
  * Decisions for one user's requests (others' are ignored), newest request first. A request locked
  * before by the watcher (previousWatcherLocks) whose lock has gone gets its lock back, and the
- * reason says it is a recreation.
+ * reason says it is a recreation. `usage`: the user's ledger observed at `now` (budgets).
  */
 export function evaluateUser(
   user: string,
@@ -23,6 +24,7 @@ export function evaluateUser(
   policy: Policy,
   now: Date,
   previousWatcherLocks: string[] = [],
+  usage?: UserUsage,
 ): Decision[] {
   const locked = lockedRequestIds(locks, now);
   const holding = requests
@@ -40,7 +42,8 @@ export function evaluateUser(
   const checks = checksRun(policy);
   const before = new Set(previousWatcherLocks);
   for (const rule of holdingsOrder(policy)) {
-    const verdicts = rule.holdings({ now, policy, holdings: remaining });
+    const context = { now, policy, holdings: remaining };
+    const verdicts = rule.holdings(usage ? { ...context, usage } : context);
     for (const { request, reason, details } of verdicts) {
       const recreated = before.has(request.id);
       const decision = lockDecision(

@@ -29,6 +29,10 @@ void describe('schema/policy.schema.json', () => {
       'missingReason',
       'maxAccess',
       'longer',
+      'budget',
+      'cooldown',
+      'overrides',
+      'over',
     ]);
   });
 });

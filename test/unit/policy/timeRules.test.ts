@@ -247,7 +247,7 @@ void describe('environment settings', () => {
     [{ outside: 'deny' }, 'environments: entry 1 ("prod"): outside needs window in the same entry'],
     [
       {},
-      'environments: entry 1 ("prod"): needs a limit: maxRequests, maxResources, window, reason or maxAccess',
+      'environments: entry 1 ("prod"): needs a limit: maxRequests, maxResources, window, reason, maxAccess, budget or cooldown',
     ],
   ];
   for (const [env, want] of bad) {

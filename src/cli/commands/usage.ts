@@ -29,7 +29,11 @@ const FLAGS = {
   json: { names: ['json'], kind: 'bool', help: 'one JSON object per user and environment' },
 } as const satisfies CommandFlagSpecs;
 
-export async function usageCommand(argv: string[], io: CliIo, now = new Date()): Promise<number> {
+export async function usageCommand(
+  argv: string[],
+  io: CliIo,
+  localNow = new Date(),
+): Promise<number> {
   const loaded = await loadCommandConfig(
     argv,
     io,
@@ -44,6 +48,8 @@ export async function usageCommand(argv: string[], io: CliIo, now = new Date()):
   return withTemporalClient(config, async (client) => {
     const control = watcherControl(client, cluster);
     const [policy, status] = await Promise.all([control.policy(), control.status()]);
+    // Budgets are judged in Teleport's time, as the watcher measured it against its own.
+    const now = new Date(localNow.getTime() + (status.teleportOffsetMs ?? 0));
     if (!hasBudgets(policy)) {
       io.stdout('the policy sets no budgets or cooldowns: no use is counted\n');
       return 0;

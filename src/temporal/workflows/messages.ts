@@ -80,6 +80,11 @@ export interface WatcherStatus {
   holders: number;
   /** When the usage ledger began (the first sweep with budgets); absent before. */
   ledgerSince?: string;
+  /**
+   * Teleport's clock minus the workflow's, as the latest sweep measured it: `usage` judges at
+   * Teleport's time, as evaluations do. Absent before the first sweep that measured it.
+   */
+  teleportOffsetMs?: number;
   /** Latest report of each worker, by worker identity. */
   workers: Record<string, WorkerReport>;
 }

@@ -397,6 +397,7 @@ export class WatcherState {
     if (c.refused) status.refused = c.refused;
     if (c.policyChangedAt) status.policyChangedAt = c.policyChangedAt;
     if (c.ledgerSince) status.ledgerSince = c.ledgerSince;
+    if (c.teleportOffsetMs !== undefined) status.teleportOffsetMs = c.teleportOffsetMs;
     const [next] = c.deadlines ?? [];
     if (next) status.nextDeadline = { ...next, kept: c.deadlines?.length ?? 0 };
     return status;

@@ -122,7 +122,13 @@ const scenarios: Scenario[] = [
     name: 'budgets',
     policy: {
       environments: [
-        { pattern: '^prod-', budget: [{ hours: 8, per: '7d' }, { grants: 2, per: '1d' }] },
+        {
+          pattern: '^prod-',
+          budget: [
+            { hours: 8, per: '7d' },
+            { grants: 2, per: '1d' },
+          ],
+        },
       ],
     },
     async play(stack) {

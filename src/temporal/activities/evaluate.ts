@@ -2,11 +2,18 @@
 // every decision and its reason is recorded in the sweep's history. Judgement is the pure policy
 // engine; this file only gathers its inputs and logs what it said.
 import { evaluatePending, evaluateUser, applyDecisions, userDeadlines } from '../../policy';
+import { engineVerdict, leftToHumans } from '../../policy/agreement';
+import { compareRequest, compareUser, type ShadowDisagreement } from '../../policy/shadow';
 import type { Decision } from '../../policy/types';
 import type { AccessRequest } from '../../domain/accessRequest';
 import type { Lock } from '../../domain/lock';
 import { requestFromJson } from '../requestJson';
-import type { EvaluateRequestInput, EvaluateUserInput, UserEvaluation } from '../sweepTypes';
+import type {
+  EvaluateRequestInput,
+  EvaluateUserInput,
+  RequestEvaluation,
+  UserEvaluation,
+} from '../sweepTypes';
 import type { ActivityDeps } from './deps';
 import { asActivityFailure } from './failures';
 import { deletedWatcherLocks, userFingerprint } from './holdingsFingerprint';
@@ -25,15 +32,45 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     });
   };
 
-  async function evaluateRequest(input: EvaluateRequestInput): Promise<Decision> {
+  // Shadow mode: the candidate's decisions are logged and counted where they differ, never acted on.
+  const logShadow = (found: ShadowDisagreement[], version: string): void => {
+    for (const d of found) {
+      deps.metrics?.shadowDisagreements.inc({ policy: d.shadow.policy });
+      deps.log.info('shadow disagreement', {
+        requestId: d.requestId,
+        user: d.user,
+        shadowVersion: version,
+        live: `${d.live.action} (${d.live.policy})`,
+        shadow: `${d.shadow.action} (${d.shadow.policy})`,
+      });
+    }
+  };
+
+  async function evaluateRequest(input: EvaluateRequestInput): Promise<RequestEvaluation> {
     await Promise.resolve();
-    const decision = evaluatePending(
-      requestFromJson(input.request),
-      input.policy,
-      new Date(input.now),
-    );
+    const request = requestFromJson(input.request);
+    const now = new Date(input.now);
+    const decision = evaluatePending(request, input.policy, now);
     logDecision(decision);
-    return decision;
+    const result: RequestEvaluation = { ...decision };
+    if (input.shadow) {
+      const shadow = compareRequest(decision, evaluatePending(request, input.shadow.policy, now));
+      if (shadow) {
+        logShadow([shadow], input.shadow.version);
+        result.shadow = shadow;
+      }
+    }
+    const left = leftToHumans(request, decision, input.policy);
+    if (left) {
+      result.leftToHumans = {
+        requestId: request.id,
+        user: request.user,
+        leftBecause: left,
+        leftAt: input.now,
+        engine: engineVerdict(request, input.policy, now),
+      };
+    }
+    return result;
   }
 
   async function evaluateUserActivity(input: EvaluateUserInput): Promise<UserEvaluation> {
@@ -67,10 +104,19 @@ export function createEvaluateActivities(deps: ActivityDeps) {
       input.policy,
       now,
     );
+    // The shadow sees the same holdings; its locks are compared, never made.
+    const shadow = input.shadow
+      ? compareUser(
+          decisions,
+          withRecreatedLocks({ ...input, policy: input.shadow.policy }, requests, locks, now),
+        )
+      : [];
+    if (input.shadow) logShadow(shadow, input.shadow.version);
     return {
       decisions,
       fingerprint: userFingerprint(input.user, projected.requests, projected.locks, now),
       ...(nextDeadline ? { nextDeadline } : {}),
+      ...(shadow.length > 0 ? { shadow } : {}),
     };
   }
 

@@ -58,7 +58,11 @@ const awaiting = (requestId: string, engine: 'approve' | 'deny'): AwaitingHuman 
   user: 'alice',
   leftBecause: 'auto-approve off',
   leftAt: NOW.toISOString(),
-  engine: { action: engine, policy: engine === 'approve' ? 'compliant' : 'caps', reason: 'r' },
+  engine: {
+    action: engine,
+    policy: engine === 'approve' ? 'compliant' : 'environment-cap',
+    reason: 'r',
+  },
 });
 
 describe('humanDecision', () => {

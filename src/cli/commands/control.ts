@@ -13,13 +13,16 @@ import { formatWorker } from './workerAge';
 import type { CliIo } from '../io';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
 
+/** Which cluster's watcher a command talks to; `shadow` takes it too. */
+export const CLUSTER_FLAG = {
+  names: ['cluster'],
+  kind: 'string',
+  example: 'NAME',
+  help: 'Teleport cluster name (default: from -i)',
+} as const;
+
 const FLAGS = {
-  cluster: {
-    names: ['cluster'],
-    kind: 'string',
-    example: 'NAME',
-    help: 'Teleport cluster name (default: from -i)',
-  },
+  cluster: CLUSTER_FLAG,
   json: { names: ['json'], kind: 'bool', help: 'print JSON' },
   set: {
     names: ['set'],

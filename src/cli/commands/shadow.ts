@@ -7,17 +7,11 @@ import type { Policy } from '../../policy/types';
 import { watcherControl } from '../../temporal/control';
 import { watcherWorkflowId } from '../../temporal/names';
 import { loadCommandConfig } from '../commandConfig';
+import { CLUSTER_FLAG } from './control';
 import type { CliIo } from '../io';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
 
-const FLAGS = {
-  cluster: {
-    names: ['cluster'],
-    kind: 'string',
-    example: 'NAME',
-    help: 'Teleport cluster name (default: from -i)',
-  },
-} as const satisfies CommandFlagSpecs;
+const FLAGS = { cluster: CLUSTER_FLAG } as const satisfies CommandFlagSpecs;
 
 const USAGE =
   'jit-watcher shadow set CANDIDATE.yaml | clear | show [--cluster NAME | -i IDENTITY_FILE] [--temporal-address HOST:PORT]';

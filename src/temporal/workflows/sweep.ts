@@ -67,7 +67,7 @@ const USER_LANES = 100;
 const RECENT_LIMIT = 50;
 /** Errors a sweep reports back: the latest say enough, all of them are in the history. */
 const ERROR_LIMIT = 20;
-/** Requests newly left to humans one sweep reports; the watcher keeps as many (watcherState.ts). */
+/** Requests the watcher awaits humans for, at most (watcherState.ts): a sweep reports no more. */
 const LEFT_TO_HUMANS_LIMIT = 200;
 /**
  * Shadow mode (a candidate policy judged beside the live one, acting on nothing) and the search
@@ -282,7 +282,8 @@ class SweepRun {
       this.state.seenAwaiting = [...(this.state.seenAwaiting ?? []), requestId];
     } else if (leftToHumans) {
       const left = this.state.leftToHumans ?? [];
-      if (left.length < LEFT_TO_HUMANS_LIMIT && !left.some((a) => a.requestId === requestId))
+      const room = LEFT_TO_HUMANS_LIMIT - this.awaiting.size - left.length;
+      if (room > 0 && !left.some((a) => a.requestId === requestId))
         this.state.leftToHumans = [...left, leftToHumans];
     }
     return decision;

@@ -35,8 +35,9 @@ const MIN_DEADLINE_WAIT_MS = 250;
 const ESCALATED_LIMIT = 500;
 /**
  * Requests left to humans the watcher waits to see decided. Teleport drops a pending request
- * about an hour after it is made, so this holds an hour of them on a busy cluster; one beyond it
- * is not compared with its human decision. (~250 bytes each, in every sweep's input.)
+ * about an hour after it is made (a full sweep then forgets it), so this holds an hour of them on
+ * a busy cluster. The oldest are kept: one left to humans while this is full is taken once room
+ * frees, if it is still pending. (~250 bytes each, in every sweep's input.)
  */
 const AWAITING_HUMANS_LIMIT = 200;
 /** A refusal shown as the last error is cut here. */
@@ -421,7 +422,7 @@ export class WatcherState {
     const kept = (c.awaitingHumans ?? []).filter((a) => !gone.has(a.requestId));
     const known = new Set(kept.map((a) => a.requestId));
     const added = (result.leftToHumans ?? []).filter((a) => !known.has(a.requestId));
-    c.awaitingHumans = [...kept, ...added].slice(-AWAITING_HUMANS_LIMIT);
+    c.awaitingHumans = [...kept, ...added].slice(0, AWAITING_HUMANS_LIMIT);
     c.humans ??= { decided: 0, agreed: 0 };
   }
 

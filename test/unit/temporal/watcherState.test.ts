@@ -431,13 +431,13 @@ describe('WatcherState requests left to humans', () => {
     );
   });
 
-  it('keeps at most 200, the newest', () => {
+  it('keeps at most 200, the oldest, so a full list does not churn', () => {
     const s = newState();
     s.beginSweep('s1', T0);
     const many = Array.from({ length: 250 }, (_, i) => left(`r${i}`));
     s.finishSweep('s1', T0, T0, result({ leftToHumans: many }));
     const awaiting = s.beginSweep('s2', T0).awaitingHumans ?? [];
     assert.equal(awaiting.length, 200);
-    assert.equal(awaiting[0]?.requestId, 'r50');
+    assert.equal(awaiting.at(-1)?.requestId, 'r199');
   });
 });

@@ -66,7 +66,10 @@ export function engineVerdict(request: AccessRequest, policy: Policy, now: Date)
 
 /**
  * What a human decided about a request left to them, once it is APPROVED or DENIED by someone
- * other than the watcher; undefined while it is pending, or when it went another way.
+ * other than the watcher; undefined while it is pending, or when it went another way. The
+ * reviewers are the authors of the reviews that proposed that state (Teleport's types.proto:
+ * AccessRequestSpecV3.Reviews = 12, AccessReview.Author = 1, ProposedState = 3, read in
+ * src/teleport/convert.ts); a state set directly (tctl request approve) names no reviewer.
  */
 export function humanDecision(
   awaiting: AwaitingHuman,

@@ -145,6 +145,40 @@ const scenarios: Scenario[] = [
       await stack.sweep();
     },
   },
+  {
+    // Shadow mode and agreement with humans: auto-approval off leaves requests to humans; a shadow
+    // with it on and a tighter limit disagrees (pending and held); humans then approve and deny.
+    name: 'shadow',
+    policy: { autoApprove: false },
+    async play(stack) {
+      const { store } = stack.sim;
+      const { handle, commands } = stack.control;
+      const policy = await stack.control.policy();
+      await handle.signal('setShadow', { maxResources: 0 });
+      await handle.signal('setShadow', { ...policy, autoApprove: true, maxResources: 2 });
+      await commands.setShadow({ ...policy, autoApprove: true, maxResources: 1 });
+      await commands.setShadow({ maxResources: 'one' } as never).catch(() => undefined);
+      holdings(stack, 'dora', 2, 'APPROVED');
+      const approve = store.createRequest({
+        user: 'alice',
+        roles: ['node-access'],
+        resources: [node('a-1'), node('a-2')],
+      });
+      const deny = store.createRequest({
+        user: 'carol',
+        roles: ['node-access'],
+        resources: [node('c-1')],
+      });
+      await stack.sweep();
+      store.submitReview(approve.id, { author: 'erin', proposedState: 'APPROVED', reason: 'ok' });
+      store.submitReview(deny.id, { author: 'frank', proposedState: 'DENIED', reason: 'no' });
+      await stack.sweep();
+      await handle.signal('clearShadow');
+      await commands.clearShadow();
+      await stack.control.shadow();
+      await stack.sweep();
+    },
+  },
 ];
 
 /** A daily window (UTC) that opens an hour from now: closed while the scenario plays. */
@@ -270,9 +304,18 @@ async function record(scenario: Scenario): Promise<number> {
   return written;
 }
 
+/** `record-histories [NAME...]`: only the named scenarios, the others' histories kept. */
 async function main(): Promise<void> {
-  fs.rmSync(HISTORIES_DIR, { recursive: true, force: true });
+  const only = process.argv.slice(2);
+  const unknown = only.find((name) => !scenarios.some((s) => s.name === name));
+  if (unknown !== undefined)
+    throw new Error(
+      `unknown scenario ${JSON.stringify(unknown)}; scenarios: ${scenarios.map((s) => s.name).join(', ')}`,
+    );
+  if (only.length === 0) fs.rmSync(HISTORIES_DIR, { recursive: true, force: true });
   for (const scenario of scenarios) {
+    if (only.length > 0 && !only.includes(scenario.name)) continue;
+    fs.rmSync(path.join(HISTORIES_DIR, scenario.name), { recursive: true, force: true });
     const count = await record(scenario);
     console.log(`record-histories: ${scenario.name}: ${count} runs`);
   }

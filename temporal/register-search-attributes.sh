@@ -25,6 +25,7 @@ JitUsers=KeywordList
 JitRequestIds=KeywordList
 JitActions=KeywordList
 JitDryRun=Bool
+JitShadowDisagreements=Int
 '
 
 create_namespace=false

@@ -1,5 +1,5 @@
 // Turns Teleport's event stream into immediate work for the watcher: a new pending request, a
-// request approved by someone else, or a deleted watcher lock becomes a `requestsChanged` signal,
+// request approved or denied by someone else, or a deleted watcher lock becomes a `requestsChanged` signal,
 // with bursts coalesced into one signal. On stream loss it reconnects with decorrelated jitter
 // (reset after each good connection) and asks for a full sweep once INIT arrives again. The
 // periodic sweep stays the safety net: nothing here is needed for correctness, only for speed.
@@ -155,6 +155,9 @@ export function relevantRequestId(event: WatchEvent): string | undefined {
     if (request.state === 'PENDING') return request.id;
     // Approved by someone else: the user's holdings grew. Our own approvals are already handled.
     if (request.state === 'APPROVED' && !resolvedByWatcher(request.resolveAnnotations))
+      return request.id;
+    // Denied by someone else: if the watcher left it to humans, the sweep records their decision.
+    if (request.state === 'DENIED' && !resolvedByWatcher(request.resolveAnnotations))
       return request.id;
     return undefined;
   }

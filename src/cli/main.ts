@@ -6,7 +6,9 @@ import { IdentityError } from '../teleport/identityFile';
 import { TeleportError } from '../teleport/errors';
 import { controlCommand } from './commands/control';
 import { decisionsCommand } from './commands/decisions';
+import { agreementCommand } from './commands/agreement';
 import { serviceCommand } from './commands/service';
+import { shadowCommand } from './commands/shadow';
 import { simulateCommand } from './commands/simulate';
 import { usageCommand } from './commands/usage';
 import { processIo, type CliIo } from './io';
@@ -25,8 +27,10 @@ Operate
   sweep      sweep now instead of waiting for the poll interval
   status     the watcher's state: last and next sweep, totals, last error
   policy     the policy the watcher enforces now
-  decisions  recorded decisions with their reasons (--user, --request, --since, --json)
   usage      use of each budget per user and environment, and when it frees (--user, --json)
+  decisions  recorded decisions with their reasons (--user, --request, --since, --json, --shadow)
+  shadow     shadow set FILE | clear | show: judge by a candidate policy too, acting on nothing
+  agreement  how often humans decided as the watcher would have (--since, --json)
 Try
   simulate   what the policy would decide for a snapshot file, changing nothing
 
@@ -46,6 +50,8 @@ const COMMANDS: Record<string, Command> = {
   policy: (argv, io) => controlCommand('policy', argv, io),
   decisions: (argv, io) => decisionsCommand(argv, io),
   usage: (argv, io) => usageCommand(argv, io),
+  shadow: (argv, io) => shadowCommand(argv, io),
+  agreement: (argv, io) => agreementCommand(argv, io),
   simulate: (argv, io) => simulateCommand(argv, io),
 };
 

@@ -5,6 +5,10 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export interface AppMetrics {
   registry: Registry;
   decisions: Counter<'action' | 'policy'>;
+  /** Shadow mode: evaluations where the candidate policy disagreed, by the candidate's rule. */
+  shadowDisagreements: Counter<'policy'>;
+  /** Requests left to humans that a human then decided, and whether the engine agreed. */
+  humanDecisions: Counter<'human' | 'agrees'>;
   actions: Counter<'action' | 'status'>;
   sweepSeconds: Histogram;
   identityExpirySeconds: Gauge;
@@ -34,6 +38,18 @@ export function createAppMetrics(): AppMetrics {
       name: 'jit_watcher_decisions_total',
       help: 'Decisions made, by action (approve, deny, lock, escalate, none) and policy',
       labelNames: ['action', 'policy'],
+      registers: [registry],
+    }),
+    shadowDisagreements: new Counter({
+      name: 'jit_watcher_shadow_disagreements_total',
+      help: 'Evaluations where the shadow policy decided otherwise than the live one, by the shadow decision policy',
+      labelNames: ['policy'],
+      registers: [registry],
+    }),
+    humanDecisions: new Counter({
+      name: 'jit_watcher_human_decisions_total',
+      help: 'Requests left to humans that a human approved or denied, by decision and whether the engine agreed',
+      labelNames: ['human', 'agrees'],
       registers: [registry],
     }),
     actions: new Counter({

@@ -9,6 +9,7 @@ import { watcherWorkflowId } from './names';
 import type { DecisionRecord } from './sweepTypes';
 import { watcherSummary } from './workflows/watcherDetails';
 import {
+  clearShadowUpdate,
   pauseSignal,
   pauseUpdate,
   policyQuery,
@@ -19,6 +20,8 @@ import {
   resumeUpdate,
   setPolicySignal,
   setPolicyUpdate,
+  setShadowUpdate,
+  shadowQuery,
   statusQuery,
   sweepNowSignal,
   sweepNowUpdate,
@@ -39,6 +42,8 @@ export interface WatcherControl {
   status(): Promise<WatcherStatus>;
   recentDecisions(): Promise<DecisionRecord[]>;
   policy(): Promise<Policy>;
+  /** The shadow policy, or null when none is set. */
+  shadow(): Promise<Policy | null>;
   /** The operator commands as updates: each answers with the status after it, or throws a
    * RefusedError naming the problem; a worker must answer within UPDATE_TIMEOUT_MS. */
   commands: {
@@ -46,6 +51,8 @@ export interface WatcherControl {
     resume(): Promise<WatcherStatus>;
     sweepNow(): Promise<WatcherStatus>;
     setPolicy(policy: Policy): Promise<WatcherStatus>;
+    setShadow(policy: Policy): Promise<WatcherStatus>;
+    clearShadow(): Promise<WatcherStatus>;
   };
 }
 
@@ -76,8 +83,9 @@ export async function ensureWatcher(
 
 const STATIC_DETAILS = [
   'Sweeps every poll interval, on `sweepNow` and on changes the event stream reports.',
-  'Signals and updates: `pause`, `resume`, `sweepNow`, `setPolicy`; signals: `requestsChanged`,',
-  '`reportWorker`; queries: `status`, `policy`, `recentDecisions`. Each sweep is a child workflow.',
+  'Signals and updates: `pause`, `resume`, `sweepNow`, `setPolicy`, `setShadow`, `clearShadow`;',
+  'signals: `requestsChanged`, `reportWorker`; queries: `status`, `policy`, `shadow`,',
+  '`recentDecisions`. Each sweep is a child workflow.',
 ].join('  \n');
 
 /** Control of a running watcher; the handle follows continue-as-new. */
@@ -97,6 +105,7 @@ function controlFor(handle: WorkflowHandle<typeof watcher>): WatcherControl {
     status: () => handle.query(statusQuery),
     recentDecisions: () => handle.query(recentDecisionsQuery),
     policy: () => handle.query(policyQuery),
+    shadow: () => handle.query(shadowQuery),
     commands: {
       pause: () => answered(handle, 'pause', () => handle.executeUpdate(pauseUpdate)),
       resume: () => answered(handle, 'resume', () => handle.executeUpdate(resumeUpdate)),
@@ -105,6 +114,12 @@ function controlFor(handle: WorkflowHandle<typeof watcher>): WatcherControl {
         answered(handle, 'setPolicy', () =>
           handle.executeUpdate(setPolicyUpdate, { args: [policy] }),
         ),
+      setShadow: (policy) =>
+        answered(handle, 'setShadow', () =>
+          handle.executeUpdate(setShadowUpdate, { args: [policy] }),
+        ),
+      clearShadow: () =>
+        answered(handle, 'clearShadow', () => handle.executeUpdate(clearShadowUpdate)),
     },
   };
 }

@@ -104,7 +104,7 @@ export function decisionsInHistory(
   return decisions;
 }
 
-interface Completion {
+export interface Completion {
   at: string;
   type: string;
   result?: unknown;
@@ -115,7 +115,7 @@ interface Completion {
  * Every finished activity of a run in history order, whether it ran as a regular activity
  * (scheduled, then completed or failed events) or as a local one (a single marker).
  */
-function* activityCompletions(events: HistoryEvent[]): Generator<Completion> {
+export function* activityCompletions(events: HistoryEvent[]): Generator<Completion> {
   const scheduledTypes = new Map<string, string>();
   for (const event of events) {
     const at = eventTime(event);

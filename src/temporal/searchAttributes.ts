@@ -10,6 +10,11 @@ export const JIT_REQUEST_IDS = defineSearchAttributeKey(
 );
 export const JIT_ACTIONS = defineSearchAttributeKey('JitActions', SearchAttributeType.KEYWORD_LIST);
 export const JIT_DRY_RUN = defineSearchAttributeKey('JitDryRun', SearchAttributeType.BOOL);
+/** Shadow mode: evaluations in the run where the shadow policy disagreed with the live one. */
+export const JIT_SHADOW_DISAGREEMENTS = defineSearchAttributeKey(
+  'JitShadowDisagreements',
+  SearchAttributeType.INT,
+);
 
 /** Registration strings in the form `temporal server start-dev --search-attribute` takes. */
 export const SEARCH_ATTRIBUTE_REGISTRATIONS: readonly string[] = [
@@ -17,4 +22,5 @@ export const SEARCH_ATTRIBUTE_REGISTRATIONS: readonly string[] = [
   'JitRequestIds=KeywordList',
   'JitActions=KeywordList',
   'JitDryRun=Bool',
+  'JitShadowDisagreements=Int',
 ];

@@ -2,6 +2,8 @@
 // JSON only (no Date, Map, Set or classes): it is what Temporal records in the history, and what
 // an auditor reads there. Pure: imported by workflow code.
 import type { Deadline } from '../policy/deadlines';
+import type { AwaitingHuman, HumanDecision } from '../policy/agreement';
+import type { ShadowDisagreement } from '../policy/shadow';
 import type { Decision, Policy } from '../policy/types';
 import type { AccessRequestJson } from './requestJson';
 
@@ -47,12 +49,23 @@ export interface UsersPlan {
   goneUsers: string[];
 }
 
+/** A candidate policy evaluated beside the live one on the same inputs, acting on nothing. */
+export interface ShadowPolicy {
+  policy: Policy;
+  /** policyVersion() of the candidate. */
+  version: string;
+  /** RFC 3339: when `shadow set` took effect. */
+  setAt: string;
+}
+
 export interface EvaluateRequestInput {
   request: AccessRequestJson;
   policy: Policy;
   now: string;
   /** Set when the policy has budgets: where the user's ledger is kept. */
   ledger?: LedgerRef;
+  /** Shadow mode: also judge the request by this policy; absent in inputs from before it. */
+  shadow?: ShadowPolicy;
 }
 
 /** Where an evaluation finds the user's recorded use (src/temporal/usageLedger.ts). */
@@ -62,6 +75,17 @@ export interface LedgerRef {
   since: string;
 }
 
+/**
+ * evaluateRequest's result: the live decision, and what was learned beside it. Both fields are
+ * absent in results of workers from before them, and when there is nothing to say.
+ */
+export interface RequestEvaluation extends Decision {
+  /** The shadow policy decided otherwise (action or rule); nothing acts on it. */
+  shadow?: ShadowDisagreement;
+  /** The decision leaves the request to humans: what the engine would have decided instead. */
+  leftToHumans?: AwaitingHuman;
+}
+
 export interface EvaluateUserInput {
   user: string;
   policy: Policy;
@@ -69,6 +93,8 @@ export interface EvaluateUserInput {
   fingerprint?: string;
   /** Set when the policy has budgets: the evaluation reads and records the user's use. */
   ledger?: LedgerRef;
+  /** Shadow mode: also evaluate the user by this policy; absent in inputs from before it. */
+  shadow?: ShadowPolicy;
 }
 
 export interface UserEvaluation {
@@ -80,6 +106,20 @@ export interface UserEvaluation {
    * absent in results of workers from before deadlines.
    */
   nextDeadline?: Deadline;
+  /** Shadow mode: requests the shadow policy would lock or keep otherwise; nothing acts on them. */
+  shadow?: ShadowDisagreement[];
+}
+
+/** Requests left to humans that this sweep found no longer pending: read to see who decided. */
+export interface HumanDecisionsInput {
+  awaiting: AwaitingHuman[];
+}
+
+export interface HumanDecisionsResult {
+  /** Approved or denied by a human: the record `jit-watcher agreement` reads. */
+  decided: HumanDecision[];
+  /** Gone, or resolved some other way (by the watcher, promoted): forget them. */
+  gone: string[];
 }
 
 export interface ActionInput {
@@ -155,6 +195,10 @@ export interface SweepInput {
   escalated?: string[];
   /** When the watcher's usage ledger began; set while the policy has budgets. */
   ledgerSince?: string;
+  /** Shadow mode's candidate policy; absent when none is set and in older inputs. */
+  shadow?: ShadowPolicy;
+  /** Requests the watcher left to humans and waits to see decided (bounded); absent in older inputs. */
+  awaitingHumans?: AwaitingHuman[];
   /** Set when a run continues as new: where the previous run stopped. */
   resume?: SweepResume;
 }
@@ -172,6 +216,8 @@ export interface SweepResume extends SweepFindings {
   runs: number;
   /** Pages of pending requests read so far, for the Web UI; absent in runs of older workers. */
   pagesRead?: number;
+  /** Requests awaiting humans that this sweep saw still pending; absent in older runs. */
+  seenAwaiting?: string[];
 }
 
 /**
@@ -206,6 +252,14 @@ export interface SweepFindings {
   clock?: ClockReading;
   /** Escalations this sweep recorded for the first time (decision ids). */
   escalated?: string[];
+  /** Evaluations where the shadow policy disagreed with the live one. */
+  shadowDisagreements?: number;
+  /** Requests newly left to humans, with the engine's verdict on each. */
+  leftToHumans?: AwaitingHuman[];
+  /** Requests left to humans that a human has since approved or denied. */
+  humanDecisions?: HumanDecision[];
+  /** Requests left to humans that are gone or resolved otherwise: no longer awaited. */
+  awaitingGone?: string[];
 }
 
 export function emptyCounts(): SweepCounts {

@@ -13,13 +13,16 @@ import { formatWorker } from './workerAge';
 import type { CliIo } from '../io';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
 
+/** Which cluster's watcher a command talks to; `shadow` takes it too. */
+export const CLUSTER_FLAG = {
+  names: ['cluster'],
+  kind: 'string',
+  example: 'NAME',
+  help: 'Teleport cluster name (default: from -i)',
+} as const;
+
 const FLAGS = {
-  cluster: {
-    names: ['cluster'],
-    kind: 'string',
-    example: 'NAME',
-    help: 'Teleport cluster name (default: from -i)',
-  },
+  cluster: CLUSTER_FLAG,
   json: { names: ['json'], kind: 'bool', help: 'print JSON' },
   set: {
     names: ['set'],
@@ -111,6 +114,12 @@ function parsePolicyJson(text: string): Policy {
   }
 }
 
+/** "3 decided by humans, 2 as the watcher would have (67%), 1 awaited" */
+function humansLine(h: NonNullable<WatcherStatus['humans']>): string {
+  const rate = h.decided > 0 ? ` (${Math.round((100 * h.agreed) / h.decided)}%)` : '';
+  return `${h.decided} decided by humans, ${h.agreed} as the watcher would have${rate}, ${h.awaiting} awaited (agreement)`;
+}
+
 export function formatStatus(id: string, s: WatcherStatus, now: Date): string {
   const lines = [
     `watcher     ${id}`,
@@ -128,6 +137,11 @@ export function formatStatus(id: string, s: WatcherStatus, now: Date): string {
   );
   lines.push(`holders     ${s.holders} users hold approved access`);
   if (s.policyChangedAt) lines.push(`policy      changed ${s.policyChangedAt}`);
+  if (s.shadow)
+    lines.push(
+      `shadow      ${s.shadow.version} since ${s.shadow.setAt}, ${s.shadow.disagreements} disagreements (decisions --shadow)`,
+    );
+  if (s.humans) lines.push(`humans      ${humansLine(s.humans)}`);
   if (s.lastError) lines.push(`last error  ${s.lastError}`);
   if (s.refused) lines.push(`refused     ${s.refused} signals with bad input`);
   for (const w of Object.values(s.workers)) lines.push(`worker      ${formatWorker(w, now)}`);

@@ -7,6 +7,7 @@ import { loadCommandConfig } from '../commandConfig';
 import { findDecisions, type LoggedDecision } from '../../temporal/decisionLog';
 import type { CliIo } from '../io';
 import { table } from '../table';
+import { printShadowDisagreements } from './shadowDecisions';
 import { withTemporalClient } from '../temporalClient';
 
 const FLAGS = {
@@ -29,6 +30,11 @@ const FLAGS = {
     help: 'only sweeps started this long ago or later',
   },
   json: { names: ['json'], kind: 'bool', help: 'one JSON object per line' },
+  shadow: {
+    names: ['shadow'],
+    kind: 'bool',
+    help: 'where the shadow policy disagreed with the live one (acted on nothing)',
+  },
 } as const satisfies CommandFlagSpecs;
 
 export async function decisionsCommand(
@@ -40,7 +46,7 @@ export async function decisionsCommand(
     argv,
     io,
     FLAGS,
-    'jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json]',
+    'jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json] [--shadow]',
   );
   if (!loaded) return 0;
   const { config, flags } = loaded;
@@ -52,6 +58,13 @@ export async function decisionsCommand(
         `--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h, 90m or 2d`,
       );
     since = new Date(now.getTime() - ms);
+  }
+  if (flags.shadow) {
+    const q = { user: flags.user, requestId: flags.request, since };
+    await withTemporalClient(config, (client) =>
+      printShadowDisagreements(client, q, flags.json === true, io),
+    );
+    return 0;
   }
   const found = await withTemporalClient(config, (client) =>
     findDecisions(client, { user: flags.user, requestId: flags.request, since }),

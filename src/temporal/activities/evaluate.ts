@@ -2,7 +2,9 @@
 // every decision and its reason is recorded in the sweep's history. Judgement is the pure policy
 // engine; this file only gathers its inputs and logs what it said.
 import { evaluatePending, evaluateUser, applyDecisions, userDeadlines } from '../../policy';
+import { engineVerdict, leftToHumans } from '../../policy/agreement';
 import { observeUsage, usageReport, usageRetentionMs } from '../../policy/ledger';
+import { compareRequest, compareUser, type ShadowDisagreement } from '../../policy/shadow';
 import type { Decision, Policy } from '../../policy/types';
 import type { UserUsage } from '../../policy/usage';
 import type { AccessRequest } from '../../domain/accessRequest';
@@ -12,6 +14,7 @@ import type {
   EvaluateRequestInput,
   EvaluateUserInput,
   LedgerRef,
+  RequestEvaluation,
   UserEvaluation,
 } from '../sweepTypes';
 import type { ActivityDeps } from './deps';
@@ -51,7 +54,21 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     return { recorded, usage };
   }
 
-  async function evaluateRequest(input: EvaluateRequestInput): Promise<Decision> {
+  // Shadow mode: the candidate's decisions are logged and counted where they differ, never acted on.
+  const logShadow = (found: ShadowDisagreement[], version: string): void => {
+    for (const d of found) {
+      deps.metrics?.shadowDisagreements.inc({ policy: d.shadow.policy });
+      deps.log.info('shadow disagreement', {
+        requestId: d.requestId,
+        user: d.user,
+        shadowVersion: version,
+        live: `${d.live.action} (${d.live.policy})`,
+        shadow: `${d.shadow.action} (${d.shadow.policy})`,
+      });
+    }
+  };
+
+  async function evaluateRequest(input: EvaluateRequestInput): Promise<RequestEvaluation> {
     const request = requestFromJson(input.request);
     const now = new Date(input.now);
     let usage: UserUsage | undefined;
@@ -72,7 +89,28 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     }
     const decision = evaluatePending(request, input.policy, now, usage);
     logDecision(decision);
-    return decision;
+    const result: RequestEvaluation = { ...decision };
+    if (input.shadow) {
+      const shadow = compareRequest(
+        decision,
+        evaluatePending(request, input.shadow.policy, now, usage),
+      );
+      if (shadow) {
+        logShadow([shadow], input.shadow.version);
+        result.shadow = shadow;
+      }
+    }
+    const left = leftToHumans(request, decision, input.policy);
+    if (left) {
+      result.leftToHumans = {
+        requestId: request.id,
+        user: request.user,
+        leftBecause: left,
+        leftAt: input.now,
+        engine: engineVerdict(request, input.policy, now),
+      };
+    }
+    return result;
   }
 
   /** The user's requests, and the locks in force on their approved ones. */
@@ -132,10 +170,25 @@ export function createEvaluateActivities(deps: ActivityDeps) {
       now,
       usage,
     );
+    // The shadow sees the same holdings; its locks are compared, never made.
+    const shadow = input.shadow
+      ? compareUser(
+          decisions,
+          withRecreatedLocks(
+            { ...input, policy: input.shadow.policy },
+            requests,
+            locks,
+            now,
+            observed?.usage,
+          ),
+        )
+      : [];
+    if (input.shadow) logShadow(shadow, input.shadow.version);
     return {
       decisions,
       fingerprint: userFingerprint(input.user, projected.requests, projected.locks, now),
       ...(nextDeadline ? { nextDeadline } : {}),
+      ...(shadow.length > 0 ? { shadow } : {}),
     };
   }
 

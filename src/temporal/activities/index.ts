@@ -3,6 +3,7 @@
 import { createActionActivities } from './actions';
 import type { ActivityDeps } from './deps';
 import { createEvaluateActivities } from './evaluate';
+import { createHumanDecisions } from './humanDecisions';
 import { createPlanSweep } from './planSweep';
 import { createPlanUsers } from './planUsers';
 
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     planSweep: createPlanSweep(deps),
     planUsers: createPlanUsers(deps),
+    readHumanDecisions: createHumanDecisions(deps),
     ...createEvaluateActivities(deps),
     ...createActionActivities(deps),
   };
@@ -18,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
 type Activities = ReturnType<typeof createActivities>;
 export declare const planSweep: Activities['planSweep'];
 export declare const planUsers: Activities['planUsers'];
+export declare const readHumanDecisions: Activities['readHumanDecisions'];
 export declare const evaluateRequest: Activities['evaluateRequest'];
 export declare const evaluateUser: Activities['evaluateUser'];
 export declare const approveRequest: Activities['approveRequest'];

@@ -73,6 +73,11 @@ export function checkPolicy(input: unknown, checks: PolicyChecks = 'current'): C
   return refuse(problems.slice(0, 3).join('; ') + more);
 }
 
+/** A shadow policy passes the same checks as a live one: it may become one by `setPolicy`. */
+export function checkShadowPolicy(input: unknown): Checked<Policy> {
+  return checkPolicy(input, 'current');
+}
+
 /** A problem that is only RE2 refusing a pattern JavaScript's engine compiled (case-insensitive). */
 function compiledBeforeRe2(problem: string): boolean {
   const m = /pattern ("(?:[^"\\]|\\.)*") is not a valid RE2 regular expression/.exec(problem);

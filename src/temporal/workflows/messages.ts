@@ -11,6 +11,9 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const sweepNowSignal = defineSignal('sweepNow');
 export const setPolicySignal = defineSignal<[Policy]>('setPolicy');
+/** Shadow mode: judge every evaluation by this candidate too, acting on nothing; checked like setPolicy. */
+export const setShadowSignal = defineSignal<[Policy]>('setShadow');
+export const clearShadowSignal = defineSignal('clearShadow');
 /**
  * The same operator commands as updates: the caller waits for the watcher's answer, the status
  * after the change, or the reason it was refused (a validator refuses before anything is recorded).
@@ -19,6 +22,8 @@ export const pauseUpdate = defineUpdate<WatcherStatus>('pause');
 export const resumeUpdate = defineUpdate<WatcherStatus>('resume');
 export const sweepNowUpdate = defineUpdate<WatcherStatus>('sweepNow');
 export const setPolicyUpdate = defineUpdate<WatcherStatus, [Policy]>('setPolicy');
+export const setShadowUpdate = defineUpdate<WatcherStatus, [Policy]>('setShadow');
+export const clearShadowUpdate = defineUpdate<WatcherStatus>('clearShadow');
 /** Sent by the event stream: these requests or users changed; sweep them at once. */
 export const requestsChangedSignal = defineSignal<[RequestsChanged]>('requestsChanged');
 
@@ -73,6 +78,16 @@ export interface WatcherStatus {
   refused?: number;
   policyChangedAt?: string;
   /**
+   * Shadow mode's candidate: its version (policyVersion), since when, and the evaluations where
+   * it disagreed with the live policy since then. Absent when no shadow is set.
+   */
+  shadow?: { version: string; setAt: string; disagreements: number };
+  /**
+   * Requests left to humans: how many a human decided and how many of those the engine would
+   * have decided alike, and how many are still awaited. Absent until the first is left to humans.
+   */
+  humans?: { decided: number; agreed: number; awaiting: number };
+  /**
    * The earliest deadline the watcher's timer waits for (`at` in Teleport's time) and what it
    * will do then; `kept`: how many deadlines it keeps in all. Absent when there is none.
    */
@@ -92,3 +107,5 @@ export interface WatcherStatus {
 export const statusQuery = defineQuery<WatcherStatus>('status');
 export const recentDecisionsQuery = defineQuery<DecisionRecord[]>('recentDecisions');
 export const policyQuery = defineQuery<Policy>('policy');
+/** The shadow policy, or null when none is set. */
+export const shadowQuery = defineQuery<Policy | null>('shadow');

@@ -33,6 +33,11 @@ export function readPageSummary(page: number, targets?: string[]): string {
   return `read page ${page} of pending requests`;
 }
 
+/** Requests left to humans no longer pending: what did the humans decide? */
+export function readHumanDecisionsSummary(count: number): string {
+  return `read ${plural(count, 'request')} left to humans`;
+}
+
 export function readHoldingsSummary(fullEvaluation: boolean): string {
   return fullEvaluation ? 'read holdings of every user (full evaluation)' : 'read holdings';
 }

@@ -5,21 +5,27 @@
 // Workflow code: deterministic, no I/O; time comes from the workflow clock.
 import {
   continueAsNew,
+  patched,
   proxyLocalActivities,
   proxyActivities,
   setCurrentDetails,
+  upsertSearchAttributes,
   workflowInfo,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
+import type { AwaitingHuman } from '../../policy/agreement';
 import type { Deadline } from '../../policy/deadlines';
 import { hasBudgets } from '../../policy/ledger';
 import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
+import { JIT_SHADOW_DISAGREEMENTS } from '../searchAttributes';
 import {
   emptyCounts,
   type ActionOutcome,
   type DecisionRecord,
   type LedgerRef,
+  type RequestEvaluation,
+  type ShadowPolicy,
   type SweepInput,
   type SweepLimits,
   type SweepPlan,
@@ -31,11 +37,13 @@ import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from '.
 import { keepEarliest } from './deadlineList';
 import { publishDecisionIndex } from './decisionIndex';
 import { failureMessage } from './failureMessage';
+import type { IndexEntry } from './keywords';
 import {
   actionSummary,
   evaluateRequestSummary,
   evaluateUserSummary,
   readHoldingsSummary,
+  readHumanDecisionsSummary,
   readPageSummary,
   sweepDetails,
   type Ask,
@@ -61,6 +69,15 @@ const USER_LANES = 100;
 const RECENT_LIMIT = 50;
 /** Errors a sweep reports back: the latest say enough, all of them are in the history. */
 const ERROR_LIMIT = 20;
+/** Requests the watcher awaits humans for, at most (watcherState.ts): a sweep reports no more. */
+const LEFT_TO_HUMANS_LIMIT = 200;
+/**
+ * Shadow mode (a candidate policy judged beside the live one, acting on nothing) and the search
+ * attribute on runs where it disagreed. Asked only by sweeps given a shadow, which older ones never were.
+ */
+const SHADOW_PATCH = 'shadow-policy';
+/** Reading what humans decided about requests left to them; sweeps before it never read them. */
+const HUMAN_DECISIONS_PATCH = 'human-decisions';
 
 // Reading the cluster is a regular activity: one per page, and it may take a while. A regular
 // activity is scheduled only when the workflow task closes, which waits for the local activities
@@ -103,6 +120,7 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
       return continueAsNew<typeof sweep>(carryOver(input, state));
     }
     state.phase = 'users';
+    await run.readHumanDecisions();
   }
   await run.usersBatch();
   await run.publishSearchAttributes();
@@ -122,6 +140,10 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
     ...(state.deadlinesCut ? { deadlinesCut: true } : {}),
     ...(state.clock ? { clock: state.clock } : {}),
     ...(state.escalated ? { escalated: state.escalated } : {}),
+    ...(state.shadowDisagreements ? { shadowDisagreements: state.shadowDisagreements } : {}),
+    ...(state.leftToHumans?.length ? { leftToHumans: state.leftToHumans } : {}),
+    ...(state.humanDecisions?.length ? { humanDecisions: state.humanDecisions } : {}),
+    ...(state.awaitingGone?.length ? { awaitingGone: state.awaitingGone } : {}),
   };
 }
 
@@ -145,12 +167,22 @@ class SweepRun {
   private readonly escalatedBefore: ReadonlySet<string>;
   /** Where evaluations read and record use, while the policy has budgets. */
   private readonly ledger: LedgerRef | undefined;
+  /** Shadow mode's candidate, in sweeps given one (and not replaying a history from before it). */
+  private readonly shadow: ShadowPolicy | undefined;
+  /** Evaluations in this run where the shadow disagreed: the run's search attribute. */
+  private shadowInRun = 0;
+  /** Requests the watcher waits to see humans decide, by id. */
+  private readonly awaiting: ReadonlyMap<string, AwaitingHuman>;
+  /** Human decisions this run read, for the run's search attributes. */
+  private readonly humanIndex: Array<{ user: string; requestId: string; action: string }> = [];
 
   constructor(
     private readonly input: SweepInput,
     private readonly state: SweepResume,
   ) {
     this.escalatedBefore = new Set([...(input.escalated ?? []), ...(state.escalated ?? [])]);
+    this.shadow = input.shadow && patched(SHADOW_PATCH) ? input.shadow : undefined;
+    this.awaiting = new Map((input.awaitingHumans ?? []).map((a) => [a.requestId, a]));
     this.limits = input.limits ?? DEFAULT_LIMITS;
     this.budget = freshTask(this.limits);
     this.ledger = hasBudgets(input.policy)
@@ -248,12 +280,14 @@ class SweepRun {
     let decision: Decision;
     try {
       const judge = this.local(JUDGE_OPTIONS, evaluateRequestSummary(request));
-      decision = await judge.evaluateRequest({
+      const evaluation = await judge.evaluateRequest({
         request,
         policy: this.input.policy,
         now,
         ...(this.ledger ? { ledger: this.ledger } : {}),
+        ...(this.shadow ? { shadow: this.shadow } : {}),
       });
+      decision = this.noteEvaluation(request.id, evaluation);
     } catch (err) {
       this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
       return undefined;
@@ -263,6 +297,58 @@ class SweepRun {
     return decision.action === 'approve' && outcome.status === 'applied' && !leftPending(outcome)
       ? decision.user
       : undefined;
+  }
+
+  /**
+   * The live decision of a request's evaluation; a shadow disagreement is counted (never acted
+   * on), and a request left to humans is remembered so its human decision can be read later.
+   */
+  private noteEvaluation(requestId: string, evaluation: RequestEvaluation): Decision {
+    const { shadow, leftToHumans, ...decision } = evaluation;
+    if (shadow) this.noteShadow(1);
+    if (this.awaiting.has(requestId)) {
+      this.state.seenAwaiting = [...(this.state.seenAwaiting ?? []), requestId];
+    } else if (leftToHumans) {
+      const left = this.state.leftToHumans ?? [];
+      const room = LEFT_TO_HUMANS_LIMIT - this.awaiting.size - left.length;
+      if (room > 0 && !left.some((a) => a.requestId === requestId))
+        this.state.leftToHumans = [...left, leftToHumans];
+    }
+    return decision;
+  }
+
+  private noteShadow(n: number): void {
+    this.shadowInRun += n;
+    this.state.shadowDisagreements = (this.state.shadowDisagreements ?? 0) + n;
+  }
+
+  /**
+   * Requests left to humans that this sweep looked at and did not find pending: a human may have
+   * decided them. A full sweep looks at all of them, a targeted one at those it was told of.
+   */
+  async readHumanDecisions(): Promise<void> {
+    const seen = new Set(this.state.seenAwaiting ?? []);
+    const scope = this.input.targets ? new Set(this.input.targets) : undefined;
+    const awaiting = [...this.awaiting.values()].filter(
+      (a) => !seen.has(a.requestId) && (!scope || scope.has(a.requestId)),
+    );
+    if (awaiting.length === 0 || !patched(HUMAN_DECISIONS_PATCH)) return;
+    try {
+      const found = await read(readHumanDecisionsSummary(awaiting.length)).readHumanDecisions({
+        awaiting,
+      });
+      this.state.humanDecisions = [...(this.state.humanDecisions ?? []), ...found.decided];
+      this.state.awaitingGone = [
+        ...(this.state.awaitingGone ?? []),
+        ...found.gone,
+        ...found.decided.map((d) => d.requestId),
+      ];
+      for (const d of found.decided)
+        this.humanIndex.push({ user: d.user, requestId: d.requestId, action: `human-${d.human}` });
+    } catch (err) {
+      // Nothing is lost: the requests stay awaited and the next sweep reads them again.
+      this.state.errors.push(`read human decisions: ${failureMessage(err)}`);
+    }
   }
 
   /** Queues the users whose holdings changed; a targeted sweep was told them by its plan. */
@@ -302,7 +388,9 @@ class SweepRun {
         policy: this.input.policy,
         fingerprint: this.state.fingerprints[user],
         ...(this.ledger ? { ledger: this.ledger } : {}),
+        ...(this.shadow ? { shadow: this.shadow } : {}),
       });
+      if (result.shadow?.length) this.noteShadow(result.shadow.length);
       this.state.counts.evaluatedUsers += 1;
       this.state.fingerprints[user] = result.fingerprint;
       this.keepDeadline(user, result.nextDeadline);
@@ -372,12 +460,17 @@ class SweepRun {
 
   /** Makes every decision of this run findable by user, request and action (decisionIndex.ts). */
   async publishSearchAttributes(): Promise<void> {
-    const entries = this.acted.map(({ decision: d }) => ({
+    const entries: IndexEntry[] = this.acted.map(({ decision: d }) => ({
       user: d.user,
       requestId: d.requestId,
       action: d.action,
       dryRun: d.dryRun === true,
     }));
+    // Human decisions are found like the watcher's own: `JitActions = 'human-deny'`.
+    entries.push(...this.humanIndex.map((h) => ({ ...h, dryRun: false })));
+    // Set only in runs with a shadow, which could only start once the attribute was registered.
+    if (this.shadowInRun > 0)
+      upsertSearchAttributes([{ key: JIT_SHADOW_DISAGREEMENTS, value: this.shadowInRun }]);
     await publishDecisionIndex(entries, this.state.runs);
   }
 }

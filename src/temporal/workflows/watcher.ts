@@ -20,9 +20,12 @@ import {
   checkPolicy,
   checkRequestsChanged,
   checkWorkerReport,
+  checkShadowPolicy,
   POLICY_CHECKS_PATCH,
 } from './messageChecks';
 import {
+  clearShadowSignal,
+  clearShadowUpdate,
   pauseSignal,
   pauseUpdate,
   policyQuery,
@@ -33,6 +36,9 @@ import {
   resumeUpdate,
   setPolicySignal,
   setPolicyUpdate,
+  setShadowSignal,
+  setShadowUpdate,
+  shadowQuery,
   statusQuery,
   sweepNowSignal,
   sweepNowUpdate,
@@ -81,6 +87,12 @@ export async function watcher(input: WatcherInput): Promise<never> {
       (p) => state.setPolicy(p, now()),
     ),
   );
+  // Shadow mode: a candidate policy judged beside the live one, acting on nothing. New signals,
+  // so no history from before them holds one: the current checks apply on replay too.
+  setHandler(setShadowSignal, (input: unknown) =>
+    handlers.checked('setShadow', checkShadowPolicy(input), (p) => state.setShadow(p, now())),
+  );
+  setHandler(clearShadowSignal, () => handlers.run('clearShadow', () => state.clearShadow()));
   // The same commands as updates: a validator refuses bad input before anything is recorded, and
   // the caller gets the reason, or the status once the command took effect.
   const answered = (name: string, change: () => void) => () => {
@@ -104,6 +116,16 @@ export async function watcher(input: WatcherInput): Promise<never> {
     (policy) => answered('setPolicy', () => state.setPolicy(policy, now()))(),
     { validator: (input: unknown) => handlers.validate('setPolicy', checkPolicy(input)) },
   );
+  setHandler(
+    setShadowUpdate,
+    (policy) => answered('setShadow', () => state.setShadow(policy, now()))(),
+    { validator: (input: unknown) => handlers.validate('setShadow', checkShadowPolicy(input)) },
+  );
+  setHandler(
+    clearShadowUpdate,
+    answered('clearShadow', () => state.clearShadow()),
+  );
+  setHandler(shadowQuery, () => state.shadowPolicy);
   setHandler(statusQuery, () => state.status());
   setHandler(recentDecisionsQuery, () => state.recent);
   setHandler(policyQuery, () => state.policy);

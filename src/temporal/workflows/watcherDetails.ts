@@ -41,6 +41,10 @@ export function watcherDetails(s: WatcherStatus): string {
   lines.push(
     `totals: ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed${escalated}`,
   );
+  if (s.shadow)
+    lines.push(
+      `shadow policy ${s.shadow.version} since ${s.shadow.setAt}: ${s.shadow.disagreements} disagreements (sweeps: \`JitShadowDisagreements > 0\`)`,
+    );
   if (s.lastError) lines.push(`last error: ${s.lastError}`);
   if (s.refused) lines.push(`signals refused for bad input: ${s.refused}`);
   // Two trailing spaces: a Markdown line break, so each fact keeps its own line.

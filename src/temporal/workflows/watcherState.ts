@@ -1,12 +1,15 @@
 // The watcher's state and the rules for changing it, kept apart from the workflow function so
 // they read as plain code. Everything here is plain JSON-able data: carryOver() is what
 // continue-as-new hands to the next run. Workflow code: no I/O, times passed in.
+import type { AwaitingHuman } from '../../policy/agreement';
 import type { Deadline } from '../../policy/deadlines';
 import { hasBudgets } from '../../policy/ledger';
 import type { Policy } from '../../policy/types';
+import { policyVersion } from '../../policy/version';
 import type {
   DecisionRecord,
   Fingerprints,
+  ShadowPolicy,
   SweepInput,
   SweepLimits,
   SweepResult,
@@ -31,6 +34,13 @@ const MIN_DEADLINE_WAIT_MS = 250;
  * beyond it is recorded again at its next sweep, which is harmless. (~60 bytes each.)
  */
 const ESCALATED_LIMIT = 500;
+/**
+ * Requests left to humans the watcher waits to see decided. Teleport drops a pending request
+ * about an hour after it is made (a full sweep then forgets it), so this holds an hour of them on
+ * a busy cluster. The oldest are kept: one left to humans while this is full is taken once room
+ * frees, if it is still pending. (~250 bytes each, in every sweep's input.)
+ */
+const AWAITING_HUMANS_LIMIT = 200;
 /** A refusal shown as the last error is cut here. */
 const MAX_ERROR_LENGTH = 500;
 
@@ -88,6 +98,12 @@ export interface CarriedState {
    * unknown. Absent until then.
    */
   ledgerSince?: string;
+  /** Shadow mode's candidate and its disagreements since it was set; absent when none is set. */
+  shadow?: ShadowPolicy & { disagreements: number };
+  /** Requests left to humans, oldest first, bounded; absent in state of older runs. */
+  awaitingHumans?: AwaitingHuman[];
+  /** Human decisions of requests left to them, and how many the engine agreed with. */
+  humans?: { decided: number; agreed: number };
 }
 
 /** How the workflow runs this state: set once per run, from its patches. */
@@ -122,6 +138,8 @@ export class WatcherState {
   private carried: CarriedState;
   /** The sweep under way is a full evaluation (every holder), so its deadlines are all there are. */
   private currentFull = false;
+  /** The shadow's version the sweep under way was given: its disagreements count for that one only. */
+  private currentShadow: string | undefined;
   readonly deadlineTimer: boolean;
 
   constructor(input: WatcherInput, mode: WatcherMode = {}) {
@@ -225,6 +243,29 @@ export class WatcherState {
   }
 
   /**
+   * Shadow mode from the next sweep on: every evaluation also judges by `policy` (checked by the
+   * caller) and records where it disagrees, acting on nothing. Every user is evaluated at the
+   * next sweep, so the shadow sees all holdings at once.
+   */
+  setShadow(policy: Policy, now: Date): void {
+    this.carried.shadow = {
+      policy,
+      version: policyVersion(policy),
+      setAt: now.toISOString(),
+      disagreements: 0,
+    };
+    this.carried.fullEvaluationDue = true;
+  }
+
+  clearShadow(): void {
+    delete this.carried.shadow;
+  }
+
+  get shadowPolicy(): Policy | null {
+    return this.carried.shadow?.policy ?? null;
+  }
+
+  /**
    * Until the next sweep unasked: the poll interval, or less when a deadline comes first.
    * Deadlines are in Teleport's time; `teleportOffsetMs` (Teleport's time minus the workflow's,
    * measured by the latest sweep) turns one into workflow time, where the timer runs. A jump of
@@ -297,6 +338,9 @@ export class WatcherState {
     this.nextSweepAt = undefined;
     this.currentFull = false;
     if (hasBudgets(this.policy)) this.carried.ledgerSince ??= now.toISOString();
+    const shadow = this.carried.shadow;
+    this.currentShadow = shadow?.version;
+    const awaiting = this.carried.awaitingHumans ?? [];
     const common = {
       cluster: this.cluster,
       policy: this.policy,
@@ -305,6 +349,10 @@ export class WatcherState {
       ...(users.length > 0 ? { users } : {}),
       ...(this.carried.escalated?.length ? { escalated: this.carried.escalated } : {}),
       ...(this.carried.ledgerSince ? { ledgerSince: this.carried.ledgerSince } : {}),
+      ...(shadow
+        ? { shadow: { policy: shadow.policy, version: shadow.version, setAt: shadow.setAt } }
+        : {}),
+      ...(awaiting.length > 0 ? { awaitingHumans: awaiting } : {}),
     };
     if (targeted) return { ...common, fullEvaluation: false, targets };
     const last = this.carried.lastFullEvaluationAt;
@@ -335,6 +383,7 @@ export class WatcherState {
     if (result.escalated?.length)
       c.escalated = [...(c.escalated ?? []), ...result.escalated].slice(-ESCALATED_LIMIT);
     c.recent = [...c.recent, ...result.recent].slice(-RECENT_LIMIT);
+    this.keepShadowAndHumans(result);
     c.lastError = result.errors.length > 0 ? result.errors[result.errors.length - 1] : c.lastError;
     c.lastSweep = {
       id,
@@ -361,6 +410,28 @@ export class WatcherState {
     const cut = kept.cut || result.deadlinesCut === true || (!this.currentFull && c.deadlinesCut);
     if (cut) c.deadlinesCut = true;
     else delete c.deadlinesCut;
+  }
+
+  /** The shadow's disagreements, and the requests left to humans: new ones, decided or gone ones. */
+  private keepShadowAndHumans(result: SweepResult): void {
+    const c = this.carried;
+    if (result.shadowDisagreements && c.shadow && c.shadow.version === this.currentShadow)
+      c.shadow.disagreements += result.shadowDisagreements;
+    const decided = result.humanDecisions ?? [];
+    if (decided.length > 0) {
+      const humans = c.humans ?? { decided: 0, agreed: 0 };
+      c.humans = {
+        decided: humans.decided + decided.length,
+        agreed: humans.agreed + decided.filter((d) => d.agrees).length,
+      };
+    }
+    if (!result.leftToHumans?.length && !result.awaitingGone?.length) return;
+    const gone = new Set(result.awaitingGone ?? []);
+    const kept = (c.awaitingHumans ?? []).filter((a) => !gone.has(a.requestId));
+    const known = new Set(kept.map((a) => a.requestId));
+    const added = (result.leftToHumans ?? []).filter((a) => !known.has(a.requestId));
+    c.awaitingHumans = [...kept, ...added].slice(0, AWAITING_HUMANS_LIMIT);
+    c.humans ??= { decided: 0, agreed: 0 };
   }
 
   failSweep(id: string, startedAt: Date, finishedAt: Date, error: string): void {
@@ -398,6 +469,11 @@ export class WatcherState {
     if (c.policyChangedAt) status.policyChangedAt = c.policyChangedAt;
     if (c.ledgerSince) status.ledgerSince = c.ledgerSince;
     if (c.teleportOffsetMs !== undefined) status.teleportOffsetMs = c.teleportOffsetMs;
+    if (c.shadow) {
+      const { version, setAt, disagreements } = c.shadow;
+      status.shadow = { version, setAt, disagreements };
+    }
+    if (c.humans) status.humans = { ...c.humans, awaiting: c.awaitingHumans?.length ?? 0 };
     const [next] = c.deadlines ?? [];
     if (next) status.nextDeadline = { ...next, kept: c.deadlines?.length ?? 0 };
     return status;

@@ -1,5 +1,5 @@
-// Which stream events make the watcher act at once: new pending requests, approvals by someone
-// else, and deleted watcher locks; not its own approvals, denials or other locks.
+// Which stream events make the watcher act at once: new pending requests, approvals and denials
+// by someone else, and deleted watcher locks; not its own approvals, denials or other locks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { relevantRequestId } from '../../../src/app/eventStream';
@@ -32,7 +32,15 @@ const cases: Array<[string, WatchEvent, string | undefined]> = [
     }),
     undefined,
   ],
-  ['denied', request({ state: 'DENIED' }), undefined],
+  ['denied by a human', request({ state: 'DENIED' }), 'r1'],
+  [
+    'denied by the watcher',
+    request({
+      state: 'DENIED',
+      resolveAnnotations: { 'jit-watcher/decision': ['r1/deny/caps'] },
+    }),
+    undefined,
+  ],
   ['watcher lock deleted', { type: 'delete', kind: 'lock', name: 'jit-watcher-r9' }, 'r9'],
   ['other lock deleted', { type: 'delete', kind: 'lock', name: 'incident-42' }, undefined],
   ['request deleted', { type: 'delete', kind: 'access_request', name: 'r1' }, undefined],

@@ -110,3 +110,32 @@ describe('watcher details', () => {
     assert.match(watcherDetails({ ...status, paused: true }), /\*\*PAUSED\*\*/);
   });
 });
+
+describe('shadow mode and agreement with humans in status', () => {
+  const withShadow: WatcherStatus = {
+    ...status,
+    shadow: { version: '0123456789abcd', setAt: '2026-12-01T09:00:00.000Z', disagreements: 4 },
+    humans: { decided: 3, agreed: 2, awaiting: 1 },
+  };
+
+  it('status prints the shadow’s version, since when, its disagreements, and the agreement', () => {
+    const text = formatStatus('jit-watcher/c.example.com', withShadow, now);
+    assert.match(
+      text,
+      /^shadow +0123456789abcd since 2026-12-01T09:00:00.000Z, 4 disagreements \(decisions --shadow\)$/m,
+    );
+    assert.match(
+      text,
+      /^humans +3 decided by humans, 2 as the watcher would have \(67%\), 1 awaited \(agreement\)$/m,
+    );
+    assert.doesNotMatch(formatStatus('w', status, now), /^(shadow|humans)/m);
+  });
+
+  it('the Web UI’s details name the shadow and how to find its sweeps', () => {
+    assert.match(
+      watcherDetails(withShadow),
+      /shadow policy 0123456789abcd since .*: 4 disagreements/,
+    );
+    assert.match(watcherDetails(withShadow), /JitShadowDisagreements > 0/);
+  });
+});

@@ -79,6 +79,9 @@ describe('recorded histories', () => {
       (r) => r.workflowType === 'sweep' && r.scenario === 'large-sweep',
     ],
     ['deadline-timer', 'a watcher run', (r) => r.workflowType === 'watcher'],
+    // Asked only by sweeps given a shadow or requests left to humans: no landed sweep was.
+    ['shadow-policy', 'a sweep run (none was given a shadow)', (r) => r.workflowType === 'sweep'],
+    ['human-decisions', 'a sweep run (none awaited humans)', (r) => r.workflowType === 'sweep'],
     [
       'policy-checks-re2',
       'a watcher run given a setPolicy signal',

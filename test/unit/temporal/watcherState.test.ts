@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Deadline } from '../../../src/policy/deadlines';
 import { defaultPolicy } from '../../../src/policy/policy';
+import { policyVersion } from '../../../src/policy/version';
 import type { Decision } from '../../../src/policy/types';
 import { emptyCounts, type SweepResult } from '../../../src/temporal/sweepTypes';
 import { WatcherState, type WatcherInput } from '../../../src/temporal/workflows/watcherState';
@@ -356,5 +357,87 @@ describe('WatcherState deadlines', () => {
     s.beginSweep('s1', T0);
     s.finishSweep('s1', T0, T0, result({ counts: { ...emptyCounts(), escalated: 2 } }));
     assert.equal(s.status().totals.escalated, 2);
+  });
+});
+
+describe('WatcherState shadow mode', () => {
+  const tighter = { ...defaultPolicy(), maxResources: 1 };
+  const carry = (s: WatcherState) =>
+    new WatcherState(JSON.parse(JSON.stringify(s.carryOver())) as WatcherInput);
+
+  it('gives every sweep the shadow, counts its disagreements, carries it, and clears it', () => {
+    const s = newState();
+    s.beginSweep('s0', T0);
+    s.finishSweep('s0', T0, T0, result());
+    s.setShadow(tighter, minutes(1));
+    const input = s.beginSweep('s1', minutes(2));
+    assert.equal(input.shadow?.policy.maxResources, 1);
+    assert.equal(input.shadow?.version, policyVersion(tighter));
+    assert.equal(input.fullEvaluation, true, 'every holder is judged by the new shadow at once');
+    s.finishSweep('s1', minutes(2), minutes(2), result({ shadowDisagreements: 3 }));
+    const next = carry(s);
+    assert.deepEqual(next.status().shadow, {
+      version: policyVersion(tighter),
+      setAt: minutes(1).toISOString(),
+      disagreements: 3,
+    });
+    assert.deepEqual(next.shadowPolicy, tighter);
+    next.clearShadow();
+    assert.equal(next.status().shadow, undefined);
+    assert.equal(next.beginSweep('s2', minutes(3)).shadow, undefined);
+  });
+
+  it('a sweep begun under an earlier shadow does not count for a new one', () => {
+    const s = newState();
+    s.setShadow(tighter, T0);
+    s.beginSweep('s1', T0);
+    s.setShadow({ ...tighter, maxResources: 2 }, minutes(1));
+    s.finishSweep('s1', T0, minutes(1), result({ shadowDisagreements: 5 }));
+    assert.equal(s.status().shadow?.disagreements, 0);
+  });
+});
+
+describe('WatcherState requests left to humans', () => {
+  const left = (requestId: string) => ({
+    requestId,
+    user: 'alice',
+    leftBecause: 'auto-approve off' as const,
+    leftAt: T0.toISOString(),
+    engine: { action: 'approve' as const, policy: 'compliant' as const, reason: 'ok' },
+  });
+
+  it('remembers them, hands them to sweeps, counts human decisions and forgets decided ones', () => {
+    const s = newState();
+    s.beginSweep('s1', T0);
+    s.finishSweep('s1', T0, T0, result({ leftToHumans: [left('a'), left('b')] }));
+    assert.deepEqual(s.status().humans, { decided: 0, agreed: 0, awaiting: 2 });
+    const input = s.beginSweep('s2', minutes(1));
+    assert.deepEqual(
+      input.awaitingHumans?.map((a) => a.requestId),
+      ['a', 'b'],
+    );
+    const decided = [{ ...left('a'), human: 'deny' as const, reviewers: ['carol'], agrees: false }];
+    s.finishSweep(
+      's2',
+      minutes(1),
+      minutes(1),
+      result({ humanDecisions: decided, awaitingGone: ['a'], leftToHumans: [left('b')] }),
+    );
+    assert.deepEqual(s.status().humans, { decided: 1, agreed: 0, awaiting: 1 });
+    const next = new WatcherState(JSON.parse(JSON.stringify(s.carryOver())) as WatcherInput);
+    assert.deepEqual(
+      next.beginSweep('s3', minutes(2)).awaitingHumans?.map((a) => a.requestId),
+      ['b'],
+    );
+  });
+
+  it('keeps at most 200, the oldest, so a full list does not churn', () => {
+    const s = newState();
+    s.beginSweep('s1', T0);
+    const many = Array.from({ length: 250 }, (_, i) => left(`r${i}`));
+    s.finishSweep('s1', T0, T0, result({ leftToHumans: many }));
+    const awaiting = s.beginSweep('s2', T0).awaitingHumans ?? [];
+    assert.equal(awaiting.length, 200);
+    assert.equal(awaiting.at(-1)?.requestId, 'r199');
   });
 });

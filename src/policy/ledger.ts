@@ -75,7 +75,8 @@ export function observeUsage(
     if (request.user !== user || request.state !== 'APPROVED' || exemption(request, policy))
       continue;
     const start = accessStart(request).getTime();
-    const planned = plannedEnd(request, policy);
+    // Teleport refuses a start after the expiry; a span never ends before it starts all the same.
+    const planned = Math.max(start, plannedEnd(request, policy));
     for (const env of environmentsFor(request, envs)) {
       const key = spanKey({ environment: env.pattern, requestId: request.id });
       const prev = before.get(key);
@@ -169,7 +170,7 @@ export interface BudgetUsage {
   per: string;
   /** The budget, after the user's override: hours, or grants. */
   allowed: number;
-  /** Used in the window ending now: hours (to the second), or grants. */
+  /** Used in the window ending now: hours (to 4 decimals), or grants. */
   used: number;
   /** allowed - used, never below 0. */
   remaining: number;
@@ -255,8 +256,8 @@ function budgetUsage(
     kind: 'hours',
     per: limit.per,
     allowed: limit.limit / 3_600_000,
-    used: Math.round(used / 1000) / 3600,
-    remaining: Math.round(Math.max(0, limit.limit - used) / 1000) / 3600,
+    used: hoursOf(used),
+    remaining: hoursOf(Math.max(0, limit.limit - used)),
     overridden: limit.overridden,
     partial,
     text: `${spell(used)} of ${spell(limit.limit)} in the last ${limit.per}`,
@@ -266,6 +267,10 @@ function budgetUsage(
   const out_ = exhaustion(u, limit.perMs, limit.limit, t);
   if (out_ !== undefined) out.exhaustedAt = iso(out_);
   return out;
+}
+
+function hoursOf(ms: number): number {
+  return Math.round((ms / 3_600_000) * 10_000) / 10_000;
 }
 
 /** When the cooldown after the grants that started by `at` ends: their latest end plus it. */

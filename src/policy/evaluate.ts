@@ -87,8 +87,9 @@ class Ledgers {
   }
 
   private observe(previous: UserUsage | undefined, user: string, requests: AccessRequest[]) {
-    const { now, locks } = this.snapshot;
-    return observeUsage(previous, user, requests, locks, this.policy, now, now.toISOString());
+    const { now, locks, usageSince } = this.snapshot;
+    const since = usageSince ?? now.toISOString();
+    return observeUsage(previous, user, requests, locks, this.policy, now, since);
   }
 }
 
@@ -132,6 +133,7 @@ export function applyDecisions(snapshot: Snapshot, decisions: Decision[]): Snaps
   ]);
   const result: Snapshot = { now: snapshot.now, requests, locks };
   if (snapshot.usage) result.usage = snapshot.usage;
+  if (snapshot.usageSince !== undefined) result.usageSince = snapshot.usageSince;
   if (watcherLocked.size > 0 || snapshot.previousWatcherLocks) {
     result.previousWatcherLocks = [...watcherLocked].sort(compareStrings);
   }

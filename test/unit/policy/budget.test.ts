@@ -4,11 +4,14 @@
 // counting each approval before the user's next request, and the settings' one-line problems.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import type { AccessRequest } from '../../../src/domain/accessRequest';
 import { userDeadlines } from '../../../src/policy/deadlines';
 import { evaluate } from '../../../src/policy/evaluate';
+import { intervalsOf } from '../../../src/policy/ledger';
 import { evaluatePending } from '../../../src/policy/pending';
 import { validatePolicy } from '../../../src/policy/policy';
+import { exhaustion, fits, union } from '../../../src/policy/slidingWindow';
 import type { Environment, Policy } from '../../../src/policy/types';
 import type { UserUsage } from '../../../src/policy/usage';
 import { evaluateUser } from '../../../src/policy/user';
@@ -426,4 +429,49 @@ void describe('budget settings', () => {
     );
     assert.deepEqual(validatePolicy(prod({ cooldown: '30m' })), []);
   });
+});
+
+void describe('budget properties', () => {
+  // Past use in prod (ended by now), and a pending request starting now or later.
+  const past = fc.array(
+    fc
+      .tuple(fc.integer({ min: -8 * DAY, max: -1 }), fc.integer({ min: 1, max: 600 }))
+      .map(([start, len]): [number, number] => [start, Math.min(0, start + len)]),
+    { maxLength: 6 },
+  );
+  void it('an approval never takes the user over an hours budget; a denial names a start that fits', () =>
+    fc.assert(
+      fc.property(
+        past,
+        fc.integer({ min: 0, max: 120 }),
+        fc.integer({ min: 10, max: 600 }),
+        fc.integer({ min: 1, max: 12 }),
+        (spans, later, length, hours) => {
+          const usage = ledger(spans.map(([s, e], i) => [`p${i}`, s, e]));
+          const p = prod({ budget: { hours, per: '7d' } });
+          const r = { ...pending('r1', 0, later + length), assumeStartTime: at(later) };
+          const d = evaluatePending(r, p, NOW, usage);
+          const u = union(intervalsOf(usage.spans, 'prod'));
+          const asked = { start: at(later).getTime(), end: at(later + length).getTime() };
+          const limit = hours * 3_600_000;
+          if (d.action === 'approve') {
+            assert.equal(
+              exhaustion(union([...u, asked]), 7 * DAY * 60_000, limit, NOW.getTime()),
+              undefined,
+            );
+            return;
+          }
+          assert.equal(d.action, 'deny');
+          const from = d.details.budget?.freeFrom;
+          if (from === undefined) {
+            assert.ok(length * 60_000 > limit, d.reason);
+            return;
+          }
+          const start = Date.parse(from);
+          const moved = { start, end: start + length * 60_000 };
+          assert.ok(fits(u, 7 * DAY * 60_000, limit, moved, NOW.getTime()), d.reason);
+        },
+      ),
+      { numRuns: 200 },
+    ));
 });

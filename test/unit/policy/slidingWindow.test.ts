@@ -144,8 +144,7 @@ void describe('sliding window: properties against counting unit cells', () => {
         let want: number | undefined;
         for (let t = from; t < HORIZON && want === undefined; t++) {
           const w = bruteSum(spans, p, t);
-          if (covered(spans, t) && (w > l || (w >= l && bruteSum(spans, p, t + 1) > w)))
-            want = t;
+          if (covered(spans, t) && (w > l || (w >= l && bruteSum(spans, p, t + 1) > w))) want = t;
         }
         assert.equal(exhaustion(union(spans), p, l, from), want);
       }),

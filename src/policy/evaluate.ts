@@ -55,12 +55,19 @@ export function evaluate(snapshot: Snapshot, policy: Policy): Decision[] {
 class Ledgers {
   private readonly byUser = new Map<string, { requests: AccessRequest[]; usage: UserUsage }>();
   private readonly before: Map<string, UserUsage>;
+  private readonly requestsOf = new Map<string, AccessRequest[]>();
 
   constructor(
     private readonly snapshot: Snapshot,
     private readonly policy: Policy,
   ) {
     this.before = new Map((snapshot.usage ?? []).map((u) => [u.user, u]));
+    // Grouped once: a sweep's snapshot holds every user's requests.
+    for (const r of snapshot.requests) {
+      const list = this.requestsOf.get(r.user);
+      if (list) list.push(r);
+      else this.requestsOf.set(r.user, [r]);
+    }
   }
 
   usage(user: string): UserUsage {
@@ -79,7 +86,7 @@ class Ledgers {
   private entry(user: string): { requests: AccessRequest[]; usage: UserUsage } {
     let entry = this.byUser.get(user);
     if (!entry) {
-      const requests = this.snapshot.requests.filter((r) => r.user === user);
+      const requests = this.requestsOf.get(user) ?? [];
       entry = { requests, usage: this.observe(this.before.get(user), user, requests) };
       this.byUser.set(user, entry);
     }

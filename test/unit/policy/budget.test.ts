@@ -7,11 +7,12 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { AccessRequest } from '../../../src/domain/accessRequest';
 import { userDeadlines } from '../../../src/policy/deadlines';
-import { evaluate } from '../../../src/policy/evaluate';
-import { intervalsOf } from '../../../src/policy/ledger';
+import { limitsFor } from '../../../src/policy/budgets';
+import { applyDecisions, evaluate } from '../../../src/policy/evaluate';
+import { intervalsOf, observeUsage } from '../../../src/policy/ledger';
 import { evaluatePending } from '../../../src/policy/pending';
 import { validatePolicy } from '../../../src/policy/policy';
-import { exhaustion, fits, union } from '../../../src/policy/slidingWindow';
+import { covered, exhaustion, fits, union } from '../../../src/policy/slidingWindow';
 import type { Environment, Policy } from '../../../src/policy/types';
 import type { UserUsage } from '../../../src/policy/usage';
 import { evaluateUser } from '../../../src/policy/user';
@@ -473,5 +474,78 @@ void describe('budget properties', () => {
         },
       ),
       { numRuns: 200 },
+    ));
+});
+
+void describe('budget: evaluate is a fixed point', () => {
+  const USERS = ['alice', 'bob'];
+  const requestArb = fc.record({
+    user: fc.constantFrom(...USERS),
+    state: fc.constantFrom('PENDING', 'APPROVED', 'APPROVED'),
+    created: fc.integer({ min: -900, max: 0 }),
+    length: fc.integer({ min: 10, max: 900 }),
+    dev: fc.boolean(),
+  });
+  const pastArb = fc.array(
+    fc.record({
+      user: fc.constantFrom(...USERS),
+      start: fc.integer({ min: -8 * DAY, max: -1000 }),
+      length: fc.integer({ min: 1, max: 600 }),
+    }),
+    { maxLength: 5 },
+  );
+  const envArb = fc.constantFrom<Omit<Environment, 'pattern'>>(
+    EIGHT_A_WEEK,
+    {
+      budget: [
+        { hours: 4, per: '1d' },
+        { grants: 2, per: '1d' },
+      ],
+    },
+    { budget: { hours: 6, per: '7d' }, cooldown: '2h' },
+    { budget: { hours: 10, per: '7d' }, overrides: [{ user: 'bob', hours: 3 }] },
+  );
+  void it('applying the decisions leaves nothing to approve, deny or lock, and no access over an hours budget', () =>
+    fc.assert(
+      fc.property(fc.array(requestArb, { maxLength: 6 }), pastArb, envArb, (rs, past, env) => {
+        const requests = rs.map((r, i) =>
+          req({
+            id: `r${i}`,
+            user: r.user,
+            roles: [r.dev ? 'dev-app' : 'prod-db'],
+            state: r.state,
+            created: r.created,
+            expires: r.created + r.length,
+          }),
+        );
+        const usage = USERS.map((user) =>
+          ledger(
+            past
+              .filter((x) => x.user === user)
+              .map((x, i): [string, number, number] => [`p${i}`, x.start, x.start + x.length]),
+            { user },
+          ),
+        );
+        const p = prod(env);
+        const s = { now: NOW, requests, locks: [], usage };
+        const after = applyDecisions(s, evaluate(s, p));
+        const again = evaluate(after, p).filter((d) =>
+          ['approve', 'deny', 'lock'].includes(d.action),
+        );
+        assert.deepEqual(brief(again), []);
+        for (const user of USERS) {
+          const before = usage.find((u) => u.user === user);
+          const seen = observeUsage(before, user, after.requests, after.locks, p, NOW, iso(0));
+          const u = union(intervalsOf(seen.spans, 'prod'));
+          for (const limit of limitsFor({ pattern: 'prod', ...env }, user)) {
+            if (limit.kind !== 'hours' || !covered(u, NOW.getTime())) continue;
+            assert.ok(
+              exhaustion(u, limit.perMs, limit.limit, NOW.getTime()) !== NOW.getTime(),
+              `${user} holds prod over ${limit.per}`,
+            );
+          }
+        }
+      }),
+      { numRuns: 300 },
     ));
 });

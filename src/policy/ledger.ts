@@ -14,7 +14,8 @@ import { compareStrings } from './patterns';
 import { exhaustion, nextFree, union, windowSum, type Interval } from './slidingWindow';
 import type { Environment, Policy } from './types';
 import type { UsageSpan, UserUsage } from './usage';
-import { approvedByWatcher } from './watcherApproval';
+import { decisionId } from './decision';
+import { approvedByWatcher, markApprovedByWatcher } from './watcherApproval';
 
 export type { UsageSpan, UserUsage } from './usage';
 
@@ -104,15 +105,38 @@ export function observeUsage(
     spans.set(key, end <= t ? prev : { ...prev, end: iso(Math.max(start, t)) });
   }
   const keepFrom = t - usageRetentionMs(policy);
-  result.spans = [...spans.values()]
-    .filter((s) => Date.parse(s.end) >= keepFrom)
-    .sort(
-      (a, b) =>
-        compareStrings(a.start, b.start) ||
-        compareStrings(a.environment, b.environment) ||
-        compareStrings(a.requestId, b.requestId),
-    );
+  result.spans = sortSpans([...spans.values()].filter((s) => Date.parse(s.end) >= keepFrom));
   return result;
+}
+
+/**
+ * The ledger with the watcher's approval of a pending request counted at `now`, as the next
+ * observation of Teleport will count it: a span per budgeted environment, granted now (or at its
+ * start, if that was earlier). For a caller that judges a user's pending requests one by one, so
+ * the next is judged with this one counted. Other spans are left as they are.
+ */
+export function countApproval(
+  usage: UserUsage,
+  request: AccessRequest,
+  policy: Policy,
+  now: Date,
+): UserUsage {
+  const approved = markApprovedByWatcher(request, decisionId(request.id, 'approve', 'compliant'));
+  const counted = observeUsage(undefined, usage.user, [approved], [], policy, now, usage.since);
+  const added = new Set(counted.spans.map(spanKey));
+  return {
+    ...usage,
+    spans: sortSpans([...usage.spans.filter((s) => !added.has(spanKey(s))), ...counted.spans]),
+  };
+}
+
+function sortSpans(spans: UsageSpan[]): UsageSpan[] {
+  return spans.sort(
+    (a, b) =>
+      compareStrings(a.start, b.start) ||
+      compareStrings(a.environment, b.environment) ||
+      compareStrings(a.requestId, b.requestId),
+  );
 }
 
 function spanKey(s: Pick<UsageSpan, 'environment' | 'requestId'>): string {

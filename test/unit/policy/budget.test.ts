@@ -97,7 +97,7 @@ void describe('budget on a pending request', () => {
       request: pending('r1', 0, 600),
       action: 'deny',
       reason:
-        /^Over budget: used 0s of 8h in the last 7d in "prod" \(prod-db\); the 10h asked never fits the 8h budget: ask for less \(tsh request create --max-duration 8h\) \(ledger starts 2026-01-01 12:00 UTC; earlier use unknown\)$/,
+        /^Over budget: the 10h asked is more than the 8h budget per 7d in "prod" \(prod-db\); ask for at most 8h \(tsh request create --max-duration 8h\)$/,
     },
     {
       name: 'the request counts only up to maxAccess',

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { AccessRequest } from '../../../src/domain/accessRequest';
 import type { Lock } from '../../../src/domain/lock';
 import {
+  countApproval,
   hasBudgets,
   observeUsage,
   usageReport,
@@ -200,6 +201,22 @@ void describe('observeUsage: tables', () => {
       got.spans.map((s) => s.environment),
       ['db', 'prod'],
     );
+  });
+});
+
+void describe('countApproval', () => {
+  void it('counts a pending request as approved by the watcher, as the next observation will', () => {
+    const env = { budget: { hours: 8, per: '7d' }, maxAccess: '1h' };
+    const previous = observe([approved('r0', -300, -200)], { env });
+    const r1 = req({ id: 'r1', roles: ['prod-db'], state: 'PENDING', created: -5, expires: 240 });
+    const counted = countApproval(previous, r1, prod(env), NOW);
+    assert.deepEqual(
+      counted.spans.map((s) => `${s.requestId} ${s.start}..${s.end} ${s.grantedAt}`),
+      [`r0 ${iso(-300)}..${iso(-200)} ${iso(-300)}`, `r1 ${iso(-5)}..${iso(55)} ${iso(-5)}`],
+    );
+    const inTeleport = markApprovedByWatcher({ ...r1 }, 'r1/approve/compliant');
+    const seen = observe([approved('r0', -300, -200), inTeleport], { previous: counted, env });
+    assert.deepEqual(seen, counted);
   });
 });
 

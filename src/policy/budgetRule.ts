@@ -134,13 +134,20 @@ function overBudget(
       ...ledgerSince,
     };
     const head = `Over budget: used ${spell(used)} of ${spell(limit.limit)} in the last ${limit.per} in ${where}`;
-    const from = earliestFit(u, limit.perMs, limit.limit, d, t);
-    if (from === undefined) {
+    if (Math.min(d, limit.perMs) > limit.limit) {
       const asked = d === Infinity ? 'access without end' : spell(d);
+      const most = spell(limit.limit);
       return {
         reason:
-          `${head}; the ${asked} asked never fits the ${spell(limit.limit)} budget: ` +
-          `ask for less (tsh request create --max-duration ${spell(limit.limit)})${unknown}`,
+          `Over budget: the ${asked} asked is more than the ${most} budget per ${limit.per} ` +
+          `in ${where}; ask for at most ${most} (tsh request create --max-duration ${most})`,
+        facts,
+      };
+    }
+    const from = earliestFit(u, limit.perMs, limit.limit, d, t);
+    if (from === undefined) {
+      return {
+        reason: `${head}; nothing frees up while access without end is held${unknown}`,
         facts,
       };
     }

@@ -3,7 +3,7 @@
 // makes applying the decisions a fixed point. Pure: nothing here talks to Teleport or a clock.
 import type { AccessRequest } from '../domain/accessRequest';
 import type { Lock } from '../domain/lock';
-import { hasBudgets, observeUsage } from './ledger';
+import { countApproval, hasBudgets, observeUsage } from './ledger';
 import { compareStrings } from './patterns';
 import { oldestFirst } from './holdings';
 import { evaluatePending } from './pending';
@@ -24,7 +24,7 @@ export function evaluate(snapshot: Snapshot, policy: Policy): Decision[] {
   const ledgers = hasBudgets(policy) ? new Ledgers(snapshot, policy) : undefined;
   const pendingDecisions = pending.map((r) => {
     const decision = evaluatePending(r, policy, now, ledgers?.usage(r.user));
-    if (decision.action === 'approve') ledgers?.approve(r, decision.id);
+    if (decision.action === 'approve') ledgers?.approve(r);
     return decision;
   });
 
@@ -53,42 +53,41 @@ export function evaluate(snapshot: Snapshot, policy: Policy): Decision[] {
 
 /** Each user's ledger during one evaluation: observed at `now`, then updated by each approval. */
 class Ledgers {
-  private readonly byUser = new Map<string, { requests: AccessRequest[]; usage: UserUsage }>();
+  private readonly byUser = new Map<string, UserUsage>();
   private readonly before: Map<string, UserUsage>;
+  private readonly requestsOf = new Map<string, AccessRequest[]>();
 
   constructor(
     private readonly snapshot: Snapshot,
     private readonly policy: Policy,
   ) {
     this.before = new Map((snapshot.usage ?? []).map((u) => [u.user, u]));
+    // Grouped once: a sweep's snapshot holds every user's requests.
+    for (const r of snapshot.requests) {
+      const list = this.requestsOf.get(r.user);
+      if (list) list.push(r);
+      else this.requestsOf.set(r.user, [r]);
+    }
   }
 
   usage(user: string): UserUsage {
-    return this.entry(user).usage;
+    let usage = this.byUser.get(user);
+    if (!usage) {
+      const { now, locks, usageSince } = this.snapshot;
+      const requests = this.requestsOf.get(user) ?? [];
+      const since = usageSince ?? now.toISOString();
+      usage = observeUsage(this.before.get(user), user, requests, locks, this.policy, now, since);
+      this.byUser.set(user, usage);
+    }
+    return usage;
   }
 
   /** Counts the approval in the user's ledger, as the next observation of Teleport would. */
-  approve(request: AccessRequest, decisionId: string): void {
-    const entry = this.entry(request.user);
-    entry.requests = entry.requests.map((r) =>
-      r.id === request.id ? markApprovedByWatcher(r, decisionId) : r,
+  approve(request: AccessRequest): void {
+    this.byUser.set(
+      request.user,
+      countApproval(this.usage(request.user), request, this.policy, this.snapshot.now),
     );
-    entry.usage = this.observe(entry.usage, request.user, entry.requests);
-  }
-
-  private entry(user: string): { requests: AccessRequest[]; usage: UserUsage } {
-    let entry = this.byUser.get(user);
-    if (!entry) {
-      const requests = this.snapshot.requests.filter((r) => r.user === user);
-      entry = { requests, usage: this.observe(this.before.get(user), user, requests) };
-      this.byUser.set(user, entry);
-    }
-    return entry;
-  }
-
-  private observe(previous: UserUsage | undefined, user: string, requests: AccessRequest[]) {
-    const { now, locks } = this.snapshot;
-    return observeUsage(previous, user, requests, locks, this.policy, now, now.toISOString());
   }
 }
 
@@ -132,6 +131,7 @@ export function applyDecisions(snapshot: Snapshot, decisions: Decision[]): Snaps
   ]);
   const result: Snapshot = { now: snapshot.now, requests, locks };
   if (snapshot.usage) result.usage = snapshot.usage;
+  if (snapshot.usageSince !== undefined) result.usageSince = snapshot.usageSince;
   if (watcherLocked.size > 0 || snapshot.previousWatcherLocks) {
     result.previousWatcherLocks = [...watcherLocked].sort(compareStrings);
   }

@@ -29,6 +29,8 @@ export { parseSnapshot, type SnapshotResult } from './snapshotFile';
 export { approvedByWatcher } from './watcherApproval';
 export type { UsageSpan, UserUsage } from './usage';
 export {
+  NO_END,
+  countApproval,
   hasBudgets,
   observeUsage,
   usageReport,

@@ -14,7 +14,8 @@ import { compareStrings } from './patterns';
 import { exhaustion, nextFree, union, windowSum, type Interval } from './slidingWindow';
 import type { Environment, Policy } from './types';
 import type { UsageSpan, UserUsage } from './usage';
-import { approvedByWatcher } from './watcherApproval';
+import { decisionId } from './decision';
+import { approvedByWatcher, markApprovedByWatcher } from './watcherApproval';
 
 export type { UsageSpan, UserUsage } from './usage';
 
@@ -75,7 +76,8 @@ export function observeUsage(
     if (request.user !== user || request.state !== 'APPROVED' || exemption(request, policy))
       continue;
     const start = accessStart(request).getTime();
-    const planned = plannedEnd(request, policy);
+    // Teleport refuses a start after the expiry; a span never ends before it starts all the same.
+    const planned = Math.max(start, plannedEnd(request, policy));
     for (const env of environmentsFor(request, envs)) {
       const key = spanKey({ environment: env.pattern, requestId: request.id });
       const prev = before.get(key);
@@ -103,15 +105,38 @@ export function observeUsage(
     spans.set(key, end <= t ? prev : { ...prev, end: iso(Math.max(start, t)) });
   }
   const keepFrom = t - usageRetentionMs(policy);
-  result.spans = [...spans.values()]
-    .filter((s) => Date.parse(s.end) >= keepFrom)
-    .sort(
-      (a, b) =>
-        compareStrings(a.start, b.start) ||
-        compareStrings(a.environment, b.environment) ||
-        compareStrings(a.requestId, b.requestId),
-    );
+  result.spans = sortSpans([...spans.values()].filter((s) => Date.parse(s.end) >= keepFrom));
   return result;
+}
+
+/**
+ * The ledger with the watcher's approval of a pending request counted at `now`, as the next
+ * observation of Teleport will count it: a span per budgeted environment, granted now (or at its
+ * start, if that was earlier). For a caller that judges a user's pending requests one by one, so
+ * the next is judged with this one counted. Other spans are left as they are.
+ */
+export function countApproval(
+  usage: UserUsage,
+  request: AccessRequest,
+  policy: Policy,
+  now: Date,
+): UserUsage {
+  const approved = markApprovedByWatcher(request, decisionId(request.id, 'approve', 'compliant'));
+  const counted = observeUsage(undefined, usage.user, [approved], [], policy, now, usage.since);
+  const added = new Set(counted.spans.map(spanKey));
+  return {
+    ...usage,
+    spans: sortSpans([...usage.spans.filter((s) => !added.has(spanKey(s))), ...counted.spans]),
+  };
+}
+
+function sortSpans(spans: UsageSpan[]): UsageSpan[] {
+  return spans.sort(
+    (a, b) =>
+      compareStrings(a.start, b.start) ||
+      compareStrings(a.environment, b.environment) ||
+      compareStrings(a.requestId, b.requestId),
+  );
 }
 
 function spanKey(s: Pick<UsageSpan, 'environment' | 'requestId'>): string {
@@ -169,7 +194,7 @@ export interface BudgetUsage {
   per: string;
   /** The budget, after the user's override: hours, or grants. */
   allowed: number;
-  /** Used in the window ending now: hours (to the second), or grants. */
+  /** Used in the window ending now: hours (to 4 decimals), or grants. */
   used: number;
   /** allowed - used, never below 0. */
   remaining: number;
@@ -255,8 +280,8 @@ function budgetUsage(
     kind: 'hours',
     per: limit.per,
     allowed: limit.limit / 3_600_000,
-    used: Math.round(used / 1000) / 3600,
-    remaining: Math.round(Math.max(0, limit.limit - used) / 1000) / 3600,
+    used: hoursOf(used),
+    remaining: hoursOf(Math.max(0, limit.limit - used)),
     overridden: limit.overridden,
     partial,
     text: `${spell(used)} of ${spell(limit.limit)} in the last ${limit.per}`,
@@ -266,6 +291,10 @@ function budgetUsage(
   const out_ = exhaustion(u, limit.perMs, limit.limit, t);
   if (out_ !== undefined) out.exhaustedAt = iso(out_);
   return out;
+}
+
+function hoursOf(ms: number): number {
+  return Math.round((ms / 3_600_000) * 10_000) / 10_000;
 }
 
 /** When the cooldown after the grants that started by `at` ends: their latest end plus it. */

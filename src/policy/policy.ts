@@ -53,6 +53,17 @@ function describeIssue(
   nameOf: (key: PolicyKey) => string,
 ): string {
   const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+  if (issue.code === 'invalid_union') {
+    // A value that may be one thing or a list of them (budget): report the form it was written in.
+    const branch = issue.errors.find(
+      (errors) =>
+        errors.length > 0 && !errors.some((e) => e.code === 'invalid_type' && e.path.length === 0),
+    );
+    if (branch)
+      return branch
+        .map((e) => describeIssue({ ...e, path: [...issue.path, ...e.path] }, policy, nameOf))
+        .join('; ');
+  }
   const message = issue.message.replace(/\{(\w+)\}/g, (_, key: string) => nameOf(key as PolicyKey));
   if (issue.code === 'unrecognized_keys') {
     if (path.length === 0) {
@@ -97,12 +108,19 @@ function where(
 function validKeysAt(path: (string | number)[]): string[] {
   let schema: z.ZodType = policySchema;
   for (const step of path) {
-    const def = unwrap(schema);
+    const def = pick(unwrap(schema), typeof step === 'number' ? 'element' : 'shape');
     if (typeof step === 'number' && 'element' in def) schema = def.element as z.ZodType;
     else if ('shape' in def) schema = (def.shape as Record<string, z.ZodType>)[step] ?? schema;
   }
-  const def = unwrap(schema);
+  const def = pick(unwrap(schema), 'shape');
   return 'shape' in def ? Object.keys(def.shape as object) : [];
+}
+
+/** Of a union (one budget or a list), the option that is a list ('element') or an object ('shape'). */
+function pick(schema: z.ZodType, kind: 'element' | 'shape'): z.ZodType {
+  if (!('options' in schema) || !Array.isArray(schema.options)) return schema;
+  const options = schema.options as z.ZodType[];
+  return options.map(unwrap).find((o) => kind in o) ?? schema;
 }
 
 function unwrap(schema: z.ZodType): z.ZodType {

@@ -2,6 +2,8 @@
 // `policy` keys if it has some. Pure: the caller reads the file. A bad file is a returned error
 // naming the field and entry, never a thrown one. A request's `reason` is its request_reason.
 // Resources are "kind/name" (cluster: the file's clusterName, default "") or "/cluster/kind/name[/sub]".
+// `usage` is prior use for budgets ({user, environment, start, end}), the users' ledgers from the
+// earliest start given (or `usageSince`).
 import {
   REQUEST_STATES,
   type AccessRequest,
@@ -10,13 +12,24 @@ import {
 } from '../domain/accessRequest';
 import { LOCK_TARGET_KEYS, type Lock, type LockTarget } from '../domain/lock';
 import type { Snapshot } from './types';
+import type { UsageSpan, UserUsage } from './usage';
 import { markApprovedByWatcher } from './watcherApproval';
 
 /** `policy`: the file's own policy keys, unchecked (the caller merges and validates them). */
 export type SnapshotResult =
   { ok: true; snapshot: Snapshot; policy?: Record<string, unknown> } | { ok: false; error: string };
 
-const TOP_FIELDS = ['now', 'clusterName', 'requests', 'locks', 'previousWatcherLocks', 'policy'];
+const TOP_FIELDS = [
+  'now',
+  'clusterName',
+  'requests',
+  'locks',
+  'previousWatcherLocks',
+  'usage',
+  'usageSince',
+  'policy',
+];
+const USAGE_FIELDS = ['user', 'environment', 'start', 'end', 'requestId', 'grantedAt'];
 const REQUEST_FIELDS = [
   'id',
   'user',
@@ -82,6 +95,13 @@ function readSnapshot(raw: unknown): Snapshot {
   if (top.previousWatcherLocks !== undefined) {
     snapshot.previousWatcherLocks = strings(top.previousWatcherLocks, 'previousWatcherLocks');
   }
+  if (top.usage !== undefined || top.usageSince !== undefined) {
+    snapshot.usage = readUsage(top.usage, time(top.usageSince, 'usageSince'), now);
+    snapshot.usageSince =
+      snapshot.usage[0]?.since ??
+      time(top.usageSince, 'usageSince')?.toISOString() ??
+      now.toISOString();
+  }
   return snapshot;
 }
 
@@ -134,6 +154,40 @@ function readRequest(raw: unknown, at: string, cluster: string): AccessRequest {
       return markApprovedByWatcher(request, `${request.id}/approve/compliant`);
   }
   return request;
+}
+
+/** Prior use, one entry a span, into one ledger per user (users in code-unit order). */
+function readUsage(raw: unknown, since: Date | undefined, now: Date): UserUsage[] {
+  const byUser = new Map<string, UsageSpan[]>();
+  list(raw, 'usage', false).forEach((entry, i) => {
+    const at = `usage[${i}]`;
+    const u = record(entry, at, USAGE_FIELDS);
+    const user = str(u.user, `${at}.user`, false);
+    const start = time(u.start, `${at}.start`);
+    const end = time(u.end, `${at}.end`);
+    if (start === undefined) throw new Problem(`${at}.start: required, an RFC 3339 time`);
+    if (end === undefined) throw new Problem(`${at}.end: required, an RFC 3339 time`);
+    if (end.getTime() < start.getTime())
+      throw new Problem(`${at}.end: before its start ${start.toISOString()}`);
+    const granted = time(u.grantedAt, `${at}.grantedAt`) ?? start;
+    const span: UsageSpan = {
+      requestId:
+        u.requestId === undefined ? `usage-${i + 1}` : str(u.requestId, `${at}.requestId`, false),
+      environment: str(u.environment, `${at}.environment`, false),
+      start: start.toISOString(),
+      end: end.toISOString(),
+      grantedAt: granted.toISOString(),
+    };
+    byUser.set(user, [...(byUser.get(user) ?? []), span]);
+  });
+  const earliest = [...byUser.values()]
+    .flat()
+    .map((s) => s.start)
+    .sort()[0];
+  const from = since?.toISOString() ?? earliest ?? now.toISOString();
+  return [...byUser.keys()]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((user) => ({ user, since: from, spans: byUser.get(user) ?? [] }));
 }
 
 function readLock(raw: unknown, at: string): Lock {

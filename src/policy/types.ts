@@ -77,4 +77,6 @@ export interface Snapshot {
   previousWatcherLocks?: string[];
   /** Each user's ledger as kept before this snapshot (budgets); evaluate() observes it at `now`. */
   usage?: UserUsage[];
+  /** RFC 3339: when the ledger began, for users without one in `usage` (default: now). */
+  usageSince?: string;
 }

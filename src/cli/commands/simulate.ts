@@ -82,7 +82,14 @@ function nextDeadlines(snapshot: Snapshot, decisions: Decision[], policy: Policy
   const after = applyDecisions(snapshot, decisions);
   const users = [...new Set(after.requests.map((r) => r.user))];
   return users
-    .flatMap((user) => userDeadlines(user, after.requests, after.locks, policy, after.now))
+    .flatMap((user) => {
+      const usage = after.usage?.find((u) => u.user === user) ?? {
+        user,
+        since: after.usageSince ?? after.now.toISOString(),
+        spans: [],
+      };
+      return userDeadlines(user, after.requests, after.locks, policy, after.now, usage);
+    })
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 

@@ -121,6 +121,15 @@ void describe('simulate', () => {
       ['escalate:kim-1:environment-window', 'lock:hana-2:environment-window'],
       [/next opens Mon 2026-01-12 08:00 Europe\/Berlin$/m, /^No deadlines ahead\.$/m],
     ],
+    [
+      'prod-budget.json',
+      ['deny:omar-2:budget', 'approve:lena-1:compliant', 'deny:mia-1:budget', 'lock:pia-1:budget'],
+      [
+        /used 7h30m of 8h in the last 7d in "\^prod-" \(prod-db\); 2h free again from Thu 08:30 UTC$/m,
+        /Cooldown in "\^prod-" \(prod-web\) until 10:30 UTC: 1h after the last grant ends$/m,
+        /^2026-01-13T11:00:00.000Z +budget-exhausted +noah +lock noah-1: 8h budget of \^prod- in 7d used up$/m,
+      ],
+    ],
   ];
   for (const [file, want, shown] of timeExamples) {
     void it(`${file}: decisions, escalations and deadlines`, async () => {

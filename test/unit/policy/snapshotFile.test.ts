@@ -84,6 +84,30 @@ const bad: [string, string, string][] = [
     file({ locks: [{ name: 'l', target: { request: 'r1' } }] }),
     'locks[0].target.request: unknown field; expected one of ',
   ],
+  [
+    'usage without end',
+    file({ usage: [{ user: 'alice', environment: 'prod', start: '2026-01-01T10:00:00Z' }] }),
+    'usage[0].end: required, an RFC 3339 time',
+  ],
+  [
+    'usage ending before it starts',
+    file({
+      usage: [
+        {
+          user: 'alice',
+          environment: 'prod',
+          start: '2026-01-01T10:00:00Z',
+          end: '2026-01-01T09:00:00Z',
+        },
+      ],
+    }),
+    'usage[0].end: before its start 2026-01-01T10:00:00.000Z',
+  ],
+  [
+    'usage unknown field',
+    file({ usage: [{ user: 'alice', env: 'prod' }] }),
+    'usage[0].env: unknown field; expected one of user, environment, start, end, requestId, grantedAt',
+  ],
 ];
 
 void describe('parseSnapshot', () => {
@@ -114,6 +138,55 @@ void describe('parseSnapshot', () => {
     assert.equal(s.requests[0]?.expires, undefined);
     assert.equal(s.locks[0]?.expires?.toISOString(), '2026-01-01T12:00:00.000Z');
     assert.deepEqual(s.previousWatcherLocks, ['r1']);
+  });
+
+  void it('prior use becomes one ledger per user, from the earliest start or usageSince', () => {
+    const span = (user: string, start: string, requestId?: string) => ({
+      user,
+      environment: 'prod',
+      start,
+      end: '2026-01-01T11:00:00Z',
+      ...(requestId ? { requestId } : {}),
+    });
+    const result = parseSnapshot(
+      file({
+        usage: [span('bob', '2026-01-01T09:00:00Z'), span('alice', '2026-01-01T08:00:00Z', 'a-1')],
+      }),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.snapshot.usage, [
+      {
+        user: 'alice',
+        since: '2026-01-01T08:00:00.000Z',
+        spans: [
+          {
+            requestId: 'a-1',
+            environment: 'prod',
+            start: '2026-01-01T08:00:00.000Z',
+            end: '2026-01-01T11:00:00.000Z',
+            grantedAt: '2026-01-01T08:00:00.000Z',
+          },
+        ],
+      },
+      {
+        user: 'bob',
+        since: '2026-01-01T08:00:00.000Z',
+        spans: [
+          {
+            requestId: 'usage-1',
+            environment: 'prod',
+            start: '2026-01-01T09:00:00.000Z',
+            end: '2026-01-01T11:00:00.000Z',
+            grantedAt: '2026-01-01T09:00:00.000Z',
+          },
+        ],
+      },
+    ]);
+    const since = parseSnapshot(file({ usageSince: '2025-12-01T00:00:00Z', usage: [] }));
+    assert.ok(since.ok);
+    assert.deepEqual(since.snapshot.usage, []);
+    assert.equal(since.snapshot.usageSince, '2025-12-01T00:00:00.000Z');
+    assert.equal(result.snapshot.usageSince, '2026-01-01T08:00:00.000Z');
   });
 
   void it('kind/name resources default to cluster ""', () => {

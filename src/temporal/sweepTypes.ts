@@ -2,6 +2,7 @@
 // JSON only (no Date, Map, Set or classes): it is what Temporal records in the history, and what
 // an auditor reads there. Pure: imported by workflow code.
 import type { Deadline } from '../policy/deadlines';
+import type { PendingInputs, UserInputs } from '../policy/inputs';
 import type { Decision, Policy } from '../policy/types';
 import type { AccessRequestJson } from './requestJson';
 
@@ -55,7 +56,26 @@ export interface EvaluateUserInput {
   fingerprint?: string;
 }
 
-export interface UserEvaluation {
+/**
+ * What `evaluateRequest` returns: the decision, and beside it the policy version and the inputs it
+ * was judged on, so the history holds what it takes to reproduce it (src/policy/inputs.ts). Both
+ * are absent in results of workers from before them. The sweep acts on the decision alone.
+ */
+export type JudgedRequest = Decision & JudgementRecord<PendingInputs>;
+
+/** The policy version (src/policy/version.ts) and inputs an evaluation result carries. */
+export interface JudgementRecord<I> {
+  policyVersion?: string;
+  inputs?: I;
+}
+
+/** The decision without the record beside it: what actions, counts and recent lists carry. */
+export function decisionOf(judged: JudgedRequest): Decision {
+  const { policyVersion: _version, inputs: _inputs, ...decision } = judged;
+  return decision;
+}
+
+export interface UserEvaluation extends JudgementRecord<UserInputs> {
   decisions: Decision[];
   /** Fingerprint of the user's holdings once these decisions are applied. */
   fingerprint: string;

@@ -1,12 +1,24 @@
 // The evaluation activities: one per pending request, one per user. Each returns Decisions, so
 // every decision and its reason is recorded in the sweep's history. Judgement is the pure policy
 // engine; this file only gathers its inputs and logs what it said.
-import { evaluatePending, evaluateUser, applyDecisions, userDeadlines } from '../../policy';
+import { applyDecisions, userDeadlines } from '../../policy';
+import {
+  judge,
+  judgePending,
+  pendingInputs,
+  userInputs,
+  type UserInputs,
+} from '../../policy/inputs';
 import type { Decision } from '../../policy/types';
+import { policyVersion } from '../../policy/version';
 import type { AccessRequest } from '../../domain/accessRequest';
 import type { Lock } from '../../domain/lock';
-import { requestFromJson } from '../requestJson';
-import type { EvaluateRequestInput, EvaluateUserInput, UserEvaluation } from '../sweepTypes';
+import type {
+  EvaluateRequestInput,
+  EvaluateUserInput,
+  JudgedRequest,
+  UserEvaluation,
+} from '../sweepTypes';
 import type { ActivityDeps } from './deps';
 import { asActivityFailure } from './failures';
 import { deletedWatcherLocks, userFingerprint } from './holdingsFingerprint';
@@ -25,15 +37,13 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     });
   };
 
-  async function evaluateRequest(input: EvaluateRequestInput): Promise<Decision> {
+  // The decision travels with its policy version and inputs, so the history can reproduce it.
+  async function evaluateRequest(input: EvaluateRequestInput): Promise<JudgedRequest> {
     await Promise.resolve();
-    const decision = evaluatePending(
-      requestFromJson(input.request),
-      input.policy,
-      new Date(input.now),
-    );
+    const inputs = pendingInputs(input.request, new Date(input.now));
+    const decision = judgePending(inputs, input.policy);
     logDecision(decision);
-    return decision;
+    return { ...decision, policyVersion: policyVersion(input.policy), inputs };
   }
 
   async function evaluateUserActivity(input: EvaluateUserInput): Promise<UserEvaluation> {
@@ -52,7 +62,8 @@ export function createEvaluateActivities(deps: ActivityDeps) {
               inForceOnly: true,
             })
             .catch(asActivityFailure);
-    const decisions = withRecreatedLocks(input, requests, locks, now);
+    const inputs = judgedInputs(input, requests, locks, now);
+    const decisions = judge(inputs, input.policy);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
     const projected = input.policy.dryRun
@@ -71,6 +82,8 @@ export function createEvaluateActivities(deps: ActivityDeps) {
       decisions,
       fingerprint: userFingerprint(input.user, projected.requests, projected.locks, now),
       ...(nextDeadline ? { nextDeadline } : {}),
+      policyVersion: policyVersion(input.policy),
+      inputs,
     };
   }
 
@@ -78,18 +91,19 @@ export function createEvaluateActivities(deps: ActivityDeps) {
 }
 
 /**
- * The user's decisions; a lock the watcher made before and someone deleted (told by the previous
- * fingerprint) is judged again as a recreation, so its message says why it is back.
+ * What the user is judged on; a lock the watcher made before and someone deleted (told by the
+ * previous fingerprint) is among the previous watcher locks, so its message says why it is back.
  */
-function withRecreatedLocks(
+function judgedInputs(
   input: EvaluateUserInput,
   requests: AccessRequest[],
   locks: Lock[],
   now: Date,
-): Decision[] {
-  const first = evaluateUser(input.user, requests, locks, input.policy, now);
-  const toLock = first.filter((d) => d.action === 'lock').map((d) => d.requestId);
+): UserInputs {
+  const first = userInputs(input.user, requests, locks, now);
+  const toLock = judge(first, input.policy)
+    .filter((d) => d.action === 'lock')
+    .map((d) => d.requestId);
   const deleted = deletedWatcherLocks(input.fingerprint, input.user, requests, locks, now, toLock);
-  if (deleted.length === 0) return first;
-  return evaluateUser(input.user, requests, locks, input.policy, now, deleted);
+  return deleted.length === 0 ? first : userInputs(input.user, requests, locks, now, deleted);
 }

@@ -15,6 +15,7 @@ import type { Deadline } from '../../policy/deadlines';
 import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
 import {
+  decisionOf,
   emptyCounts,
   type ActionOutcome,
   type DecisionRecord,
@@ -47,6 +48,7 @@ import {
   freshTask,
   pageHandled,
   spend,
+  spendInputs,
   takeUser,
   leftPending,
   tally,
@@ -220,7 +222,10 @@ class SweepRun {
     let decision: Decision;
     try {
       const judge = this.local(JUDGE_OPTIONS, evaluateRequestSummary(request));
-      decision = await judge.evaluateRequest({ request, policy: this.input.policy, now });
+      // The policy version and inputs beside the decision stay in the history, not in actions.
+      decision = decisionOf(
+        await judge.evaluateRequest({ request, policy: this.input.policy, now }),
+      );
     } catch (err) {
       this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
       return undefined;
@@ -269,6 +274,9 @@ class SweepRun {
         fingerprint: this.state.fingerprints[user],
       });
       this.state.counts.evaluatedUsers += 1;
+      // The holdings recorded beside the decisions weigh on this task's message too.
+      if (result.inputs)
+        this.budget = spendInputs(this.budget, JSON.stringify(result.inputs).length);
       this.state.fingerprints[user] = result.fingerprint;
       this.keepDeadline(user, result.nextDeadline);
       // Each lock targets its own request: they go out together.

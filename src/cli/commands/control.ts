@@ -127,7 +127,9 @@ export function formatStatus(id: string, s: WatcherStatus, now: Date): string {
     `totals      ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed${escalated}`,
   );
   lines.push(`holders     ${s.holders} users hold approved access`);
-  if (s.policyChangedAt) lines.push(`policy      changed ${s.policyChangedAt}`);
+  const changed = s.policyChangedAt ? `changed ${s.policyChangedAt}` : '';
+  if (s.policyVersion || changed)
+    lines.push(`policy      ${[s.policyVersion, changed].filter(Boolean).join(', ')}`);
   if (s.lastError) lines.push(`last error  ${s.lastError}`);
   if (s.refused) lines.push(`refused     ${s.refused} signals with bad input`);
   for (const w of Object.values(s.workers)) lines.push(`worker      ${formatWorker(w, now)}`);

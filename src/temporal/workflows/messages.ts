@@ -72,6 +72,8 @@ export interface WatcherStatus {
   /** Signals refused for bad input since the watcher started (each also sets lastError). */
   refused?: number;
   policyChangedAt?: string;
+  /** The enforced policy's version (src/policy/version.ts); absent from watchers before it. */
+  policyVersion?: string;
   /**
    * The earliest deadline the watcher's timer waits for (`at` in Teleport's time) and what it
    * will do then; `kept`: how many deadlines it keeps in all. Absent when there is none.

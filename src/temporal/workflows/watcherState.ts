@@ -3,6 +3,7 @@
 // continue-as-new hands to the next run. Workflow code: no I/O, times passed in.
 import type { Deadline } from '../../policy/deadlines';
 import type { Policy } from '../../policy/types';
+import { policyVersion } from '../../policy/version';
 import type {
   DecisionRecord,
   Fingerprints,
@@ -66,6 +67,11 @@ export interface CarriedState {
   /** Signals refused for bad input; absent in state carried by runs from before it existed. */
   refused?: number;
   policyChangedAt?: string;
+  /**
+   * The version (src/policy/version.ts) of the policy enforced now; absent in state of older runs
+   * (then computed from the policy). Who set it is in the history: `policy --history`.
+   */
+  policyVersion?: string;
   // The deadline timer's state; absent in state carried by runs from before deadlines.
   /**
    * Escalations already recorded (decision ids, newest last, bounded): a request left to humans
@@ -213,6 +219,7 @@ export class WatcherState {
     this.policy = policy;
     this.carried.fullEvaluationDue = true;
     this.carried.policyChangedAt = now.toISOString();
+    this.carried.policyVersion = policyVersion(policy);
     // Deadlines follow the policy (a window, a maximum duration): evaluate everyone under the
     // new one now, not at the next poll, so a deadline it moved or removed is known at once.
     if (this.deadlineTimer) this.requestSweep('policy changed');
@@ -388,6 +395,7 @@ export class WatcherState {
     if (c.lastError) status.lastError = c.lastError;
     if (c.refused) status.refused = c.refused;
     if (c.policyChangedAt) status.policyChangedAt = c.policyChangedAt;
+    status.policyVersion = c.policyVersion ?? policyVersion(this.policy);
     const [next] = c.deadlines ?? [];
     if (next) status.nextDeadline = { ...next, kept: c.deadlines?.length ?? 0 };
     return status;

@@ -5,6 +5,7 @@ import { ConfigError } from '../config/errors';
 import { IdentityError } from '../teleport/identityFile';
 import { TeleportError } from '../teleport/errors';
 import { controlCommand } from './commands/control';
+import { backtestCommand } from './commands/backtest';
 import { decisionsCommand } from './commands/decisions';
 import { serviceCommand } from './commands/service';
 import { simulateCommand } from './commands/simulate';
@@ -24,9 +25,11 @@ Operate
   sweep      sweep now instead of waiting for the poll interval
   status     the watcher's state: last and next sweep, totals, last error
   policy     the policy the watcher enforces now
-  decisions  recorded decisions with their reasons (--user, --request, --since, --json)
+  decisions  recorded decisions with their reasons (--user, --request, --since, --json);
+             --explain re-runs one, --jsonl exports them with their inputs
 Try
   simulate   what the policy would decide for a snapshot file, changing nothing
+  backtest   what a candidate policy would have decided on the recorded evaluations
 
 Every command takes --help. Go-sample flags work as before: jit-watcher -p HOST:443 -i FILE -m=5
 `;
@@ -44,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   policy: (argv, io) => controlCommand('policy', argv, io),
   decisions: (argv, io) => decisionsCommand(argv, io),
   simulate: (argv, io) => simulateCommand(argv, io),
+  backtest: (argv, io) => backtestCommand(argv, io),
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -11,7 +11,7 @@ export interface RecordedJudgement {
   inputs: EvaluationInputs;
   /** What the evaluation decided (a user evaluation may decide nothing). */
   decisions: Decision[];
-  /** The policy it ran under (the sweep's input), when the history still has it. */
+  /** The policy it ran under (the sweep's input of the version recorded); absent: not at hand. */
   policy?: Policy;
 }
 
@@ -45,6 +45,8 @@ export interface NotReproduced {
   subject: string;
   recorded: Verdict[];
   rerun: Verdict[];
+  /** Why it could not be re-run at all: its policy is not at hand. */
+  why?: string;
 }
 
 export interface BacktestResult {
@@ -64,7 +66,15 @@ export function backtest(recorded: Iterable<RecordedJudgement>, candidate: Polic
   const changes = new Map<string, Change>();
   for (const e of recorded) {
     evaluations += 1;
-    if (e.policy) {
+    if (!e.policy) {
+      notReproduced.push({
+        at: e.at,
+        subject: subjectOf(e.inputs),
+        recorded: e.decisions.map(verdict),
+        rerun: [],
+        why: 'the policy it was made under is not in its sweep input',
+      });
+    } else {
       const rerun = judge(e.inputs, e.policy);
       if (sameDecisions(e.decisions, rerun)) reproduced += 1;
       else

@@ -6,6 +6,8 @@ import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
 import { ensureWatcher, watcherControl } from '../../temporal/control';
 import { watcherWorkflowId } from '../../temporal/names';
+import { policyHistory, type PolicyHistory } from '../../temporal/policyHistory';
+import { table } from '../table';
 import type { Policy } from '../../policy/types';
 import type { WatcherStatus } from '../../temporal/workflows/messages';
 import { deadlineLine } from '../../temporal/workflows/watcherDetails';
@@ -26,6 +28,11 @@ const FLAGS = {
     kind: 'string',
     example: 'JSON',
     help: 'policy: replace the policy with this JSON (as `policy` prints it)',
+  },
+  history: {
+    names: ['history'],
+    kind: 'bool',
+    help: 'policy: every setPolicy, pause and resume with its time, caller and policy version',
   },
 } as const satisfies CommandFlagSpecs;
 
@@ -50,6 +57,8 @@ export async function controlCommand(
     );
   if (flags.set !== undefined && verb !== 'policy')
     throw new ConfigError(`--set: only \`jit-watcher policy\` takes it, not ${verb}`);
+  if (flags.history && verb !== 'policy')
+    throw new ConfigError(`--history: only \`jit-watcher policy\` takes it, not ${verb}`);
   const cluster = await resolveCluster(config, flags.cluster);
   const id = watcherWorkflowId(cluster);
   return withTemporalClient(config, async (client) => {
@@ -84,6 +93,13 @@ export async function controlCommand(
           io.stdout(`policy of ${id} replaced; it takes effect at the next sweep\n`);
           return 0;
         }
+        if (flags.history) {
+          const history = await policyHistory(client, id);
+          io.stdout(
+            flags.json ? JSON.stringify(history, null, 2) + '\n' : formatPolicyHistory(history),
+          );
+          return 0;
+        }
         io.stdout(JSON.stringify(await control.policy(), null, 2) + '\n');
         return 0;
       }
@@ -109,6 +125,20 @@ function parsePolicyJson(text: string): Policy {
       `--set: not JSON: ${JSON.stringify(text.slice(0, 40))}; pass the policy as \`policy\` prints it`,
     );
   }
+}
+
+function formatPolicyHistory(h: PolicyHistory): string {
+  const rows = h.events.map((e) => [
+    e.at,
+    e.what,
+    e.via,
+    e.identity || '-',
+    e.refused ? `refused: ${e.refused}` : (e.version ?? ''),
+  ]);
+  const note = h.truncated
+    ? `\n(earlier runs are past the namespace's retention; ${h.runs} runs read)`
+    : `\n(${h.runs} runs read, back to the watcher's start)`;
+  return table(['TIME', 'COMMAND', 'VIA', 'IDENTITY', 'POLICY VERSION'], rows) + note + '\n';
 }
 
 export function formatStatus(id: string, s: WatcherStatus, now: Date): string {

@@ -1,10 +1,12 @@
-// `jit-watcher decisions [--user U] [--request ID] [--since 24h] [--json]`: every recorded decision
-// with its reason, read back from the sweep histories in Temporal.
+// `jit-watcher decisions [--user U] [--request ID] [--since 24h] [--json | --jsonl | --explain]`:
+// every recorded decision with its reason, read back from the sweep histories in Temporal; with
+// its policy version and inputs, re-run with `--explain`, streamed for a SIEM with `--jsonl`.
 import { ConfigError } from '../../config/errors';
 import { parseGoDuration } from '../../config/duration';
 import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
-import { findDecisions, type LoggedDecision } from '../../temporal/decisionLog';
+import { findDecisions, sweepRuns, type LoggedDecision } from '../../temporal/decisionLog';
+import { explainRequest } from '../explain';
 import type { CliIo } from '../io';
 import { table } from '../table';
 import { withTemporalClient } from '../temporalClient';
@@ -29,7 +31,20 @@ const FLAGS = {
     help: 'only sweeps started this long ago or later',
   },
   json: { names: ['json'], kind: 'bool', help: 'one JSON object per line' },
+  jsonl: {
+    names: ['jsonl'],
+    kind: 'bool',
+    help: 'stream every decision in the period (all sweeps, newest first) as JSON lines, with its policy version and inputs: for a SIEM',
+  },
+  explain: {
+    names: ['explain'],
+    kind: 'bool',
+    help: 'with --request: the decision, its policy version and inputs, re-evaluated with that policy',
+  },
 } as const satisfies CommandFlagSpecs;
+
+/** Sweep histories fetched at once by --jsonl: enough to hide the round trips, not a burst. */
+const EXPORT_CONCURRENCY = 8;
 
 export async function decisionsCommand(
   argv: string[],
@@ -40,7 +55,7 @@ export async function decisionsCommand(
     argv,
     io,
     FLAGS,
-    'jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json]',
+    'jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json | --jsonl | --explain]',
   );
   if (!loaded) return 0;
   const { config, flags } = loaded;
@@ -53,9 +68,25 @@ export async function decisionsCommand(
       );
     since = new Date(now.getTime() - ms);
   }
-  const found = await withTemporalClient(config, (client) =>
-    findDecisions(client, { user: flags.user, requestId: flags.request, since }),
-  );
+  if (flags.explain && !flags.request)
+    throw new ConfigError('--explain: needs --request ID, the request whose decision to explain');
+  if ([flags.json, flags.jsonl, flags.explain].filter(Boolean).length > 1)
+    throw new ConfigError('--json, --jsonl and --explain: choose one');
+  const query = { user: flags.user, requestId: flags.request, since };
+  if (flags.explain)
+    return withTemporalClient(config, async (client) => {
+      const explained = await explainRequest(client, query);
+      io.stdout(explained.text);
+      return explained.reproduced ? 0 : 1;
+    });
+  if (flags.jsonl)
+    return withTemporalClient(config, async (client) => {
+      const every = { ...query, maxRuns: Number.POSITIVE_INFINITY };
+      for await (const run of sweepRuns(client, every, EXPORT_CONCURRENCY))
+        for (const d of run.decisions) io.stdout(JSON.stringify(d) + '\n');
+      return 0;
+    });
+  const found = await withTemporalClient(config, (client) => findDecisions(client, query));
   if (flags.json) {
     for (const d of found) io.stdout(JSON.stringify(d) + '\n');
   } else {

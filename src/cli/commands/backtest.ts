@@ -4,7 +4,6 @@
 // decision differs are listed by the rule that makes the difference, with totals.
 import type { Client } from '@temporalio/client';
 import { ConfigError } from '../../config/errors';
-import { parseGoDuration } from '../../config/duration';
 import { loadConfig, type CommandFlagSpecs } from '../../config/load';
 import {
   backtest,
@@ -20,6 +19,7 @@ import { policyVersion } from '../../policy/version';
 import { sweepRuns } from '../../temporal/decisionLog';
 import { loadCommandConfig } from '../commandConfig';
 import type { CliIo } from '../io';
+import { sinceTime } from '../since';
 import { table } from '../table';
 import { withTemporalClient } from '../temporalClient';
 
@@ -66,13 +66,7 @@ export async function backtestCommand(
       '--policy: missing; pass the candidate policy file, e.g. --policy candidate.yaml',
     );
   const candidate = await loadCandidate(flags.candidate, io);
-  const sinceText = flags.since ?? DEFAULT_SINCE;
-  const ms = parseGoDuration(sinceText, { days: true });
-  if (ms === undefined || ms < 0)
-    throw new ConfigError(
-      `--since: not a duration: ${JSON.stringify(sinceText)}; use e.g. 7d, 24h or 90m`,
-    );
-  const since = new Date(now.getTime() - ms);
+  const since = sinceTime(flags.since ?? DEFAULT_SINCE, now);
 
   const started = performance.now();
   const read = await withTemporalClient(config, (client) => readEvaluations(client, since, io));

@@ -2,11 +2,11 @@
 // every recorded decision with its reason, read back from the sweep histories in Temporal; with
 // its policy version and inputs, re-run with `--explain`, streamed for a SIEM with `--jsonl`.
 import { ConfigError } from '../../config/errors';
-import { parseGoDuration } from '../../config/duration';
 import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
 import { findDecisions, sweepRuns, type LoggedDecision } from '../../temporal/decisionLog';
 import { explainRequest } from '../explain';
+import { sinceTime } from '../since';
 import type { CliIo } from '../io';
 import { table } from '../table';
 import { withTemporalClient } from '../temporalClient';
@@ -59,15 +59,7 @@ export async function decisionsCommand(
   );
   if (!loaded) return 0;
   const { config, flags } = loaded;
-  let since: Date | undefined;
-  if (flags.since) {
-    const ms = parseGoDuration(flags.since, { days: true });
-    if (ms === undefined || ms < 0)
-      throw new ConfigError(
-        `--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h, 90m or 2d`,
-      );
-    since = new Date(now.getTime() - ms);
-  }
+  const since = flags.since ? sinceTime(flags.since, now) : undefined;
   if (flags.explain && !flags.request)
     throw new ConfigError('--explain: needs --request ID, the request whose decision to explain');
   if ([flags.json, flags.jsonl, flags.explain].filter(Boolean).length > 1)

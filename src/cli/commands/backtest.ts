@@ -201,7 +201,7 @@ function formatReport(r: Report): string {
     lines.push('', `totals: ${r.totals.map((t) => t.text).join(', ')}`);
   }
   lines.push(
-    `re-evaluated ${r.evaluations} evaluations twice in ${r.timing.judgeSeconds} s (${r.timing.perSecond}/s); histories read in ${r.timing.readSeconds} s`,
+    `re-evaluated ${r.evaluations} evaluations twice in ${r.timing.judgeSeconds} s (${r.timing.perSecond.toLocaleString('en')}/s); histories read in ${r.timing.readSeconds} s`,
   );
   return lines.join('\n') + '\n';
 }

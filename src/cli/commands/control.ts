@@ -135,9 +135,10 @@ function formatPolicyHistory(h: PolicyHistory): string {
     e.identity || '-',
     e.refused ? `refused: ${e.refused}` : (e.version ?? ''),
   ]);
+  const runs = `${h.runs} ${h.runs === 1 ? 'run' : 'runs'} read`;
   const note = h.truncated
-    ? `\n(earlier runs are past the namespace's retention; ${h.runs} runs read)`
-    : `\n(${h.runs} runs read, back to the watcher's start)`;
+    ? `\n(${runs}; earlier runs are past the namespace's retention)`
+    : `\n(${runs}, back to the watcher's start)`;
   return table(['TIME', 'COMMAND', 'VIA', 'IDENTITY', 'POLICY VERSION'], rows) + note + '\n';
 }
 

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type { Deadline } from '../../../src/policy/deadlines';
 import { defaultPolicy } from '../../../src/policy/policy';
 import type { Decision } from '../../../src/policy/types';
+import { policyVersion } from '../../../src/policy/version';
 import { emptyCounts, type SweepResult } from '../../../src/temporal/sweepTypes';
 import { WatcherState, type WatcherInput } from '../../../src/temporal/workflows/watcherState';
 
@@ -105,6 +106,17 @@ describe('WatcherState', () => {
     const next = s.beginSweep('s2', minutes(2));
     assert.equal(next.policy.maxResources, 7);
     assert.equal(next.fullEvaluation, true);
+  });
+
+  it('carries the enforced policy’s version; a run from before versions shows it computed', () => {
+    const s = newState();
+    assert.equal(s.status().policyVersion, policyVersion(defaultPolicy()));
+    const tighter = { ...defaultPolicy(), maxResources: 2 };
+    s.setPolicy(tighter, minutes(1));
+    assert.equal(s.status().policyVersion, policyVersion(tighter));
+    const carried = JSON.parse(JSON.stringify(s.carryOver())) as WatcherInput;
+    assert.equal(carried.carried?.policyVersion, policyVersion(tighter));
+    assert.equal(newState(carried).status().policyVersion, policyVersion(tighter));
   });
 
   it('adds a sweep’s counts to the totals and keeps the last 100 decisions', () => {

@@ -11,7 +11,6 @@
 // worker runs compiled);
 // JIT_BENCH_TEMPORAL=production runs it against the production server (bench/temporalTarget.ts).
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { defaultPolicy } from '../src/policy/policy';
 import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
@@ -22,6 +21,7 @@ import { readIdentityFile } from '../src/teleport/identityFile';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { watcherLockName } from '../src/policy/decision';
 import { benchArgs } from './args';
+import { historyFigures } from './historyFigures';
 import { createRequests, startSimProcess, type SimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
@@ -272,66 +272,6 @@ async function measured(
 }
 
 /** Events, the largest payload and the largest task over every run (continue-as-new) of one sweep. */
-async function historyFigures(
-  client: Client,
-  workflowId: string,
-): Promise<{ runs: number; events: number; largest: number; largestTask: number }> {
-  let runs = 0;
-  let events = 0;
-  let largest = 0;
-  let largestTask = 0;
-  const query = `WorkflowId = '${workflowId}'`;
-  await waitFor(async () => (await client.workflow.count(query)).count > 0, {
-    what: 'visibility',
-  });
-  for await (const run of client.workflow.list({ query })) {
-    runs += 1;
-    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    for (const event of history.events ?? []) {
-      events += 1;
-      largest = Math.max(largest, largestPayload(event));
-    }
-    largestTask = Math.max(largestTask, largestTaskBytes(history.events ?? []));
-  }
-  return { runs, events, largest, largestTask };
-}
-
-/**
- * The most history one workflow task's completion wrote: the events from a WorkflowTaskCompleted
- * to the next WorkflowTaskScheduled, local activity markers mostly. The worker sends all of it in
- * one message, which the server refuses past 4 MiB.
- */
-function largestTaskBytes(events: temporal.api.history.v1.IHistoryEvent[]): number {
-  const { EventType } = temporal.api.enums.v1;
-  let largest = 0;
-  let task: number | undefined;
-  for (const event of events) {
-    if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) task = 0;
-    else if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) task = undefined;
-    else if (task !== undefined) {
-      task += temporal.api.history.v1.HistoryEvent.encode(event).finish().length;
-      largest = Math.max(largest, task);
-    }
-  }
-  return largest;
-}
-
-function largestPayload(event: temporal.api.history.v1.IHistoryEvent): number {
-  const groups = [
-    event.workflowExecutionStartedEventAttributes?.input,
-    event.activityTaskScheduledEventAttributes?.input,
-    event.activityTaskCompletedEventAttributes?.result,
-    event.workflowExecutionCompletedEventAttributes?.result,
-    event.workflowExecutionContinuedAsNewEventAttributes?.input,
-    // A local activity's result, in its marker.
-    ...Object.values(event.markerRecordedEventAttributes?.details ?? {}),
-  ];
-  let max = 0;
-  for (const group of groups)
-    for (const p of group?.payloads ?? []) max = Math.max(max, p.data?.length ?? 0);
-  return max;
-}
-
 main().catch((err: unknown) => {
   console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

@@ -7,6 +7,8 @@ export interface CliIo {
   stderr: (s: string) => void;
   env: Record<string, string | undefined>;
   readFile: (path: string) => Promise<string>;
+  /** A progress line that the next one replaces ('' clears it); set only when stderr is a terminal. */
+  progress?: (line: string) => void;
 }
 
 export function processIo(): CliIo {
@@ -15,5 +17,8 @@ export function processIo(): CliIo {
     stderr: (s) => process.stderr.write(s),
     env: process.env,
     readFile: (p) => fs.readFile(p, 'utf8'),
+    ...(process.stderr.isTTY
+      ? { progress: (line: string) => process.stderr.write(`\r${line}\x1b[K`) }
+      : {}),
   };
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../config/errors';
 import { IdentityError } from '../teleport/identityFile';
 import { TeleportError } from '../teleport/errors';
 import { controlCommand } from './commands/control';
+import { backtestCommand } from './commands/backtest';
 import { decisionsCommand } from './commands/decisions';
 import { agreementCommand } from './commands/agreement';
 import { serviceCommand } from './commands/service';
@@ -28,11 +29,13 @@ Operate
   status     the watcher's state: last and next sweep, totals, last error
   policy     the policy the watcher enforces now
   usage      use of each budget per user and environment, and when it frees (--user, --json)
-  decisions  recorded decisions with their reasons (--user, --request, --since, --json, --shadow)
   shadow     shadow set FILE | clear | show: judge by a candidate policy too, acting on nothing
   agreement  how often humans decided as the watcher would have (--since, --json)
+  decisions  recorded decisions with their reasons (--user, --request, --since, --json, --shadow);
+             --explain re-runs one, --jsonl exports them with their inputs
 Try
   simulate   what the policy would decide for a snapshot file, changing nothing
+  backtest   what a candidate policy would have decided on the recorded evaluations
 
 Every command takes --help. Go-sample flags work as before: jit-watcher -p HOST:443 -i FILE -m=5
 `;
@@ -53,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   shadow: (argv, io) => shadowCommand(argv, io),
   agreement: (argv, io) => agreementCommand(argv, io),
   simulate: (argv, io) => simulateCommand(argv, io),
+  backtest: (argv, io) => backtestCommand(argv, io),
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

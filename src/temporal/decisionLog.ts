@@ -4,15 +4,22 @@
 // decisions` prints; Temporal is the only store.
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import type { Decision } from '../policy/types';
+import type { EvaluationInputs } from '../policy/inputs';
+import type { Decision, Policy } from '../policy/types';
 import { firstPayload, readLocalActivityMarker } from './localActivityMarker';
-import type { ActionOutcome, UserEvaluation } from './sweepTypes';
+import {
+  decisionOf,
+  type ActionOutcome,
+  type JudgedRequest,
+  type SweepInput,
+  type UserEvaluation,
+} from './sweepTypes';
 
 export interface DecisionQuery {
   user?: string;
   requestId?: string;
   since?: Date;
-  /** Sweep runs to read at most, newest first. */
+  /** Sweep runs to read at most, newest first (default 100; Infinity: every one). */
   maxRuns?: number;
 }
 
@@ -22,6 +29,30 @@ export interface LoggedDecision {
   runId: string;
   decision: Decision;
   outcome?: ActionOutcome;
+  /** The policy's version (src/policy/version.ts); absent for decisions of older workers. */
+  policyVersion?: string;
+  /** What the evaluation judged; absent for decisions of older workers. */
+  inputs?: EvaluationInputs;
+}
+
+/** One evaluation as recorded: a pending request's, or a user's (which may decide nothing). */
+export interface RecordedEvaluation {
+  at: string;
+  sweepId: string;
+  runId: string;
+  kind: 'pending' | 'user';
+  decisions: Decision[];
+  policyVersion?: string;
+  inputs?: EvaluationInputs;
+}
+
+/** One sweep run's history, read: the policy it ran with (its input) and its evaluations. */
+export interface SweepRunRecord {
+  sweepId: string;
+  runId: string;
+  policy?: Policy;
+  evaluations: RecordedEvaluation[];
+  decisions: LoggedDecision[];
 }
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -47,20 +78,109 @@ function quote(value: string): string {
 
 export async function findDecisions(client: Client, q: DecisionQuery): Promise<LoggedDecision[]> {
   const out: LoggedDecision[] = [];
+  for await (const run of sweepRuns(client, q)) out.push(...run.decisions);
+  return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+/**
+ * Every sweep run the query finds, read, newest first as visibility lists them, with its
+ * decisions filtered to the query's user and request. Up to `concurrency` histories are fetched
+ * at once; runs come out in listing order all the same.
+ */
+export async function* sweepRuns(
+  client: Client,
+  q: DecisionQuery,
+  concurrency = 1,
+): AsyncGenerator<SweepRunRecord> {
   const read = new Set<string>();
+  const inFlight: Array<Promise<SweepRunRecord>> = [];
+  const fetchRun = async (run: { workflowId: string; runId: string }) => {
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const record = readSweepRun(history.events ?? [], run.workflowId, run.runId);
+    record.decisions = record.decisions.filter(
+      (d) =>
+        (!q.user || d.decision.user === q.user) &&
+        (!q.requestId || d.decision.requestId === q.requestId),
+    );
+    return record;
+  };
   for await (const found of client.workflow.list({ query: visibilityQuery(q) })) {
     const run = found.type === 'decisionIndex' ? indexed(found.parentExecution) : found;
     if (!run || read.has(run.runId)) continue;
     if (read.size >= (q.maxRuns ?? 100)) break;
     read.add(run.runId);
-    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    for (const logged of decisionsInHistory(history.events ?? [], run.workflowId, run.runId)) {
-      if (q.user && logged.decision.user !== q.user) continue;
-      if (q.requestId && logged.decision.requestId !== q.requestId) continue;
-      out.push(logged);
+    const fetching = fetchRun(run);
+    // Awaited in turn below; marked handled now so a failure waiting its turn is not "unhandled".
+    fetching.catch(() => undefined);
+    inFlight.push(fetching);
+    const next = inFlight.length >= Math.max(1, concurrency) ? inFlight.shift() : undefined;
+    if (next) yield await next;
+  }
+  for (const next of inFlight) yield await next;
+}
+
+/** A sweep run's policy (from its input, the first event), evaluations and decisions. */
+export function readSweepRun(
+  events: HistoryEvent[],
+  sweepId: string,
+  runId: string,
+): SweepRunRecord {
+  const policy = sweepInput(events)?.policy;
+  return {
+    sweepId,
+    runId,
+    ...(policy ? { policy } : {}),
+    evaluations: evaluationsInHistory(events, sweepId, runId),
+    decisions: decisionsInHistory(events, sweepId, runId),
+  };
+}
+
+function sweepInput(events: HistoryEvent[]): SweepInput | undefined {
+  const started = events[0]?.workflowExecutionStartedEventAttributes;
+  return firstPayload(started?.input?.payloads) as SweepInput | undefined;
+}
+
+/** Every evaluation a run recorded, in history order, with its inputs where it has them. */
+export function evaluationsInHistory(
+  events: HistoryEvent[],
+  sweepId: string,
+  runId: string,
+): RecordedEvaluation[] {
+  const out: RecordedEvaluation[] = [];
+  for (const done of activityCompletions(events)) {
+    if (!done.result) continue;
+    const common = { at: done.at, sweepId, runId };
+    if (done.type === 'evaluateRequest') {
+      const judged = done.result as JudgedRequest;
+      out.push({
+        ...common,
+        kind: 'pending',
+        decisions: [decisionOf(judged)],
+        ...recordOf(judged),
+      });
+    }
+    if (done.type === 'evaluateUser') {
+      const evaluation = done.result as UserEvaluation;
+      out.push({
+        ...common,
+        kind: 'user',
+        decisions: evaluation.decisions,
+        ...recordOf(evaluation),
+      });
     }
   }
-  return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return out;
+}
+
+/** The policy version and inputs a result carries, when its worker recorded them. */
+function recordOf(result: {
+  policyVersion?: string;
+  inputs?: EvaluationInputs;
+}): Pick<RecordedEvaluation, 'policyVersion' | 'inputs'> {
+  return {
+    ...(result.policyVersion ? { policyVersion: result.policyVersion } : {}),
+    ...(result.inputs ? { inputs: result.inputs } : {}),
+  };
 }
 
 /** The sweep run an index child was started by: the run whose history holds its decisions. */
@@ -80,15 +200,23 @@ export function decisionsInHistory(
 ): LoggedDecision[] {
   const decisions: LoggedDecision[] = [];
   const byDecisionId = new Map<string, LoggedDecision>();
-  const record = (decision: Decision, at: string): void => {
-    const logged: LoggedDecision = { at, sweepId, runId, decision };
+  const record = (
+    decision: Decision,
+    at: string,
+    judged: Pick<LoggedDecision, 'policyVersion' | 'inputs'>,
+  ): void => {
+    const logged: LoggedDecision = { at, sweepId, runId, decision, ...judged };
     decisions.push(logged);
     byDecisionId.set(decision.id, logged);
   };
   for (const done of activityCompletions(events)) {
-    if (done.type === 'evaluateRequest' && done.result) record(done.result as Decision, done.at);
+    if (done.type === 'evaluateRequest' && done.result) {
+      const judged = done.result as JudgedRequest;
+      record(decisionOf(judged), done.at, recordOf(judged));
+    }
     if (done.type === 'evaluateUser' && done.result) {
-      for (const d of (done.result as UserEvaluation).decisions) record(d, done.at);
+      const evaluation = done.result as UserEvaluation;
+      for (const d of evaluation.decisions) record(d, done.at, recordOf(evaluation));
     }
     if (!ACTIONS.has(done.type)) continue;
     const outcome = done.result as ActionOutcome | undefined;

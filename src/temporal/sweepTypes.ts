@@ -4,6 +4,7 @@
 import type { Deadline } from '../policy/deadlines';
 import type { AwaitingHuman, HumanDecision } from '../policy/agreement';
 import type { ShadowDisagreement } from '../policy/shadow';
+import type { PendingInputs, UserInputs } from '../policy/inputs';
 import type { Decision, Policy } from '../policy/types';
 import type { AccessRequestJson } from './requestJson';
 
@@ -75,17 +76,6 @@ export interface LedgerRef {
   since: string;
 }
 
-/**
- * evaluateRequest's result: the live decision, and what was learned beside it. Both fields are
- * absent in results of workers from before them, and when there is nothing to say.
- */
-export interface RequestEvaluation extends Decision {
-  /** The shadow policy decided otherwise (action or rule); nothing acts on it. */
-  shadow?: ShadowDisagreement;
-  /** The decision leaves the request to humans: what the engine would have decided instead. */
-  leftToHumans?: AwaitingHuman;
-}
-
 export interface EvaluateUserInput {
   user: string;
   policy: Policy;
@@ -97,7 +87,41 @@ export interface EvaluateUserInput {
   shadow?: ShadowPolicy;
 }
 
-export interface UserEvaluation {
+/**
+ * What `evaluateRequest` returns: the decision, and beside it the policy version and the inputs it
+ * was judged on, so the history holds what it takes to reproduce it (src/policy/inputs.ts), and
+ * what was learned beside it (shadow mode, a request left to humans). Every field beside the
+ * decision is absent in results of workers from before it. The sweep acts on the decision alone.
+ */
+export interface RequestEvaluation extends Decision, JudgementRecord<PendingInputs> {
+  /** The shadow policy decided otherwise (action or rule); nothing acts on it. */
+  shadow?: ShadowDisagreement;
+  /** The decision leaves the request to humans: what the engine would have decided instead. */
+  leftToHumans?: AwaitingHuman;
+}
+
+/** The name the decision log reads results by. */
+export type JudgedRequest = RequestEvaluation;
+
+/** The policy version (src/policy/version.ts) and inputs an evaluation result carries. */
+export interface JudgementRecord<I> {
+  policyVersion?: string;
+  inputs?: I;
+}
+
+/** The decision without the record beside it: what actions, counts and recent lists carry. */
+export function decisionOf(judged: RequestEvaluation): Decision {
+  const {
+    policyVersion: _version,
+    inputs: _inputs,
+    shadow: _shadow,
+    leftToHumans: _left,
+    ...decision
+  } = judged;
+  return decision;
+}
+
+export interface UserEvaluation extends JudgementRecord<UserInputs> {
   decisions: Decision[];
   /** Fingerprint of the user's holdings once these decisions are applied. */
   fingerprint: string;

@@ -6,6 +6,8 @@ import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
 import { ensureWatcher, watcherControl } from '../../temporal/control';
 import { watcherWorkflowId } from '../../temporal/names';
+import { policyHistory, type PolicyHistory } from '../../temporal/policyHistory';
+import { table } from '../table';
 import type { Policy } from '../../policy/types';
 import type { WatcherStatus } from '../../temporal/workflows/messages';
 import { deadlineLine } from '../../temporal/workflows/watcherDetails';
@@ -30,6 +32,11 @@ const FLAGS = {
     example: 'JSON',
     help: 'policy: replace the policy with this JSON (as `policy` prints it)',
   },
+  history: {
+    names: ['history'],
+    kind: 'bool',
+    help: 'policy: every setPolicy, pause and resume with its time, caller and policy version',
+  },
 } as const satisfies CommandFlagSpecs;
 
 export type ControlVerb = 'start' | 'pause' | 'resume' | 'sweep' | 'status' | 'policy';
@@ -53,6 +60,8 @@ export async function controlCommand(
     );
   if (flags.set !== undefined && verb !== 'policy')
     throw new ConfigError(`--set: only \`jit-watcher policy\` takes it, not ${verb}`);
+  if (flags.history && verb !== 'policy')
+    throw new ConfigError(`--history: only \`jit-watcher policy\` takes it, not ${verb}`);
   const cluster = await resolveCluster(config, flags.cluster);
   const id = watcherWorkflowId(cluster);
   return withTemporalClient(config, async (client) => {
@@ -85,6 +94,13 @@ export async function controlCommand(
         if (flags.set !== undefined) {
           await control.commands.setPolicy(parsePolicyJson(flags.set));
           io.stdout(`policy of ${id} replaced; it takes effect at the next sweep\n`);
+          return 0;
+        }
+        if (flags.history) {
+          const history = await policyHistory(client, id);
+          io.stdout(
+            flags.json ? JSON.stringify(history, null, 2) + '\n' : formatPolicyHistory(history),
+          );
           return 0;
         }
         io.stdout(JSON.stringify(await control.policy(), null, 2) + '\n');
@@ -120,6 +136,21 @@ function humansLine(h: NonNullable<WatcherStatus['humans']>): string {
   return `${h.decided} decided by humans, ${h.agreed} as the watcher would have${rate}, ${h.awaiting} awaited (agreement)`;
 }
 
+function formatPolicyHistory(h: PolicyHistory): string {
+  const rows = h.events.map((e) => [
+    e.at,
+    e.what,
+    e.via,
+    e.identity || '-',
+    e.refused ? `refused: ${e.refused}` : (e.version ?? ''),
+  ]);
+  const runs = `${h.runs} ${h.runs === 1 ? 'run' : 'runs'} read`;
+  const note = h.truncated
+    ? `\n(${runs}; earlier runs are past the namespace's retention)`
+    : `\n(${runs}, back to the watcher's start)`;
+  return table(['TIME', 'COMMAND', 'VIA', 'IDENTITY', 'POLICY VERSION'], rows) + note + '\n';
+}
+
 export function formatStatus(id: string, s: WatcherStatus, now: Date): string {
   const lines = [
     `watcher     ${id}`,
@@ -136,7 +167,9 @@ export function formatStatus(id: string, s: WatcherStatus, now: Date): string {
     `totals      ${s.totals.approved} approved, ${s.totals.denied} denied, ${s.totals.locked} locked, ${s.totals.failed} failed${escalated}`,
   );
   lines.push(`holders     ${s.holders} users hold approved access`);
-  if (s.policyChangedAt) lines.push(`policy      changed ${s.policyChangedAt}`);
+  const changed = s.policyChangedAt ? `changed ${s.policyChangedAt}` : '';
+  if (s.policyVersion || changed)
+    lines.push(`policy      ${[s.policyVersion, changed].filter(Boolean).join(', ')}`);
   if (s.shadow)
     lines.push(
       `shadow      ${s.shadow.version} since ${s.shadow.setAt}, ${s.shadow.disagreements} disagreements (decisions --shadow)`,

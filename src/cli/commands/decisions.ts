@@ -1,10 +1,12 @@
-// `jit-watcher decisions [--user U] [--request ID] [--since 24h] [--json]`: every recorded decision
-// with its reason, read back from the sweep histories in Temporal.
+// `jit-watcher decisions [--user U] [--request ID] [--since 24h] [--json | --jsonl | --explain]`:
+// every recorded decision with its reason, read back from the sweep histories in Temporal; with
+// its policy version and inputs, re-run with `--explain`, streamed for a SIEM with `--jsonl`.
 import { ConfigError } from '../../config/errors';
-import { parseGoDuration } from '../../config/duration';
 import type { CommandFlagSpecs } from '../../config/load';
 import { loadCommandConfig } from '../commandConfig';
-import { findDecisions, type LoggedDecision } from '../../temporal/decisionLog';
+import { findDecisions, sweepRuns, type LoggedDecision } from '../../temporal/decisionLog';
+import { explainRequest } from '../explain';
+import { sinceTime } from '../since';
 import type { CliIo } from '../io';
 import { table } from '../table';
 import { printShadowDisagreements } from './shadowDecisions';
@@ -35,7 +37,20 @@ const FLAGS = {
     kind: 'bool',
     help: 'where the shadow policy disagreed with the live one (acted on nothing)',
   },
+  jsonl: {
+    names: ['jsonl'],
+    kind: 'bool',
+    help: 'stream every decision in the period (all sweeps, newest first) as JSON lines, with its policy version and inputs: for a SIEM',
+  },
+  explain: {
+    names: ['explain'],
+    kind: 'bool',
+    help: 'with --request: the decision, its policy version and inputs, re-evaluated with that policy',
+  },
 } as const satisfies CommandFlagSpecs;
+
+/** Sweep histories fetched at once by --jsonl: enough to hide the round trips, not a burst. */
+const EXPORT_CONCURRENCY = 8;
 
 export async function decisionsCommand(
   argv: string[],
@@ -46,29 +61,38 @@ export async function decisionsCommand(
     argv,
     io,
     FLAGS,
-    'jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json] [--shadow]',
+    'jit-watcher decisions [--user USER] [--request ID] [--since 24h] [--json | --jsonl | --explain | --shadow]',
   );
   if (!loaded) return 0;
   const { config, flags } = loaded;
-  let since: Date | undefined;
-  if (flags.since) {
-    const ms = parseGoDuration(flags.since, { days: true });
-    if (ms === undefined || ms < 0)
-      throw new ConfigError(
-        `--since: not a duration: ${JSON.stringify(flags.since)}; use e.g. 24h, 90m or 2d`,
-      );
-    since = new Date(now.getTime() - ms);
-  }
+  const since = flags.since ? sinceTime(flags.since, now) : undefined;
+  if (flags.explain && !flags.request)
+    throw new ConfigError('--explain: needs --request ID, the request whose decision to explain');
+  if ([flags.jsonl, flags.explain, flags.shadow].filter(Boolean).length > 1)
+    throw new ConfigError('--jsonl, --explain and --shadow: choose one');
+  if (flags.json && (flags.jsonl || flags.explain))
+    throw new ConfigError('--json, --jsonl and --explain: choose one');
+  const query = { user: flags.user, requestId: flags.request, since };
   if (flags.shadow) {
-    const q = { user: flags.user, requestId: flags.request, since };
     await withTemporalClient(config, (client) =>
-      printShadowDisagreements(client, q, flags.json === true, io),
+      printShadowDisagreements(client, query, flags.json === true, io),
     );
     return 0;
   }
-  const found = await withTemporalClient(config, (client) =>
-    findDecisions(client, { user: flags.user, requestId: flags.request, since }),
-  );
+  if (flags.explain)
+    return withTemporalClient(config, async (client) => {
+      const explained = await explainRequest(client, query);
+      io.stdout(explained.text);
+      return explained.reproduced ? 0 : 1;
+    });
+  if (flags.jsonl)
+    return withTemporalClient(config, async (client) => {
+      const every = { ...query, maxRuns: Number.POSITIVE_INFINITY };
+      for await (const run of sweepRuns(client, every, EXPORT_CONCURRENCY))
+        for (const d of run.decisions) io.stdout(JSON.stringify(d) + '\n');
+      return 0;
+    });
+  const found = await withTemporalClient(config, (client) => findDecisions(client, query));
   if (flags.json) {
     for (const d of found) io.stdout(JSON.stringify(d) + '\n');
   } else {

@@ -1,12 +1,20 @@
 // The evaluation activities: one per pending request, one per user. Each returns Decisions, so
 // every decision and its reason is recorded in the sweep's history. Judgement is the pure policy
 // engine; this file only gathers its inputs and logs what it said.
-import { evaluatePending, evaluateUser, applyDecisions, userDeadlines } from '../../policy';
+import { applyDecisions, userDeadlines } from '../../policy';
 import { engineVerdict, leftToHumans } from '../../policy/agreement';
+import {
+  judge,
+  judgePending,
+  pendingInputs,
+  userInputs,
+  type UserInputs,
+} from '../../policy/inputs';
 import { observeUsage, usageReport, usageRetentionMs } from '../../policy/ledger';
 import { compareRequest, compareUser, type ShadowDisagreement } from '../../policy/shadow';
 import type { Decision, Policy } from '../../policy/types';
 import type { UserUsage } from '../../policy/usage';
+import { policyVersion } from '../../policy/version';
 import type { AccessRequest } from '../../domain/accessRequest';
 import type { Lock } from '../../domain/lock';
 import { requestFromJson } from '../requestJson';
@@ -87,14 +95,17 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     } else {
       await Promise.resolve();
     }
-    const decision = evaluatePending(request, input.policy, now, usage);
+    // The decision travels with its policy version and inputs, so the history can reproduce it.
+    const inputs = { ...pendingInputs(input.request, now), ...(usage ? { usage } : {}) };
+    const decision = judgePending(inputs, input.policy);
     logDecision(decision);
-    const result: RequestEvaluation = { ...decision };
+    const result: RequestEvaluation = {
+      ...decision,
+      policyVersion: policyVersion(input.policy),
+      inputs,
+    };
     if (input.shadow) {
-      const shadow = compareRequest(
-        decision,
-        evaluatePending(request, input.shadow.policy, now, usage),
-      );
+      const shadow = compareRequest(decision, judgePending(inputs, input.shadow.policy));
       if (shadow) {
         logShadow([shadow], input.shadow.version);
         result.shadow = shadow;
@@ -138,7 +149,8 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     const observed = input.ledger
       ? await observedUsage(input.ledger, input.user, requests, locks, input.policy, now)
       : undefined;
-    const decisions = withRecreatedLocks(input, requests, locks, now, observed?.usage);
+    const inputs = judgedInputs(input, requests, locks, now, observed?.usage);
+    const decisions = judge(inputs, input.policy);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
     const projected = input.policy.dryRun
@@ -171,24 +183,15 @@ export function createEvaluateActivities(deps: ActivityDeps) {
       usage,
     );
     // The shadow sees the same holdings; its locks are compared, never made.
-    const shadow = input.shadow
-      ? compareUser(
-          decisions,
-          withRecreatedLocks(
-            { ...input, policy: input.shadow.policy },
-            requests,
-            locks,
-            now,
-            observed?.usage,
-          ),
-        )
-      : [];
+    const shadow = input.shadow ? compareUser(decisions, judge(inputs, input.shadow.policy)) : [];
     if (input.shadow) logShadow(shadow, input.shadow.version);
     return {
       decisions,
       fingerprint: userFingerprint(input.user, projected.requests, projected.locks, now),
       ...(nextDeadline ? { nextDeadline } : {}),
       ...(shadow.length > 0 ? { shadow } : {}),
+      policyVersion: policyVersion(input.policy),
+      inputs,
     };
   }
 
@@ -233,19 +236,23 @@ function sameUsage(recorded: UserUsage | undefined, usage: UserUsage): boolean {
 }
 
 /**
- * The user's decisions; a lock the watcher made before and someone deleted (told by the previous
- * fingerprint) is judged again as a recreation, so its message says why it is back.
+ * What the user is judged on; a lock the watcher made before and someone deleted (told by the
+ * previous fingerprint) is among the previous watcher locks, so its message says why it is back.
  */
-function withRecreatedLocks(
+function judgedInputs(
   input: EvaluateUserInput,
   requests: AccessRequest[],
   locks: Lock[],
   now: Date,
   usage: UserUsage | undefined,
-): Decision[] {
-  const first = evaluateUser(input.user, requests, locks, input.policy, now, undefined, usage);
-  const toLock = first.filter((d) => d.action === 'lock').map((d) => d.requestId);
+): UserInputs {
+  const withUsage = (inputs: UserInputs): UserInputs => (usage ? { ...inputs, usage } : inputs);
+  const first = withUsage(userInputs(input.user, requests, locks, now));
+  const toLock = judge(first, input.policy)
+    .filter((d) => d.action === 'lock')
+    .map((d) => d.requestId);
   const deleted = deletedWatcherLocks(input.fingerprint, input.user, requests, locks, now, toLock);
-  if (deleted.length === 0) return first;
-  return evaluateUser(input.user, requests, locks, input.policy, now, deleted, usage);
+  return deleted.length === 0
+    ? first
+    : withUsage(userInputs(input.user, requests, locks, now, deleted));
 }

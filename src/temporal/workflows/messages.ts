@@ -77,6 +77,8 @@ export interface WatcherStatus {
   /** Signals refused for bad input since the watcher started (each also sets lastError). */
   refused?: number;
   policyChangedAt?: string;
+  /** The enforced policy's version (src/policy/version.ts); absent from watchers before it. */
+  policyVersion?: string;
   /**
    * Shadow mode's candidate: its version (policyVersion), since when, and the evaluations where
    * it disagreed with the live policy since then. Absent when no shadow is set.

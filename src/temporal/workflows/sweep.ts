@@ -20,6 +20,7 @@ import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
 import { JIT_SHADOW_DISAGREEMENTS } from '../searchAttributes';
 import {
+  decisionOf,
   emptyCounts,
   type ActionOutcome,
   type DecisionRecord,
@@ -57,6 +58,7 @@ import {
   freshTask,
   pageHandled,
   spend,
+  spendInputs,
   takeUser,
   leftPending,
   tally,
@@ -304,7 +306,9 @@ class SweepRun {
    * on), and a request left to humans is remembered so its human decision can be read later.
    */
   private noteEvaluation(requestId: string, evaluation: RequestEvaluation): Decision {
-    const { shadow, leftToHumans, ...decision } = evaluation;
+    // The policy version and inputs beside the decision stay in the history, not in actions.
+    const { shadow, leftToHumans } = evaluation;
+    const decision = decisionOf(evaluation);
     if (shadow) this.noteShadow(1);
     if (this.awaiting.has(requestId)) {
       this.state.seenAwaiting = [...(this.state.seenAwaiting ?? []), requestId];
@@ -392,6 +396,9 @@ class SweepRun {
       });
       if (result.shadow?.length) this.noteShadow(result.shadow.length);
       this.state.counts.evaluatedUsers += 1;
+      // The holdings recorded beside the decisions weigh on this task's message too.
+      if (result.inputs)
+        this.budget = spendInputs(this.budget, JSON.stringify(result.inputs).length);
       this.state.fingerprints[user] = result.fingerprint;
       this.keepDeadline(user, result.nextDeadline);
       // Each lock targets its own request: they go out together.

@@ -38,6 +38,20 @@ export function spend(budget: TaskBudget): TaskBudget {
   return { ...budget, used: budget.used + 1 };
 }
 
+/**
+ * The budget once a result arrived carrying `inputsLength` characters of recorded inputs (a user
+ * evaluation's holdings, src/policy/inputs.ts): each ~1 KB of them counts as one more result, so
+ * a task of users with many holdings stays as far below 4 MiB as one of plain results. Results of
+ * workers from before inputs carry none and spend nothing, so their histories replay as they ran.
+ */
+export function spendInputs(budget: TaskBudget, inputsLength: number): TaskBudget {
+  const extra = Math.floor(inputsLength / INPUT_CHARS_PER_RESULT);
+  return extra > 0 ? { ...budget, used: budget.used + extra } : budget;
+}
+
+/** What one budgeted result stands for (resultsPerTask's "~1 KB each"). */
+const INPUT_CHARS_PER_RESULT = 1024;
+
 export function hasRoom(budget: TaskBudget): boolean {
   return budget.used < budget.limit;
 }

@@ -77,6 +77,11 @@ export interface CarriedState {
   /** Signals refused for bad input; absent in state carried by runs from before it existed. */
   refused?: number;
   policyChangedAt?: string;
+  /**
+   * The version (src/policy/version.ts) of the policy enforced now; absent in state of older runs
+   * (then computed from the policy). Who set it is in the history: `policy --history`.
+   */
+  policyVersion?: string;
   // The deadline timer's state; absent in state carried by runs from before deadlines.
   /**
    * Escalations already recorded (decision ids, newest last, bounded): a request left to humans
@@ -237,6 +242,7 @@ export class WatcherState {
     this.policy = policy;
     this.carried.fullEvaluationDue = true;
     this.carried.policyChangedAt = now.toISOString();
+    this.carried.policyVersion = policyVersion(policy);
     // Deadlines follow the policy (a window, a maximum duration): evaluate everyone under the
     // new one now, not at the next poll, so a deadline it moved or removed is known at once.
     if (this.deadlineTimer) this.requestSweep('policy changed');
@@ -474,6 +480,7 @@ export class WatcherState {
       status.shadow = { version, setAt, disagreements };
     }
     if (c.humans) status.humans = { ...c.humans, awaiting: c.awaitingHumans?.length ?? 0 };
+    status.policyVersion = c.policyVersion ?? policyVersion(this.policy);
     const [next] = c.deadlines ?? [];
     if (next) status.nextDeadline = { ...next, kept: c.deadlines?.length ?? 0 };
     return status;

@@ -13,6 +13,7 @@ import {
   hasRoom,
   pageHandled,
   spend,
+  spendInputs,
   takeUser,
   tally,
   type AfterPage,
@@ -86,6 +87,13 @@ describe('task budget', () => {
     const budget = freshTask({ resultsPerTask: 2 });
     spend(budget);
     assert.deepEqual(budget, { used: 0, limit: 2 });
+  });
+  it('recorded inputs count one more result per whole KiB; none (older workers) count nothing', () => {
+    const budget = freshTask({ resultsPerTask: 10 });
+    assert.equal(spendInputs(budget, 0), budget);
+    assert.equal(spendInputs(budget, 1023), budget);
+    assert.equal(spendInputs(budget, 1024).used, 1);
+    assert.equal(spendInputs(budget, 5000).used, 4);
   });
 });
 

@@ -108,6 +108,17 @@ describe('WatcherState', () => {
     assert.equal(next.fullEvaluation, true);
   });
 
+  it('carries the enforced policy’s version; a run from before versions shows it computed', () => {
+    const s = newState();
+    assert.equal(s.status().policyVersion, policyVersion(defaultPolicy()));
+    const tighter = { ...defaultPolicy(), maxResources: 2 };
+    s.setPolicy(tighter, minutes(1));
+    assert.equal(s.status().policyVersion, policyVersion(tighter));
+    const carried = JSON.parse(JSON.stringify(s.carryOver())) as WatcherInput;
+    assert.equal(carried.carried?.policyVersion, policyVersion(tighter));
+    assert.equal(newState(carried).status().policyVersion, policyVersion(tighter));
+  });
+
   it('adds a sweep’s counts to the totals and keeps the last 100 decisions', () => {
     const s = newState();
     const recent = Array.from({ length: 80 }, (_, i) => ({

@@ -53,11 +53,16 @@ async function main(): Promise<void> {
       rows.push(await run(users, false, client, server.address));
       rows.push(await run(users, true, client, server.address));
       console.error(`done: ${users}`);
+      printRows(rows.slice(-2));
     }
   } finally {
     await connection.close();
     await server.stop();
   }
+  printRows(rows);
+}
+
+function printRows(rows: Row[]): void {
   console.log(
     '| users | budgets | first sweep | full evaluation | ledger (all shards) | largest shard | spans | worker RSS (peak) |',
   );
@@ -201,6 +206,7 @@ async function sweeps(
 }
 
 void main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  console.error(`${err instanceof Error ? err.message : String(err)}${cause}`);
   process.exit(1);
 });

@@ -9,12 +9,13 @@ import { backtestCommand } from '../src/cli/commands/backtest';
 import { defaultPolicy } from '../src/policy/policy';
 import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { ensureWatcher } from '../src/temporal/control';
-import { StopWaiting, waitFor } from '../src/util/waitFor';
+import { waitFor } from '../src/util/waitFor';
 import { benchArgs } from './args';
 import { historyFigures } from './historyFigures';
 import { createRequests, startSimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess } from './workerProcess';
+import { sweepsDone } from './watcherSweeps';
 
 interface Report {
   evaluations: number;
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     });
     let firstSweep: Awaited<ReturnType<typeof historyFigures>> | undefined;
     for (let day = 0; day < flags.days; day++) {
-      await idle(control, worker, `day ${day}: the watcher to be idle`);
+      await sweepsDone(control, worker, 1, `day ${day}: the watcher to be idle`, { idle: true });
       await createRequests(sim.admin, flags['per-day'], `d${day}`);
       const before = (await control.status()).sweeps;
       await control.sweepNow();
@@ -65,12 +66,12 @@ async function main(): Promise<void> {
       // The first day's sweep is bench:sweep's "first" sweep (a fresh cluster, the same requests):
       // its largest task shows what the recorded inputs add to a workflow task.
       if (day === 0) {
-        await idle(control, worker, "day 0's sweep to finish");
+        await sweepsDone(control, worker, 1, "day 0's sweep to finish", { idle: true });
         const last = (await control.status()).lastSweep;
         if (last) firstSweep = await historyFigures(client, last.id);
       }
     }
-    await idle(control, worker, 'the last sweep');
+    await sweepsDone(control, worker, 1, 'the last sweep', { idle: true });
     await control.handle.terminate('bench over');
 
     let out = '';
@@ -100,22 +101,6 @@ async function main(): Promise<void> {
     await connection.close();
     await server.stop();
   }
-}
-
-async function idle(
-  control: Awaited<ReturnType<typeof ensureWatcher>>,
-  worker: ReturnType<typeof startWorkerProcess>,
-  what: string,
-): Promise<void> {
-  await waitFor(
-    async () => {
-      const exited = worker.exited();
-      if (exited) throw new StopWaiting(exited);
-      const s = await control.status();
-      return s.sweeps > 0 && !s.currentSweep && !s.sweepQueued;
-    },
-    { timeoutMs: 30 * 60_000, intervalMs: 200, what },
-  );
 }
 
 main().catch((err: unknown) => {

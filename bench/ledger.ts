@@ -15,11 +15,11 @@ import { LEDGER_SHARDS, ledgerShard, ledgerWorkflowId } from '../src/temporal/na
 import { temporalUsageLedger } from '../src/temporal/usageLedger';
 import type { LedgerInput } from '../src/temporal/workflows/ledger';
 import type { LedgerBook } from '../src/temporal/workflows/ledgerBook';
-import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { benchArgs } from './args';
 import { startSimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
-import { startWorkerProcess, type WorkerProcess } from './workerProcess';
+import { startWorkerProcess } from './workerProcess';
+import { sweepsDone } from './watcherSweeps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -100,10 +100,10 @@ async function run(
       pollIntervalMs: 3_600_000,
       fullEvaluationIntervalMs: 3_600_000,
     });
-    await sweeps(control, worker, 1, 'the first sweep');
+    await sweepsDone(control, worker, 1, 'the first sweep', { idle: true });
     const firstSeconds = lastSweepSeconds(await control.status());
     await control.setPolicy(policy);
-    await sweeps(control, worker, 2, 'the full evaluation');
+    await sweepsDone(control, worker, 2, 'the full evaluation', { idle: true });
     const fullSeconds = lastSweepSeconds(await control.status());
     const sizes = await temporalUsageLedger(client, taskQueue).sizes(cluster);
     await control.handle.terminate('bench over');
@@ -186,23 +186,6 @@ function lastSweepSeconds(status: Awaited<ReturnType<WatcherControl['status']>>)
   const last = status.lastSweep;
   if (!last) throw new Error('no sweep recorded');
   return (Date.parse(last.finishedAt) - Date.parse(last.startedAt)) / 1000;
-}
-
-async function sweeps(
-  control: WatcherControl,
-  worker: WorkerProcess,
-  count: number,
-  what: string,
-): Promise<void> {
-  await waitFor(
-    async () => {
-      const exited = worker.exited();
-      if (exited) throw new StopWaiting(exited);
-      const status = await control.status();
-      return status.sweeps >= count && !status.currentSweep && !status.sweepQueued;
-    },
-    { timeoutMs: 30 * 60_000, intervalMs: 200, what },
-  );
 }
 
 void main().catch((err: unknown) => {

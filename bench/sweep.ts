@@ -18,13 +18,14 @@ import { findDecisions } from '../src/temporal/decisionLog';
 import { JIT_REQUEST_IDS, JIT_USERS } from '../src/temporal/searchAttributes';
 import { GrpcTeleportClient } from '../src/teleport/client';
 import { readIdentityFile } from '../src/teleport/identityFile';
-import { StopWaiting, waitFor } from '../src/util/waitFor';
+import { waitFor } from '../src/util/waitFor';
 import { watcherLockName } from '../src/policy/decision';
 import { benchArgs } from './args';
 import { historyFigures } from './historyFigures';
 import { createRequests, startSimProcess, type SimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
+import { sweepsDone } from './watcherSweeps';
 
 interface Row {
   requests: number;
@@ -169,7 +170,7 @@ async function benchSize(
       pollIntervalMs: 3_600_000,
       fullEvaluationIntervalMs: 3_600_000,
     });
-    await sweeps(control, worker, 1, 'the start-up sweep');
+    await sweepsDone(control, worker, 1, 'the start-up sweep');
     // The watcher sweeps once at start: that is the first sweep. Then one where nothing changed.
     const rows = [await measured(size, 'first', control, client, worker)];
     // The users createRequests spreads the requests over (a fifth as many).
@@ -179,7 +180,7 @@ async function benchSize(
     );
     const found = await findability(size, client, taskQueue, ids, users);
     await control.sweepNow();
-    await sweeps(control, worker, 2, 'the no-change sweep');
+    await sweepsDone(control, worker, 2, 'the no-change sweep');
     rows.push(await measured(size, 'no change', control, client, worker));
     if (expiredLocks > 0) {
       await addEndedLocks(sim, expiredLocks);
@@ -193,7 +194,7 @@ async function benchSize(
       );
       const done = (await control.status()).sweeps;
       await control.sweepNow();
-      await sweeps(control, worker, done + 1, 'the no-change sweep with ended locks');
+      await sweepsDone(control, worker, done + 1, 'the no-change sweep with ended locks');
       const label = `no change, ${expiredLocks.toLocaleString('en')} ended locks`;
       rows.push(await measured(size, label, control, client, worker));
     }
@@ -230,23 +231,6 @@ async function addEndedLocks(sim: SimProcess, count: number): Promise<void> {
   } finally {
     admin.close();
   }
-}
-
-/** Waits until the watcher has finished `count` sweeps, failing early if the worker died. */
-async function sweeps(
-  control: WatcherControl,
-  worker: WorkerProcess,
-  count: number,
-  what: string,
-): Promise<void> {
-  await waitFor(
-    async () => {
-      const exited = worker.exited();
-      if (exited) throw new StopWaiting(exited);
-      return (await control.status()).sweeps >= count;
-    },
-    { timeoutMs: 30 * 60_000, intervalMs: 200, what },
-  );
 }
 
 async function measured(

@@ -33,6 +33,15 @@ export async function withTemporalClient<T>(
   }
 }
 
+/** The cluster a reading command keeps to: --cluster, else -i's; neither: every cluster's. */
+export async function optionalCluster(
+  config: Config,
+  cluster: string | undefined,
+): Promise<string | undefined> {
+  if (cluster || !config.teleport.identityFile) return cluster;
+  return (await readIdentityFile(config.teleport.identityFile)).clusterName;
+}
+
 export async function resolveCluster(config: Config, cluster: string | undefined): Promise<string> {
   if (cluster) return cluster;
   if (config.teleport.identityFile) {

@@ -7,6 +7,7 @@ import type { temporal } from '@temporalio/proto';
 import type { EvaluationInputs } from '../policy/inputs';
 import type { Decision, Policy } from '../policy/types';
 import { firstPayload, readLocalActivityMarker } from './localActivityMarker';
+import { ofCluster } from './names';
 import {
   decisionOf,
   type ActionOutcome,
@@ -16,6 +17,8 @@ import {
 } from './sweepTypes';
 
 export interface DecisionQuery {
+  /** Only this cluster's sweeps (a namespace may hold several clusters' watchers). */
+  cluster?: string;
   user?: string;
   requestId?: string;
   since?: Date;
@@ -107,6 +110,7 @@ export async function* sweepRuns(
   for await (const found of client.workflow.list({ query: visibilityQuery(q) })) {
     const run = found.type === 'decisionIndex' ? indexed(found.parentExecution) : found;
     if (!run || read.has(run.runId)) continue;
+    if (q.cluster && !ofCluster(run.workflowId, q.cluster)) continue;
     if (read.size >= (q.maxRuns ?? 100)) break;
     read.add(run.runId);
     const fetching = fetchRun(run);

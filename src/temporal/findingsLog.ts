@@ -6,9 +6,12 @@ import type { Client } from '@temporalio/client';
 import type { HumanDecision } from '../policy/agreement';
 import type { ShadowDisagreement } from '../policy/shadow';
 import { activityCompletions } from './decisionLog';
+import { ofCluster } from './names';
 import type { HumanDecisionsResult, RequestEvaluation, UserEvaluation } from './sweepTypes';
 
 export interface FindingsQuery {
+  /** Only this cluster's sweeps (a namespace may hold several clusters' watchers). */
+  cluster?: string;
   since?: Date;
   user?: string;
   requestId?: string;
@@ -94,6 +97,7 @@ async function* sweepRuns(
           : undefined
         : found;
     if (!run || read.has(run.runId)) continue;
+    if (q.cluster && !ofCluster(run.workflowId, q.cluster)) continue;
     if (read.size >= (q.maxRuns ?? 500)) return;
     read.add(run.runId);
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();

@@ -7,6 +7,11 @@ export function watcherWorkflowId(cluster: string): string {
   return `jit-watcher/${cluster}`;
 }
 
+/** Whether a sweep's (or its index child's) workflow id is one of `cluster`'s. */
+export function ofCluster(workflowId: string, cluster: string): boolean {
+  return workflowId.startsWith(`jit-watcher/${cluster}/sweep/`);
+}
+
 /** Each sweep is its own workflow, named by the time it started so the Web UI lists them in order. */
 export function sweepWorkflowId(cluster: string, startedAt: Date): string {
   return `jit-watcher/${cluster}/sweep/${startedAt.toISOString()}`;

@@ -10,7 +10,10 @@ import { watcherLockName } from '../../src/policy/decision';
 import type { EnvironmentUsage } from '../../src/policy/ledger';
 import type { Policy } from '../../src/policy/types';
 import { waitFor } from '../../src/util/waitFor';
+import { backtestCommand } from '../../src/cli/commands/backtest';
+import type { BacktestResult } from '../../src/policy/backtest';
 import { usageJson } from '../support/decisionsCli';
+import { temporalTlsEnv } from '../support/temporal';
 import { assertLockedAt, POLL_MS, ShiftedClock, sweepNear } from '../support/deadlines';
 import { startStack, type Stack, type StackOptions } from '../support/stack';
 import { startWorkerProcess } from '../support/workerProcess';
@@ -204,6 +207,52 @@ describe('budgets end to end', () => {
       await s.stack.sweep();
       const states = [a, b].map((r) => s.stack.sim.store.getRequest(r.id)?.state).sort();
       assert.deepEqual(states, ['APPROVED', 'DENIED']);
+    } finally {
+      await worker.stop();
+      await s.stack.close();
+    }
+  });
+
+  test('backtest of a tighter budget flips exactly the requests over it', async () => {
+    const s = await scene();
+    const worker = await s.stack.newWorker();
+    try {
+      // Under 2h a week: sara's 90 minutes held stay, tom's 90 minutes asked are approved.
+      const held = approvedProd(s, 'sara', 90, 4);
+      const asked = askProd(s, 'tom', 1.5);
+      await s.stack.sweep();
+      assert.equal(s.stack.sim.store.getRequest(asked.id)?.state, 'APPROVED');
+      let out = '';
+      const code = await backtestCommand(
+        [
+          '--policy',
+          'one-hour.yaml',
+          '--since',
+          '1h',
+          '--json',
+          '--cluster',
+          s.stack.sim.clusterName,
+        ],
+        {
+          stdout: (t) => (out += t),
+          stderr: (t) => (out += t),
+          env: { JIT_WATCHER_TEMPORAL_ADDRESS: s.stack.temporal.address, ...temporalTlsEnv() },
+          readFile: () =>
+            Promise.resolve(
+              'policy:\n  environments:\n    - pattern: ^prod-\n      budget: {hours: 1, per: 7d}\n',
+            ),
+        },
+      );
+      assert.equal(code, 0, out);
+      const report = JSON.parse(out) as BacktestResult;
+      assert.equal(report.reproduced, report.evaluations, 'every evaluation reproduced');
+      const flips = report.changes.map(
+        (c) => `${c.requestId}:${c.recorded.action}->${c.candidate.action}:${c.rule.split(':')[0]}`,
+      );
+      assert.deepEqual(
+        flips.sort(),
+        [`${asked.id}:approve->deny:budget`, `${held.id}:keep->lock:budget`].sort(),
+      );
     } finally {
       await worker.stop();
       await s.stack.close();

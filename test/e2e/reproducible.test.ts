@@ -83,6 +83,8 @@ describe('every decision reproducible, and backtest', () => {
   const suite = runningStack({ sim: { clock } });
   const days: Day[] = [];
   const address = () => suite.stack.temporal.address;
+  // Other test files' stacks share the dev server: read this stack's cluster only.
+  const scoped = (...args: string[]) => [...args, '--cluster', suite.stack.sim.clusterName];
 
   test('a simulated week: decisions carry their policy version and inputs', async () => {
     const { store } = suite.stack.sim;
@@ -121,7 +123,7 @@ describe('every decision reproducible, and backtest', () => {
     const ids = days.flatMap((d) => [d.three, d.heldFirst, d.prod, d.five]);
     const lines = await waitFor(
       async () => {
-        const r = await run(decisionsCommand, ['--jsonl', '--since', '1h'], address());
+        const r = await run(decisionsCommand, scoped('--jsonl', '--since', '1h'), address());
         const found = r.out
           .trim()
           .split('\n')
@@ -149,7 +151,7 @@ describe('every decision reproducible, and backtest', () => {
   test('--explain reproduces a decision with the policy of its sweep', async () => {
     const r = await run(
       decisionsCommand,
-      ['--request', days[0]?.five ?? '', '--explain', '--since', '1h'],
+      scoped('--request', days[0]?.five ?? '', '--explain', '--since', '1h'),
       address(),
     );
     assert.equal(r.code, 0, r.out);
@@ -162,7 +164,7 @@ describe('every decision reproducible, and backtest', () => {
   const backtest = async (yaml: string) => {
     const r = await run(
       backtestCommand,
-      ['--policy', 'candidate.yaml', '--since', '1h', '--json'],
+      scoped('--policy', 'candidate.yaml', '--since', '1h', '--json'),
       address(),
       { 'candidate.yaml': yaml },
     );
@@ -178,9 +180,14 @@ describe('every decision reproducible, and backtest', () => {
     assert.deepEqual(r.changes, []);
     assert.ok(r.timing.perSecond > 0);
 
-    const text = await run(backtestCommand, ['--policy', 'live.yaml', '--since', '1h'], address(), {
-      'live.yaml': 'policy: {}\n',
-    });
+    const text = await run(
+      backtestCommand,
+      scoped('--policy', 'live.yaml', '--since', '1h'),
+      address(),
+      {
+        'live.yaml': 'policy: {}\n',
+      },
+    );
     assert.match(text.out, new RegExp(`^reproduced ${r.evaluations} of ${r.evaluations} `, 'm'));
     assert.match(text.out, /re-run on the inputs it recorded/);
     assert.match(text.out, /no decision would differ/);

@@ -34,10 +34,8 @@ async function cli(
 ): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  // The watcher's commands name the cluster; decisions and agreement read every sweep.
-  const cluster = ['shadow', 'status'].includes(args[0] ?? '')
-    ? ['--cluster', stack.sim.clusterName]
-    : [];
+  // Every command names the stack's cluster: other test files' stacks share the dev server.
+  const cluster = ['--cluster', stack.sim.clusterName];
   const code = await main([...args, ...cluster], {
     stdout: (s) => (out += s),
     stderr: (s) => (err += s),

@@ -9,9 +9,14 @@ import { findHumanDecisions } from '../../temporal/findingsLog';
 import { loadCommandConfig } from '../commandConfig';
 import type { CliIo } from '../io';
 import { table } from '../table';
-import { withTemporalClient } from '../temporalClient';
+import { optionalCluster, withTemporalClient } from '../temporalClient';
+import { CLUSTER_FLAG } from './control';
 
 const FLAGS = {
+  cluster: {
+    ...CLUSTER_FLAG,
+    help: "only this cluster's sweeps (default: -i's cluster, else every cluster's)",
+  },
   since: {
     names: ['since'],
     kind: 'string',
@@ -45,7 +50,10 @@ export async function agreementCommand(
       `--since: not a duration: ${JSON.stringify(text)}; use e.g. 30d, 24h or 90m`,
     );
   const since = new Date(now.getTime() - ms);
-  const found = await withTemporalClient(config, (client) => findHumanDecisions(client, { since }));
+  const cluster = await optionalCluster(config, flags.cluster);
+  const found = await withTemporalClient(config, (client) =>
+    findHumanDecisions(client, { cluster, since }),
+  );
   const report = agreementReport(found);
   io.stdout(flags.json ? JSON.stringify(report) + '\n' : formatAgreement(report, text));
   return 0;

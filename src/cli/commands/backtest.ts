@@ -21,9 +21,14 @@ import { loadCommandConfig } from '../commandConfig';
 import type { CliIo } from '../io';
 import { sinceTime } from '../since';
 import { table } from '../table';
-import { withTemporalClient } from '../temporalClient';
+import { optionalCluster, withTemporalClient } from '../temporalClient';
+import { CLUSTER_FLAG } from './control';
 
 const FLAGS = {
+  cluster: {
+    ...CLUSTER_FLAG,
+    help: "only this cluster's sweeps (default: -i's cluster, else every cluster's)",
+  },
   candidate: {
     names: ['policy'],
     kind: 'string',
@@ -69,7 +74,10 @@ export async function backtestCommand(
   const since = sinceTime(flags.since ?? DEFAULT_SINCE, now);
 
   const started = performance.now();
-  const read = await withTemporalClient(config, (client) => readEvaluations(client, since, io));
+  const cluster = await optionalCluster(config, flags.cluster);
+  const read = await withTemporalClient(config, (client) =>
+    readEvaluations(client, since, cluster, io),
+  );
   const readSeconds = (performance.now() - started) / 1000;
   io.progress?.('');
   const judging = performance.now();
@@ -122,9 +130,14 @@ interface Read {
   withoutInputs: number;
 }
 
-async function readEvaluations(client: Client, since: Date, io: CliIo): Promise<Read> {
+async function readEvaluations(
+  client: Client,
+  since: Date,
+  cluster: string | undefined,
+  io: CliIo,
+): Promise<Read> {
   const out: Read = { judgements: [], runs: 0, withoutInputs: 0 };
-  const every = { since, maxRuns: Number.POSITIVE_INFINITY };
+  const every = { cluster, since, maxRuns: Number.POSITIVE_INFINITY };
   for await (const run of sweepRuns(client, every, READ_CONCURRENCY)) {
     out.runs += 1;
     // Each result names its policy's version; the sweep's input holds the policy of that version.

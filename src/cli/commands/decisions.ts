@@ -10,9 +10,14 @@ import { sinceTime } from '../since';
 import type { CliIo } from '../io';
 import { table } from '../table';
 import { printShadowDisagreements } from './shadowDecisions';
-import { withTemporalClient } from '../temporalClient';
+import { optionalCluster, withTemporalClient } from '../temporalClient';
+import { CLUSTER_FLAG } from './control';
 
 const FLAGS = {
+  cluster: {
+    ...CLUSTER_FLAG,
+    help: "only this cluster's sweeps (default: -i's cluster, else every cluster's)",
+  },
   user: {
     names: ['user'],
     kind: 'string',
@@ -72,7 +77,8 @@ export async function decisionsCommand(
     throw new ConfigError('--jsonl, --explain and --shadow: choose one');
   if (flags.json && (flags.jsonl || flags.explain))
     throw new ConfigError('--json, --jsonl and --explain: choose one');
-  const query = { user: flags.user, requestId: flags.request, since };
+  const cluster = await optionalCluster(config, flags.cluster);
+  const query = { cluster, user: flags.user, requestId: flags.request, since };
   if (flags.shadow) {
     await withTemporalClient(config, (client) =>
       printShadowDisagreements(client, query, flags.json === true, io),

@@ -8,17 +8,13 @@ import type { UserUsage } from '../../policy/usage';
 import { watcherControl } from '../../temporal/control';
 import { temporalUsageLedger } from '../../temporal/usageLedger';
 import { loadCommandConfig } from '../commandConfig';
+import { CLUSTER_FLAG } from './control';
 import type { CliIo } from '../io';
 import { table } from '../table';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
 
 const FLAGS = {
-  cluster: {
-    names: ['cluster'],
-    kind: 'string',
-    example: 'NAME',
-    help: 'Teleport cluster name (default: from -i)',
-  },
+  cluster: CLUSTER_FLAG,
   user: { names: ['user'], kind: 'string', example: 'USER', help: 'only this user' },
   environment: {
     names: ['environment'],

@@ -175,6 +175,7 @@ export function formatStatus(id: string, s: WatcherStatus, now: Date): string {
       `shadow      ${s.shadow.version} since ${s.shadow.setAt}, ${s.shadow.disagreements} disagreements (decisions --shadow)`,
     );
   if (s.humans) lines.push(`humans      ${humansLine(s.humans)}`);
+  if (s.ledgerSince) lines.push(`ledger      since ${s.ledgerSince} (jit-watcher usage)`);
   if (s.lastError) lines.push(`last error  ${s.lastError}`);
   if (s.refused) lines.push(`refused     ${s.refused} signals with bad input`);
   for (const w of Object.values(s.workers)) lines.push(`worker      ${formatWorker(w, now)}`);

@@ -20,7 +20,7 @@ function compiledCli(): string {
  * The process settings deploy/systemd/jit-watcher.env gives Node and the C library's allocator
  * (the Dockerfile sets the same; a test checks). The watcher's own settings come as flags.
  */
-function deployedProcessEnv(): Record<string, string> {
+export function deployedProcessEnv(): Record<string, string> {
   const env = fs.readFileSync(path.join(ROOT, 'deploy', 'systemd', 'jit-watcher.env'), 'utf8');
   const settings: Record<string, string> = {};
   for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX']) {

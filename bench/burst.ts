@@ -7,7 +7,10 @@
 // activities, where the tasks waited). The landed build (a commit, built once into a cache
 // directory by bench/landedBuild.ts) runs beside the working tree's, interleaved, in one run.
 // Usage: npm run bench:burst [-- 1000 10000] [--reps N] [--idle SECONDS] [--landed REV]
-//   [--concurrency N]; JIT_BENCH_NODE_ARGS adds node flags to the measured workers (--cpu-prof).
+//   [--concurrency N] (--landed none: this tree only). JIT_BENCH_NODE runs the workers on another
+// node (scripts/install-node24.sh), JIT_BENCH_NODE_ARGS adds node flags (--cpu-prof), and
+// JIT_BENCH_TREE_ENV (`NAME=value ...`) sets variables for this tree's workers only: a setting
+// measured against the landed build without a commit.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,7 +18,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { isWatcherLock } from '../src/policy/decision';
-import { watcherControl, type WatcherControl } from '../src/temporal/control';
+import { watcherControl } from '../src/temporal/control';
 import { freePort } from '../src/util/freePort';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { benchArgs } from './args';
@@ -106,7 +109,7 @@ interface Tree {
 
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
-  let tasks: string[] = [];
+  let tasks: string[];
   try {
     tasks = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
@@ -167,6 +170,7 @@ async function startService(build: Build, sim: SimProcess, dir: string): Promise
   const logFile = path.join(dir, 'worker.log');
   const log = fs.openSync(logFile, 'w');
   const extra = (process.env.JIT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const treeEnv = build.dir === ROOT ? envPairs(process.env.JIT_BENCH_TREE_ENV ?? '') : {};
   const args = [
     ...extra,
     path.join(build.dir, 'dist', 'cli', 'main.js'),
@@ -176,10 +180,10 @@ async function startService(build: Build, sim: SimProcess, dir: string): Promise
     ...['--temporal-dev-db', path.join(dir, 'temporal.db')],
     ...['--temporal-task-queue', taskQueue, '--metrics-listen', ''],
   ];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.env.JIT_BENCH_NODE || process.execPath, args, {
     cwd: dir,
     stdio: ['ignore', log, log],
-    env: { ...process.env, ...deployedProcessEnv() },
+    env: { ...process.env, ...deployedProcessEnv(), ...treeEnv },
   });
   fs.closeSync(log);
   let exit: string | undefined;
@@ -217,6 +221,16 @@ async function startService(build: Build, sim: SimProcess, dir: string): Promise
       await gone;
     },
   };
+}
+
+function envPairs(text: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const pair of text.split(' ').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`JIT_BENCH_TREE_ENV: ${pair} is not NAME=value`);
+    pairs[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return pairs;
 }
 
 /** Watches the cluster: when each request leaves PENDING, and each watcher lock appears. */

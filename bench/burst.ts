@@ -46,6 +46,8 @@ interface Row {
   cpu: Record<ProcName, number>;
   peak: Record<ProcName, number>;
   shape: Shape;
+  /** The SDK's counters over the burst (temporal_*_total and histogram counts), summed over labels. */
+  counters: Record<string, number>;
   idle?: { seconds: number; cpu: Record<ProcName, number>; rss: Record<ProcName, number> };
 }
 
@@ -158,6 +160,8 @@ function perProc(tree: Tree, f: (pid: number | undefined) => number): Record<Pro
 interface Service {
   child: ChildProcess;
   tree: Tree;
+  /** The service's /metrics, the SDK's own (temporal_*) merged in. */
+  metricsUrl: string;
   address: string;
   taskQueue: string;
   exited(): string | undefined;
@@ -165,7 +169,7 @@ interface Service {
 }
 
 async function startService(build: Build, sim: SimProcess, dir: string): Promise<Service> {
-  const [port, uiPort] = [await freePort(), await freePort()];
+  const [port, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const taskQueue = `burst-${Date.now()}`;
   const logFile = path.join(dir, 'worker.log');
   const log = fs.openSync(logFile, 'w');
@@ -178,7 +182,7 @@ async function startService(build: Build, sim: SimProcess, dir: string): Promise
     ...['-p', sim.cluster.proxyAddress, '-i', sim.cluster.watcherIdentity],
     ...['--temporal-dev-port', String(port), '--temporal-dev-ui-port', String(uiPort)],
     ...['--temporal-dev-db', path.join(dir, 'temporal.db')],
-    ...['--temporal-task-queue', taskQueue, '--metrics-listen', ''],
+    ...['--temporal-task-queue', taskQueue, '--metrics-listen', `127.0.0.1:${metricsPort}`],
   ];
   const child = spawn(process.env.JIT_BENCH_NODE || process.execPath, args, {
     cwd: dir,
@@ -213,6 +217,7 @@ async function startService(build: Build, sim: SimProcess, dir: string): Promise
   return {
     child,
     tree,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     address: `127.0.0.1:${port}`,
     taskQueue,
     exited,
@@ -309,6 +314,7 @@ async function burst(
     }
     const load = loadAverage();
     const sweepsBefore = (await control.status()).sweeps;
+    const countersBefore = await sdkCounters(service.metricsUrl);
     const cpuBefore = perProc(service.tree, cpuSeconds);
     const burstStart = new Date();
     const ids = await createBurst(sim, size, concurrency);
@@ -333,6 +339,12 @@ async function burst(
     const cpu = diff(perProc(service.tree, cpuSeconds), cpuBefore);
     const peak = perProc(service.tree, (pid) => statusKiB(pid, 'VmHWM') / 1024);
     const sweepsAfter = (await control.status()).sweeps;
+    const countersAfter = await sdkCounters(service.metricsUrl);
+    const counters: Record<string, number> = {};
+    for (const [name, value] of Object.entries(countersAfter)) {
+      const delta = value - (countersBefore[name] ?? 0);
+      if (delta > 0) counters[name] = delta;
+    }
     const shape = await burstShape(client, service.taskQueue, burstStart);
     shape.sweeps = sweepsAfter - sweepsBefore;
     return {
@@ -346,6 +358,7 @@ async function burst(
       cpu,
       peak,
       shape,
+      counters,
       ...(idle ? { idle } : {}),
     };
   } finally {
@@ -355,6 +368,17 @@ async function burst(
     await sim.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Counters and histogram counts the SDK exports, each summed over its labels. */
+async function sdkCounters(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(url)).text();
+  const counters: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(temporal_[a-z_]+?(?:_total|_count))(?:\{[^}]*\})? ([0-9.e+]+)$/.exec(line);
+    if (m?.[1] && m[2]) counters[m[1]] = (counters[m[1]] ?? 0) + Number(m[2]);
+  }
+  return counters;
 }
 
 function diff(a: Record<ProcName, number>, b: Record<ProcName, number>): Record<ProcName, number> {
@@ -480,6 +504,19 @@ function printTables(rows: Row[]): void {
     console.log(
       `| ${r.build} | ${r.size} | ${r.rep} | ${x.sweeps} | ${x.runs} | ${x.events} | ${x.workflowTasks} | ${x.localActivities} | ${x.indexChildren} | ${s(x.taskWaitS)} | ${s(x.taskRunS)} | ${s(x.readS)} |`,
     );
+  }
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.counters)))].sort();
+  if (names.length > 0) {
+    console.log('');
+    console.log(
+      `| SDK counter (over the burst) | ${rows.map((r) => `${r.build}, ${r.size}, rep ${r.rep}`).join(' | ')} |`,
+    );
+    console.log(`|---|${rows.map(() => '---:').join('|')}|`);
+    for (const name of names) {
+      console.log(
+        `| ${name} | ${rows.map((r) => String(Math.round(r.counters[name] ?? 0))).join(' | ')} |`,
+      );
+    }
   }
   const idle = rows.filter((r) => r.idle);
   if (idle.length === 0) return;

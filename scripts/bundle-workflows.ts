@@ -29,17 +29,21 @@ async function main(): Promise<void> {
   );
 }
 
-const MAP_MARK = '//# sourceMappingURL=data:application/json;base64,';
+const MAP_MARK = '//# sourceMappingURL=data:';
+const BASE64 = 'base64,';
 
 /** The bundle with its inline source map minus `sourcesContent` (the SDK requires the map). */
 function withoutSourcesContent(code: string): string {
+  // Found as the SDK finds it (parseWorkflowCode): the last mark, then its base64 data.
   const at = code.lastIndexOf(MAP_MARK);
-  if (at < 0) throw new Error('the bundle has no inline source map (the SDK requires one)');
+  const data = at < 0 ? -1 : code.indexOf(BASE64, at);
+  if (data < 0) throw new Error('the bundle has no inline source map (the SDK requires one)');
   const map = JSON.parse(
-    Buffer.from(code.slice(at + MAP_MARK.length).trim(), 'base64').toString('utf8'),
+    Buffer.from(code.slice(data + BASE64.length).trim(), 'base64').toString('utf8'),
   ) as Record<string, unknown>;
   delete map.sourcesContent;
-  return `${code.slice(0, at)}${MAP_MARK}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+  const header = code.slice(at, data + BASE64.length);
+  return `${code.slice(0, at)}${header}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
 }
 
 main().catch((err: unknown) => {

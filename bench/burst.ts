@@ -7,17 +7,18 @@
 // activities, where the tasks waited). The landed build (a commit, built once into a cache
 // directory by bench/landedBuild.ts) runs beside the working tree's, interleaved, in one run.
 // Usage: npm run bench:burst [-- 1000 10000] [--reps N] [--idle SECONDS] [--landed REV]
-//   [--concurrency N] (--landed none: this tree only). JIT_BENCH_NODE runs the workers on another
+//   [--concurrency N] (--landed: default this branch's fork point from main; none: this tree only). JIT_BENCH_NODE runs the workers on another
 // node (scripts/install-node24.sh), JIT_BENCH_NODE_ARGS adds node flags (--cpu-prof), and
 // JIT_BENCH_TREE_ENV (`NAME=value ...`) sets variables for this tree's workers only: a setting
 // measured against the landed build without a commit.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { isWatcherLock } from '../src/policy/decision';
+import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { watcherControl } from '../src/temporal/control';
 import { freePort } from '../src/util/freePort';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
@@ -56,7 +57,8 @@ type ProcName = 'worker' | 'temporal' | 'watchdog';
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const landedAt = argv.findIndex((a) => a === '--landed' || a.startsWith('--landed='));
-  let landedRev = 'main';
+  // What this branch changed: its fork point from main, unless a commit is named.
+  let landedRev = 'merge-base';
   if (landedAt >= 0) {
     const [flag] = argv.splice(landedAt, 1);
     const inline = flag?.split('=')[1];
@@ -70,7 +72,13 @@ async function main(): Promise<void> {
   const sizes = positional.length > 0 ? positional : [1_000, 10_000];
   const builds: Build[] = [];
   if (landedRev !== 'none') {
-    const landed = landedBuild(ROOT, landedRev, progress);
+    const rev =
+      landedRev === 'merge-base'
+        ? execFileSync('git', ['-C', ROOT, 'merge-base', 'HEAD', 'main'], {
+            encoding: 'utf8',
+          }).trim()
+        : landedRev;
+    const landed = landedBuild(ROOT, rev, progress);
     builds.push({ label: `landed ${landed.commit.slice(0, 7)}`, dir: landed.dir });
   }
   builds.push({ label: 'this tree', dir: ROOT });
@@ -285,7 +293,11 @@ async function burst(
   try {
     await outcomes.ready;
     service = await startService(build, sim, dir);
-    connection = await Connection.connect({ address: service.address });
+    // Its larger receive limit: a page of a 10,000 sweep run's history passes 4 MiB.
+    connection = await Connection.connect({
+      address: service.address,
+      channelArgs: CLIENT_CHANNEL_ARGS,
+    });
     const client = new Client({ connection });
     const control = watcherControl(client, sim.cluster.clusterName);
     const live = service;
@@ -345,7 +357,12 @@ async function burst(
       const delta = value - (countersBefore[name] ?? 0);
       if (delta > 0) counters[name] = delta;
     }
-    const shape = await burstShape(client, service.taskQueue, burstStart);
+    const shape = await burstShape(client, service.taskQueue, burstStart).catch(
+      (err: unknown): Shape => {
+        console.error(`burst: no shape (${err instanceof Error ? err.message : String(err)})`);
+        return { ...EMPTY_SHAPE };
+      },
+    );
     shape.sweeps = sweepsAfter - sweepsBefore;
     return {
       build: build.label,
@@ -425,18 +442,20 @@ interface Shape {
   readS: number;
 }
 
+const EMPTY_SHAPE: Shape = {
+  sweeps: 0,
+  runs: 0,
+  events: 0,
+  workflowTasks: 0,
+  localActivities: 0,
+  indexChildren: 0,
+  taskWaitS: 0,
+  taskRunS: 0,
+  readS: 0,
+};
+
 async function burstShape(client: Client, taskQueue: string, since: Date): Promise<Shape> {
-  const shape: Shape = {
-    sweeps: 0,
-    runs: 0,
-    events: 0,
-    workflowTasks: 0,
-    localActivities: 0,
-    indexChildren: 0,
-    taskWaitS: 0,
-    taskRunS: 0,
-    readS: 0,
-  };
+  const shape: Shape = { ...EMPTY_SHAPE };
   const { EventType } = temporal.api.enums.v1;
   const query = `TaskQueue = '${taskQueue}' AND StartTime >= '${since.toISOString()}' AND (WorkflowType = 'sweep' OR WorkflowType = 'decisionIndex')`;
   for await (const run of client.workflow.list({ query })) {
@@ -485,7 +504,10 @@ const s = (v: number): string => `${v.toFixed(1)} s`;
 const mib = (v: number): string => `${Math.round(v)}`;
 
 function formatRow(r: Row): string {
-  return `| ${r.build} | ${r.size} | ${r.rep} | ${r.load} | ${s(r.decidedS)} | ${s(r.lockedS)} | ${s(r.idleS)} | ${s(r.cpu.worker)} | ${s(r.cpu.temporal)} | ${s(r.cpu.watchdog)} | ${mib(r.peak.worker)} / ${mib(r.peak.temporal)} / ${mib(r.peak.watchdog)} MiB |`;
+  const idle = r.idle
+    ? ` idle ${r.idle.seconds} s: CPU ${r.idle.cpu.worker.toFixed(2)} / ${r.idle.cpu.temporal.toFixed(2)} s, RSS ${mib(r.idle.rss.worker)} / ${mib(r.idle.rss.temporal)} / ${mib(r.idle.rss.watchdog)} MiB;`
+    : '';
+  return `| ${r.build} | ${r.size} | ${r.rep} | ${r.load} | ${s(r.decidedS)} | ${s(r.lockedS)} | ${s(r.idleS)} | ${s(r.cpu.worker)} | ${s(r.cpu.temporal)} | ${s(r.cpu.watchdog)} | ${mib(r.peak.worker)} / ${mib(r.peak.temporal)} / ${mib(r.peak.watchdog)} MiB |${idle}`;
 }
 
 function printTables(rows: Row[]): void {

@@ -11,7 +11,7 @@
 // node (scripts/install-node24.sh), JIT_BENCH_NODE_ARGS adds node flags (--cpu-prof), and
 // JIT_BENCH_TREE_ENV (`NAME=value ...`) sets variables for this tree's workers only: a setting
 // measured against the landed build without a commit.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,7 +25,7 @@ import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { benchArgs } from './args';
 import { landedBuild } from './landedBuild';
 import { startSimProcess, type SimProcess } from './simProcess';
-import { deployedProcessEnv } from './workerProcess';
+import { spawnLogged } from './workerProcess';
 
 const ROOT = path.join(__dirname, '..');
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -180,7 +180,6 @@ async function startService(build: Build, sim: SimProcess, dir: string): Promise
   const [port, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const taskQueue = `burst-${Date.now()}`;
   const logFile = path.join(dir, 'worker.log');
-  const log = fs.openSync(logFile, 'w');
   const extra = (process.env.JIT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const treeEnv = build.dir === ROOT ? envPairs(process.env.JIT_BENCH_TREE_ENV ?? '') : {};
   const args = [
@@ -192,23 +191,11 @@ async function startService(build: Build, sim: SimProcess, dir: string): Promise
     ...['--temporal-dev-db', path.join(dir, 'temporal.db')],
     ...['--temporal-task-queue', taskQueue, '--metrics-listen', `127.0.0.1:${metricsPort}`],
   ];
-  const child = spawn(process.env.JIT_BENCH_NODE || process.execPath, args, {
-    cwd: dir,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, ...deployedProcessEnv(), ...treeEnv },
-  });
-  fs.closeSync(log);
-  let exit: string | undefined;
-  const gone = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      const last = fs.readFileSync(logFile, 'utf8').trim().split('\n').pop() ?? '';
-      exit = `worker exited (${signal ?? code}): ${last}`;
-      resolve();
-    }),
-  );
-  const exited = (): string | undefined => exit;
+  const node = process.env.JIT_BENCH_NODE || process.execPath;
+  const { child, exited, gone } = spawnLogged(node, args, treeEnv, logFile, dir);
   await waitFor(
     () => {
+      const exit = exited();
       if (exit) throw new StopWaiting(exit);
       return fs.readFileSync(logFile, 'utf8').includes('"worker polling"');
     },
@@ -230,7 +217,7 @@ async function startService(build: Build, sim: SimProcess, dir: string): Promise
     taskQueue,
     exited,
     async stop() {
-      if (exit === undefined) child.kill('SIGTERM');
+      if (exited() === undefined) child.kill('SIGTERM');
       await gone;
     },
   };
@@ -510,6 +497,14 @@ function formatRow(r: Row): string {
   return `| ${r.build} | ${r.size} | ${r.rep} | ${r.load} | ${s(r.decidedS)} | ${s(r.lockedS)} | ${s(r.idleS)} | ${s(r.cpu.worker)} | ${s(r.cpu.temporal)} | ${s(r.cpu.watchdog)} | ${mib(r.peak.worker)} / ${mib(r.peak.temporal)} / ${mib(r.peak.watchdog)} MiB |${idle}`;
 }
 
+/** One Markdown table: its header cells, then one row of cells each. */
+function table(header: string[], rows: string[][]): void {
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log('');
+}
+
 function printTables(rows: Row[]): void {
   console.log(
     '| build | burst | rep | load (1/5/15 min) | all decided | all locks | watcher idle | CPU worker | CPU Temporal | CPU watchdog | peak RSS worker / Temporal / watchdog |',
@@ -517,43 +512,61 @@ function printTables(rows: Row[]): void {
   console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(formatRow(r));
   console.log('');
-  console.log(
-    '| build | burst | rep | sweeps | runs | events | workflow tasks | local activities | index children | task wait (sched→start) | task run (start→done) | reads (sched→done) |',
+  table(
+    [
+      'build',
+      'burst',
+      'rep',
+      'sweeps',
+      'runs',
+      'events',
+      'workflow tasks',
+      'local activities',
+      'index children',
+      'task wait (sched→start)',
+      'task run (start→done)',
+      'reads (sched→done)',
+    ],
+    rows.map((r) => {
+      const x = r.shape;
+      return [
+        r.build,
+        String(r.size),
+        String(r.rep),
+        String(x.sweeps),
+        String(x.runs),
+        String(x.events),
+        String(x.workflowTasks),
+        String(x.localActivities),
+        String(x.indexChildren),
+        s(x.taskWaitS),
+        s(x.taskRunS),
+        s(x.readS),
+      ];
+    }),
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
-    const x = r.shape;
-    console.log(
-      `| ${r.build} | ${r.size} | ${r.rep} | ${x.sweeps} | ${x.runs} | ${x.events} | ${x.workflowTasks} | ${x.localActivities} | ${x.indexChildren} | ${s(x.taskWaitS)} | ${s(x.taskRunS)} | ${s(x.readS)} |`,
-    );
-  }
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.counters)))].sort();
-  if (names.length > 0) {
-    console.log('');
-    console.log(
-      `| SDK counter (over the burst) | ${rows.map((r) => `${r.build}, ${r.size}, rep ${r.rep}`).join(' | ')} |`,
-    );
-    console.log(`|---|${rows.map(() => '---:').join('|')}|`);
-    for (const name of names) {
-      console.log(
-        `| ${name} | ${rows.map((r) => String(Math.round(r.counters[name] ?? 0))).join(' | ')} |`,
-      );
-    }
-  }
-  const idle = rows.filter((r) => r.idle);
-  if (idle.length === 0) return;
-  console.log('');
-  console.log(
-    '| build | rep | idle for | CPU worker / Temporal / watchdog | RSS worker / Temporal / watchdog |',
+  table(
+    ['SDK counter (over the burst)', ...rows.map((r) => `${r.build}, ${r.size}, rep ${r.rep}`)],
+    names.map((name) => [name, ...rows.map((r) => String(Math.round(r.counters[name] ?? 0)))]),
   );
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of idle) {
-    const i = r.idle;
-    if (!i) continue;
-    console.log(
-      `| ${r.build} | ${r.rep} | ${i.seconds} s | ${i.cpu.worker.toFixed(2)} / ${i.cpu.temporal.toFixed(2)} / ${i.cpu.watchdog.toFixed(2)} s | ${mib(i.rss.worker)} / ${mib(i.rss.temporal)} / ${mib(i.rss.watchdog)} MiB |`,
-    );
-  }
+  const idle = rows.flatMap((r) => (r.idle ? [{ r, i: r.idle }] : []));
+  table(
+    [
+      'build',
+      'rep',
+      'idle for',
+      'CPU worker / Temporal / watchdog',
+      'RSS worker / Temporal / watchdog',
+    ],
+    idle.map(({ r, i }) => [
+      r.build,
+      String(r.rep),
+      `${i.seconds} s`,
+      `${i.cpu.worker.toFixed(2)} / ${i.cpu.temporal.toFixed(2)} / ${i.cpu.watchdog.toFixed(2)} s`,
+      `${mib(i.rss.worker)} / ${mib(i.rss.temporal)} / ${mib(i.rss.watchdog)} MiB`,
+    ]),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 // The watcher's worker as production runs it: the compiled CLI (`npm run build`) in its own
 // process, with the Node heap and allocator settings the deployment files give it, so its memory is the
 // worker's alone, measured by the kernel's peak resident set.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +20,7 @@ function compiledCli(): string {
  * The process settings deploy/systemd/jit-watcher.env gives Node and the C library's allocator
  * (the Dockerfile sets the same; a test checks). The watcher's own settings come as flags.
  */
-function deployedProcessEnv(): Record<string, string> {
+export function deployedProcessEnv(): Record<string, string> {
   const env = fs.readFileSync(path.join(ROOT, 'deploy', 'systemd', 'jit-watcher.env'), 'utf8');
   const settings: Record<string, string> = {};
   for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX']) {
@@ -60,10 +60,46 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     os.tmpdir(),
     `jit-watcher-bench-worker-${process.pid}-${options.taskQueue}.log`,
   );
+  const { child, exited, gone } = spawnLogged(process.execPath, args, {}, logFile);
+  void gone.then(() => fs.rmSync(logFile, { force: true }));
+  return {
+    peakRssMiB() {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+      return Math.round(kib / 1024);
+    },
+    exited,
+    async stop() {
+      if (exited() === undefined) child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+export interface LoggedProcess {
+  child: ChildProcess;
+  /** Why the process has exited (with its log's last line), if it has. */
+  exited: () => string | undefined;
+  /** Resolves once it has exited. */
+  gone: Promise<void>;
+}
+
+/**
+ * A worker process with the deployed settings (and `env` over them), its stdout and stderr in
+ * `logFile`.
+ */
+export function spawnLogged(
+  node: string,
+  args: string[],
+  env: Record<string, string>,
+  logFile: string,
+  cwd?: string,
+): LoggedProcess {
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'ignore', log],
-    env: { ...process.env, ...deployedProcessEnv() },
+  const child = spawn(node, args, {
+    ...(cwd ? { cwd } : {}),
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...deployedProcessEnv(), ...env },
   });
   fs.closeSync(log);
   let exit: string | undefined;
@@ -71,20 +107,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     child.once('exit', (code, signal) => {
       const last = fs.readFileSync(logFile, 'utf8').trim().split('\n').pop() ?? '';
       exit = `worker exited (${signal ?? code}): ${last}`;
-      fs.rmSync(logFile, { force: true });
       resolve();
     }),
   );
-  return {
-    peakRssMiB() {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
-      return Math.round(kib / 1024);
-    },
-    exited: () => exit,
-    async stop() {
-      if (exit === undefined) child.kill('SIGTERM');
-      await gone;
-    },
-  };
+  return { child, exited: () => exit, gone };
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../util/freePort';
 import { StopWaiting, waitFor } from '../util/waitFor';
-import { WATCHDOG_SCRIPT } from './devServerWatchdog';
+import { WATCHDOG_SCRIPT, WATCHDOG_SHELL } from './devServerWatchdog';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from './searchAttributes';
 
 const STARTUP_TIMEOUT_MS = 60_000; // first start on a cold disk compiles the SQLite schema
@@ -91,10 +91,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   // Under the watchdog (devServerWatchdog.ts): it stops the server when our end of its stdin pipe
   // closes, which the kernel does when we exit, even by kill -9. Its own process group, so a
   // terminal's Ctrl-C reaches us first and we stop the server only after the worker has drained.
-  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, executable, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    WATCHDOG_SHELL,
+    ['-c', WATCHDOG_SCRIPT, 'jit-watcher-watchdog', executable, ...args],
+    {
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   const pidPipe = child.stdio[3] as NodeJS.ReadableStream | null;
   let pid: number | undefined;
   pidPipe?.on('data', (chunk: Buffer) => (pid = Number(chunk.toString().trim()) || pid));

@@ -1,0 +1,575 @@
+// Burst benchmark (issue 23): N requests created at once, one node each, five per user, against
+// `jit-watcher run` with its defaults (event stream on, default policy, so 2 of every 5 are locked)
+// and the embedded dev server, with the deployed NODE_OPTIONS and MALLOC_ARENA_MAX. Measures the
+// time from the last create to the last decision and to the last lock, the CPU (utime + stime from
+// /proc) and peak RSS (VmHWM) of the worker, of the Temporal server and of the dev server's
+// watchdog, and what the burst became in workflow terms (sweeps, runs, workflow tasks, local
+// activities, where the tasks waited). The landed build (a commit, built once into a cache
+// directory by bench/landedBuild.ts) runs beside the working tree's, interleaved, in one run.
+// Usage: npm run bench:burst [-- 1000 10000] [--reps N] [--idle SECONDS] [--landed REV]
+//   [--concurrency N] (--landed: default this branch's fork point from main; none: this tree only). JIT_BENCH_NODE runs the workers on another
+// node (scripts/install-node24.sh), JIT_BENCH_NODE_ARGS adds node flags (--cpu-prof), and
+// JIT_BENCH_TREE_ENV (`NAME=value ...`) sets variables for this tree's workers only: a setting
+// measured against the landed build without a commit.
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { isWatcherLock } from '../src/policy/decision';
+import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
+import { watcherControl } from '../src/temporal/control';
+import { freePort } from '../src/util/freePort';
+import { StopWaiting, waitFor } from '../src/util/waitFor';
+import { benchArgs } from './args';
+import { landedBuild } from './landedBuild';
+import { startSimProcess, type SimProcess } from './simProcess';
+import { spawnLogged } from './workerProcess';
+
+const ROOT = path.join(__dirname, '..');
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+interface Build {
+  label: string;
+  /** Directory holding dist/cli/main.js. */
+  dir: string;
+}
+
+interface Row {
+  build: string;
+  size: number;
+  rep: number;
+  load: string;
+  decidedS: number;
+  lockedS: number;
+  idleS: number;
+  cpu: Record<ProcName, number>;
+  peak: Record<ProcName, number>;
+  shape: Shape;
+  /** The SDK's counters over the burst (temporal_*_total and histogram counts), summed over labels. */
+  counters: Record<string, number>;
+  idle?: { seconds: number; cpu: Record<ProcName, number>; rss: Record<ProcName, number> };
+}
+
+type ProcName = 'worker' | 'temporal' | 'watchdog';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const landedAt = argv.findIndex((a) => a === '--landed' || a.startsWith('--landed='));
+  // What this branch changed: its fork point from main, unless a commit is named.
+  let landedRev = 'merge-base';
+  if (landedAt >= 0) {
+    const [flag] = argv.splice(landedAt, 1);
+    const inline = flag?.split('=')[1];
+    landedRev = inline ?? argv.splice(landedAt, 1)[0] ?? '';
+  }
+  const { flags, positional } = benchArgs(
+    argv,
+    { reps: 1, idle: 0, concurrency: 1_000 },
+    'burst [--reps N] [--idle SECONDS] [--concurrency N] [--landed REV] [SIZE ...]',
+  );
+  const sizes = positional.length > 0 ? positional : [1_000, 10_000];
+  const builds: Build[] = [];
+  if (landedRev !== 'none') {
+    const rev =
+      landedRev === 'merge-base'
+        ? execFileSync('git', ['-C', ROOT, 'merge-base', 'HEAD', 'main'], {
+            encoding: 'utf8',
+          }).trim()
+        : landedRev;
+    const landed = landedBuild(ROOT, rev, progress);
+    builds.push({ label: `landed ${landed.commit.slice(0, 7)}`, dir: landed.dir });
+  }
+  builds.push({ label: 'this tree', dir: ROOT });
+  const rows: Row[] = [];
+  for (let rep = 1; rep <= flags.reps; rep++) {
+    for (const size of sizes) {
+      // Interleaved: each build's burst of this size follows the other's, so drift in the
+      // machine's load falls on both.
+      const order = rep % 2 === 1 ? builds : [...builds].reverse();
+      for (const build of order) {
+        progress(`rep ${rep}: burst of ${size} on ${build.label} (${loadAverage()})`);
+        const row = await burst(build, size, rep, flags.idle, flags.concurrency);
+        rows.push(row);
+        console.error(`burst: ${formatRow(row)}`);
+      }
+    }
+  }
+  printTables(rows);
+}
+
+function progress(line: string): void {
+  console.error(`[${new Date().toISOString()}] ${line}`);
+}
+
+function loadAverage(): string {
+  return `load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
+}
+
+/** The worker's process tree: the CLI, its dev server watchdog (node -e), the temporal server. */
+interface Tree {
+  worker: number;
+  watchdog?: number;
+  temporal?: number;
+}
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      const text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      for (const c of text.split(/\s+/)) if (c) out.push(Number(c));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+function processTree(worker: number): Tree {
+  const [watchdog] = childrenOf(worker);
+  const [temporalPid] = watchdog === undefined ? [] : childrenOf(watchdog);
+  return {
+    worker,
+    ...(watchdog !== undefined ? { watchdog } : {}),
+    ...(temporalPid !== undefined ? { temporal: temporalPid } : {}),
+  };
+}
+
+/** utime + stime of a process (all its threads), in seconds. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+function statusKiB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
+  if (pid === undefined) return NaN;
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+}
+
+function perProc(tree: Tree, f: (pid: number | undefined) => number): Record<ProcName, number> {
+  return { worker: f(tree.worker), temporal: f(tree.temporal), watchdog: f(tree.watchdog) };
+}
+
+/** One `jit-watcher run` of a build, with an embedded dev server on free ports. */
+interface Service {
+  child: ChildProcess;
+  tree: Tree;
+  /** The service's /metrics, the SDK's own (temporal_*) merged in. */
+  metricsUrl: string;
+  address: string;
+  taskQueue: string;
+  exited(): string | undefined;
+  stop(): Promise<void>;
+}
+
+async function startService(build: Build, sim: SimProcess, dir: string): Promise<Service> {
+  const [port, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const taskQueue = `burst-${Date.now()}`;
+  const logFile = path.join(dir, 'worker.log');
+  const extra = (process.env.JIT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const treeEnv = build.dir === ROOT ? envPairs(process.env.JIT_BENCH_TREE_ENV ?? '') : {};
+  const args = [
+    ...extra,
+    path.join(build.dir, 'dist', 'cli', 'main.js'),
+    'run',
+    ...['-p', sim.cluster.proxyAddress, '-i', sim.cluster.watcherIdentity],
+    ...['--temporal-dev-port', String(port), '--temporal-dev-ui-port', String(uiPort)],
+    ...['--temporal-dev-db', path.join(dir, 'temporal.db')],
+    ...['--temporal-task-queue', taskQueue, '--metrics-listen', `127.0.0.1:${metricsPort}`],
+  ];
+  const node = process.env.JIT_BENCH_NODE || process.execPath;
+  const { child, exited, gone } = spawnLogged(node, args, treeEnv, logFile, dir);
+  await waitFor(
+    () => {
+      const exit = exited();
+      if (exit) throw new StopWaiting(exit);
+      return fs.readFileSync(logFile, 'utf8').includes('"worker polling"');
+    },
+    { timeoutMs: 120_000, intervalMs: 100, what: `${build.label} to start` },
+  );
+  const pid = child.pid ?? 0;
+  const tree = await waitFor(
+    () => {
+      const t = processTree(pid);
+      return t.temporal !== undefined ? t : undefined;
+    },
+    { timeoutMs: 10_000, what: 'the dev server process' },
+  );
+  return {
+    child,
+    tree,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    address: `127.0.0.1:${port}`,
+    taskQueue,
+    exited,
+    async stop() {
+      if (exited() === undefined) child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+function envPairs(text: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const pair of text.split(' ').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`JIT_BENCH_TREE_ENV: ${pair} is not NAME=value`);
+    pairs[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return pairs;
+}
+
+/** Watches the cluster: when each request leaves PENDING, and each watcher lock appears. */
+class Outcomes {
+  decided = new Map<string, number>();
+  locks = new Map<string, number>();
+  private readonly controller = new AbortController();
+  ready: Promise<void>;
+
+  constructor(sim: SimProcess) {
+    let markReady!: () => void;
+    this.ready = new Promise((r) => (markReady = r));
+    void (async () => {
+      for await (const e of sim.admin.watch({
+        kinds: ['access_request', 'lock'],
+        signal: this.controller.signal,
+      })) {
+        if (e.type === 'init') markReady();
+        if (e.type !== 'put') continue;
+        const now = performance.now();
+        if (e.kind === 'access_request' && e.request.state !== 'PENDING') {
+          if (!this.decided.has(e.request.id)) this.decided.set(e.request.id, now);
+        } else if (e.kind === 'lock' && isWatcherLock(e.lock.name)) {
+          if (!this.locks.has(e.lock.name)) this.locks.set(e.lock.name, now);
+        }
+      }
+    })().catch(() => undefined);
+  }
+
+  stop(): void {
+    this.controller.abort();
+  }
+}
+
+async function burst(
+  build: Build,
+  size: number,
+  rep: number,
+  idleSeconds: number,
+  concurrency: number,
+): Promise<Row> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-bench-burst-'));
+  const sim = await startSimProcess();
+  const outcomes = new Outcomes(sim);
+  let service: Service | undefined;
+  let connection: Connection | undefined;
+  try {
+    await outcomes.ready;
+    service = await startService(build, sim, dir);
+    // Its larger receive limit: a page of a 10,000 sweep run's history passes 4 MiB.
+    connection = await Connection.connect({
+      address: service.address,
+      channelArgs: CLIENT_CHANNEL_ARGS,
+    });
+    const client = new Client({ connection });
+    const control = watcherControl(client, sim.cluster.clusterName);
+    const live = service;
+    const idleWatcher = async (what: string, timeoutMs: number): Promise<void> => {
+      await waitFor(
+        async () => {
+          const exited = live.exited();
+          if (exited) throw new StopWaiting(exited);
+          const status = await control.status().catch(() => undefined);
+          return !!status && status.sweeps > 0 && !status.currentSweep && !status.sweepQueued;
+        },
+        { timeoutMs, intervalMs: 100, what },
+      );
+    };
+    await idleWatcher('the start-up sweep', 120_000);
+    let idle: Row['idle'];
+    if (idleSeconds > 0) {
+      const before = perProc(service.tree, cpuSeconds);
+      await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+      const after = perProc(service.tree, cpuSeconds);
+      idle = {
+        seconds: idleSeconds,
+        cpu: diff(after, before),
+        rss: perProc(service.tree, (pid) => statusKiB(pid, 'VmRSS') / 1024),
+      };
+    }
+    const load = loadAverage();
+    const sweepsBefore = (await control.status()).sweeps;
+    const countersBefore = await sdkCounters(service.metricsUrl);
+    const cpuBefore = perProc(service.tree, cpuSeconds);
+    const burstStart = new Date();
+    const ids = await createBurst(sim, size, concurrency);
+    const lastCreate = performance.now();
+    const wantLocks = Math.round((size / 5) * 2);
+    await waitFor(
+      () => {
+        const exited = live.exited();
+        if (exited) throw new StopWaiting(exited);
+        return ids.every((id) => outcomes.decided.has(id)) && outcomes.locks.size >= wantLocks;
+      },
+      {
+        timeoutMs: 30 * 60_000,
+        intervalMs: 50,
+        what: `${size} decisions and ${wantLocks} locks (${build.label})`,
+      },
+    );
+    const lastDecision = Math.max(...ids.map((id) => outcomes.decided.get(id) ?? NaN));
+    const lastLock = Math.max(...outcomes.locks.values());
+    await idleWatcher('the watcher to be idle after the burst', 30 * 60_000);
+    const idleAt = performance.now();
+    const cpu = diff(perProc(service.tree, cpuSeconds), cpuBefore);
+    const peak = perProc(service.tree, (pid) => statusKiB(pid, 'VmHWM') / 1024);
+    const sweepsAfter = (await control.status()).sweeps;
+    const countersAfter = await sdkCounters(service.metricsUrl);
+    const counters: Record<string, number> = {};
+    for (const [name, value] of Object.entries(countersAfter)) {
+      const delta = value - (countersBefore[name] ?? 0);
+      if (delta > 0) counters[name] = delta;
+    }
+    const shape = await burstShape(client, service.taskQueue, burstStart).catch(
+      (err: unknown): Shape => {
+        console.error(`burst: no shape (${err instanceof Error ? err.message : String(err)})`);
+        return { ...EMPTY_SHAPE };
+      },
+    );
+    shape.sweeps = sweepsAfter - sweepsBefore;
+    return {
+      build: build.label,
+      size,
+      rep,
+      load,
+      decidedS: (lastDecision - lastCreate) / 1000,
+      lockedS: (lastLock - lastCreate) / 1000,
+      idleS: (idleAt - lastCreate) / 1000,
+      cpu,
+      peak,
+      shape,
+      counters,
+      ...(idle ? { idle } : {}),
+    };
+  } finally {
+    outcomes.stop();
+    await connection?.close();
+    await service?.stop();
+    await sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Counters and histogram counts the SDK exports, each summed over its labels. */
+async function sdkCounters(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(url)).text();
+  const counters: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(temporal_[a-z_]+?(?:_total|_count))(?:\{[^}]*\})? ([0-9.e+]+)$/.exec(line);
+    if (m?.[1] && m[2]) counters[m[1]] = (counters[m[1]] ?? 0) + Number(m[2]);
+  }
+  return counters;
+}
+
+function diff(a: Record<ProcName, number>, b: Record<ProcName, number>): Record<ProcName, number> {
+  return {
+    worker: a.worker - b.worker,
+    temporal: a.temporal - b.temporal,
+    watchdog: a.watchdog - b.watchdog,
+  };
+}
+
+/** `size` requests, one node each, five per user, at most `concurrency` creates in flight. */
+async function createBurst(sim: SimProcess, size: number, concurrency: number): Promise<string[]> {
+  const users = Math.max(1, Math.round(size / 5));
+  const ids: string[] = new Array<string>(size);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, size) }, async () => {
+      while (next < size) {
+        const i = next++;
+        const request = await sim.admin.createRequest({
+          user: `burst-user-${i % users}`,
+          roles: ['node-access'],
+          resources: [{ clusterName: 'bench', kind: 'node', name: `burst-node-${i}` }],
+        });
+        ids[i] = request.id;
+      }
+    }),
+  );
+  return ids;
+}
+
+/** What the burst became in workflow terms, from the histories of the sweeps it caused. */
+interface Shape {
+  sweeps: number;
+  runs: number;
+  events: number;
+  workflowTasks: number;
+  localActivities: number;
+  indexChildren: number;
+  /** Workflow tasks: scheduled to started (waiting for the worker), started to completed. */
+  taskWaitS: number;
+  taskRunS: number;
+  /** Regular activities (page and holdings reads): scheduled to completed. */
+  readS: number;
+}
+
+const EMPTY_SHAPE: Shape = {
+  sweeps: 0,
+  runs: 0,
+  events: 0,
+  workflowTasks: 0,
+  localActivities: 0,
+  indexChildren: 0,
+  taskWaitS: 0,
+  taskRunS: 0,
+  readS: 0,
+};
+
+async function burstShape(client: Client, taskQueue: string, since: Date): Promise<Shape> {
+  const shape: Shape = { ...EMPTY_SHAPE };
+  const { EventType } = temporal.api.enums.v1;
+  const query = `TaskQueue = '${taskQueue}' AND StartTime >= '${since.toISOString()}' AND (WorkflowType = 'sweep' OR WorkflowType = 'decisionIndex')`;
+  for await (const run of client.workflow.list({ query })) {
+    if (run.type === 'decisionIndex') {
+      shape.indexChildren += 1;
+      continue;
+    }
+    shape.runs += 1;
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const at = (e: temporal.api.history.v1.IHistoryEvent): number =>
+      Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+    const byId = new Map<number, temporal.api.history.v1.IHistoryEvent>();
+    for (const e of history.events ?? []) {
+      shape.events += 1;
+      byId.set(Number(e.eventId), e);
+      const ref = (id: unknown): temporal.api.history.v1.IHistoryEvent | undefined =>
+        byId.get(Number(id));
+      switch (e.eventType) {
+        case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
+          const scheduled = ref(e.workflowTaskStartedEventAttributes?.scheduledEventId);
+          if (scheduled) shape.taskWaitS += (at(e) - at(scheduled)) / 1000;
+          break;
+        }
+        case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
+          shape.workflowTasks += 1;
+          const started = ref(e.workflowTaskCompletedEventAttributes?.startedEventId);
+          if (started) shape.taskRunS += (at(e) - at(started)) / 1000;
+          break;
+        }
+        case EventType.EVENT_TYPE_MARKER_RECORDED:
+          shape.localActivities += 1;
+          break;
+        case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+          const scheduled = ref(e.activityTaskCompletedEventAttributes?.scheduledEventId);
+          if (scheduled) shape.readS += (at(e) - at(scheduled)) / 1000;
+          break;
+        }
+        default:
+      }
+    }
+  }
+  return shape;
+}
+
+const s = (v: number): string => `${v.toFixed(1)} s`;
+const mib = (v: number): string => `${Math.round(v)}`;
+
+function formatRow(r: Row): string {
+  const idle = r.idle
+    ? ` idle ${r.idle.seconds} s: CPU ${r.idle.cpu.worker.toFixed(2)} / ${r.idle.cpu.temporal.toFixed(2)} s, RSS ${mib(r.idle.rss.worker)} / ${mib(r.idle.rss.temporal)} / ${mib(r.idle.rss.watchdog)} MiB;`
+    : '';
+  return `| ${r.build} | ${r.size} | ${r.rep} | ${r.load} | ${s(r.decidedS)} | ${s(r.lockedS)} | ${s(r.idleS)} | ${s(r.cpu.worker)} | ${s(r.cpu.temporal)} | ${s(r.cpu.watchdog)} | ${mib(r.peak.worker)} / ${mib(r.peak.temporal)} / ${mib(r.peak.watchdog)} MiB |${idle}`;
+}
+
+/** One Markdown table: its header cells, then one row of cells each. */
+function table(header: string[], rows: string[][]): void {
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log('');
+}
+
+function printTables(rows: Row[]): void {
+  console.log(
+    '| build | burst | rep | load (1/5/15 min) | all decided | all locks | watcher idle | CPU worker | CPU Temporal | CPU watchdog | peak RSS worker / Temporal / watchdog |',
+  );
+  console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(formatRow(r));
+  console.log('');
+  table(
+    [
+      'build',
+      'burst',
+      'rep',
+      'sweeps',
+      'runs',
+      'events',
+      'workflow tasks',
+      'local activities',
+      'index children',
+      'task wait (sched→start)',
+      'task run (start→done)',
+      'reads (sched→done)',
+    ],
+    rows.map((r) => {
+      const x = r.shape;
+      return [
+        r.build,
+        String(r.size),
+        String(r.rep),
+        String(x.sweeps),
+        String(x.runs),
+        String(x.events),
+        String(x.workflowTasks),
+        String(x.localActivities),
+        String(x.indexChildren),
+        s(x.taskWaitS),
+        s(x.taskRunS),
+        s(x.readS),
+      ];
+    }),
+  );
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.counters)))].sort();
+  table(
+    ['SDK counter (over the burst)', ...rows.map((r) => `${r.build}, ${r.size}, rep ${r.rep}`)],
+    names.map((name) => [name, ...rows.map((r) => String(Math.round(r.counters[name] ?? 0)))]),
+  );
+  const idle = rows.flatMap((r) => (r.idle ? [{ r, i: r.idle }] : []));
+  table(
+    [
+      'build',
+      'rep',
+      'idle for',
+      'CPU worker / Temporal / watchdog',
+      'RSS worker / Temporal / watchdog',
+    ],
+    idle.map(({ r, i }) => [
+      r.build,
+      String(r.rep),
+      `${i.seconds} s`,
+      `${i.cpu.worker.toFixed(2)} / ${i.cpu.temporal.toFixed(2)} / ${i.cpu.watchdog.toFixed(2)} s`,
+      `${mib(i.rss.worker)} / ${mib(i.rss.temporal)} / ${mib(i.rss.watchdog)} MiB`,
+    ]),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -14,7 +14,7 @@ import { ensureWatcher, type WatcherControl } from '../src/temporal/control';
 import { LEDGER_SHARDS, ledgerShard, ledgerWorkflowId } from '../src/temporal/names';
 import { temporalUsageLedger } from '../src/temporal/usageLedger';
 import type { LedgerInput } from '../src/temporal/workflows/ledger';
-import type { LedgerBook } from '../src/temporal/workflows/ledgerBook';
+import { mergeWrite, type LedgerBook } from '../src/temporal/workflows/ledgerBook';
 import { benchArgs } from './args';
 import { startSimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
@@ -168,7 +168,12 @@ async function seedWeek(
         grantedAt: start.toISOString(),
       };
     });
-    books[ledgerShard(user)]![user] = { since, spans };
+    const shard = ledgerShard(user);
+    books[shard] = mergeWrite(books[shard]!, {
+      usage: [{ user, since, spans }],
+      retainMs: 8 * DAY,
+      now: now.toISOString(),
+    });
   }
   await Promise.all(
     books.map((book, shard) => {

@@ -40,14 +40,18 @@ describe('ledger book', () => {
     const a = mergeWrite(mergeWrite({}, write('alice', [planned])), write('alice', [ended]));
     const b = mergeWrite(mergeWrite({}, write('alice', [ended])), write('alice', [planned]));
     assert.deepEqual(a, b);
-    assert.equal(a.alice?.spans[0]?.end, NOW);
+    assert.equal(readUsers(a, ['alice'])[0]?.spans[0]?.end, NOW);
   });
 
   test('a write that leaves a span out keeps it: only retention drops spans', () => {
     const book = mergeWrite(mergeWrite({}, write('alice', [planned, other])), write('alice', []));
-    assert.equal(book.alice?.spans.length, 2);
+    assert.equal(readUsers(book, ['alice'])[0]?.spans.length, 2);
     const later = mergeWrite(book, write('bob', [], '2026-12-13T00:00:00.000Z'));
-    assert.deepEqual(later.alice?.spans, [planned], 'r2 ended over a week before');
+    assert.deepEqual(
+      readUsers(later, ['alice'])[0]?.spans,
+      [planned],
+      'r2 ended over a week before',
+    );
     const gone = mergeWrite(later, write('bob', [], '2026-12-20T00:00:00.000Z'));
     assert.deepEqual(gone, {}, 'a user with nothing left is dropped');
   });
@@ -57,11 +61,25 @@ describe('ledger book', () => {
       ...write('alice', []),
       usage: [{ user: 'alice', since: '2026-11-01T00:00:00.000Z', spans: [] }],
     });
-    assert.equal(book.alice?.since, '2026-11-01T00:00:00.000Z');
+    assert.equal(readUsers(book, ['alice'])[0]?.since, '2026-11-01T00:00:00.000Z');
     const size = bookSize(book);
     assert.equal(size.users, 1);
     assert.equal(size.spans, 1);
     assert.equal(size.bytes, JSON.stringify(book).length);
+  });
+
+  test('compact: a week of use is far smaller than its spans as JSON', () => {
+    const week = Array.from({ length: 7 }, (_, d) =>
+      span(
+        `0192f0c1-7a3b-7c4d-8e5f-${String(d).padStart(12, '0')}`,
+        `2026-12-0${d + 1}T08:00:00.000Z`,
+        `2026-12-0${d + 1}T09:00:00.000Z`,
+      ),
+    );
+    const book = mergeWrite({}, write('alice', week, '2026-12-08T00:00:00.000Z'));
+    assert.deepEqual(readUsers(book, ['alice'])[0]?.spans, week, 'read back exactly');
+    const bytes = bookSize(book).bytes;
+    assert.ok(bytes * 2 < JSON.stringify(week).length, `${bytes} bytes`);
   });
 
   test('shards: stable, within range, spread', () => {

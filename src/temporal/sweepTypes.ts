@@ -74,6 +74,11 @@ export interface LedgerRef {
   cluster: string;
   /** RFC 3339: when the ledger began; use before it is unknown, and reasons say so. */
   since: string;
+  /**
+   * The sweep run reading it: reads within one run share one query per shard. Absent in inputs
+   * of older sweeps: each read is its own query.
+   */
+  scope?: string;
 }
 
 export interface EvaluateUserInput {

@@ -14,9 +14,17 @@ import {
   type UsageWrite,
 } from './workflows/ledgerMessages';
 
+/** Shards kept by scoped reads: two sweep runs' worth. */
+const SCOPED_SHARDS = 2 * LEDGER_SHARDS;
+
 export interface UsageLedger {
-  /** The user's recorded use; undefined when none is recorded. */
-  read(cluster: string, user: string): Promise<UserUsage | undefined>;
+  /**
+   * The user's recorded use; undefined when none is recorded. With `scope` (a sweep run's id),
+   * the user's whole shard is read once per scope and kept: a sweep run of 10,000 user
+   * evaluations makes 64 queries instead of 10,000. Safe because within one run each user's
+   * spans change only by that user's own evaluation, after their reads.
+   */
+  read(cluster: string, user: string, scope?: string): Promise<UserUsage | undefined>;
   /** Merges one user's observed ledger into their shard, starting the shard if it is new. */
   record(cluster: string, write: UsageWrite & { usage: [UserUsage] }): Promise<void>;
   /** Every user's recorded use, shard by shard. */
@@ -42,9 +50,27 @@ export function temporalUsageLedger(
     throw err;
   };
   const shards = Array.from({ length: LEDGER_SHARDS }, (_, shard) => shard);
+  const scoped = new Map<string, Promise<Map<string, UserUsage>>>();
+  const readShard = (cluster: string, shard: number, scope: string) => {
+    const key = `${scope}\u0000${cluster}\u0000${shard}`;
+    let found = scoped.get(key);
+    if (!found) {
+      found = handle(cluster, shard)
+        .query(usageQuery)
+        .catch((err: unknown) => orNone(err, []))
+        .then((all) => new Map(all.map((u) => [u.user, u])));
+      // A failed read is not kept: the activity's retry asks again.
+      found.catch(() => scoped.delete(key));
+      scoped.set(key, found);
+      // Bounded: a few sweep runs' shards; the oldest goes first.
+      if (scoped.size > SCOPED_SHARDS) scoped.delete(scoped.keys().next().value as string);
+    }
+    return found;
+  };
 
   return {
-    async read(cluster, user) {
+    async read(cluster, user, scope) {
+      if (scope) return (await readShard(cluster, ledgerShard(user), scope)).get(user);
       const found = await handle(cluster, ledgerShard(user))
         .query(usageQuery, [user])
         .catch((err: unknown) => orNone(err, []));

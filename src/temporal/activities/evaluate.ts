@@ -57,7 +57,7 @@ export function createEvaluateActivities(deps: ActivityDeps) {
   ): Promise<{ recorded: UserUsage | undefined; usage: UserUsage }> {
     const store = deps.ledger;
     if (!store) throw new Error('the policy has budgets but this worker has no usage ledger');
-    const recorded = await store.read(ledger.cluster, user).catch(asActivityFailure);
+    const recorded = await store.read(ledger.cluster, user, ledger.scope).catch(asActivityFailure);
     const usage = observeUsage(recorded, user, requests, locks, policy, now, ledger.since);
     return { recorded, usage };
   }

@@ -188,7 +188,7 @@ class SweepRun {
     this.limits = input.limits ?? DEFAULT_LIMITS;
     this.budget = freshTask(this.limits);
     this.ledger = hasBudgets(input.policy)
-      ? { cluster: input.cluster, since: input.ledgerSince ?? this.at }
+      ? { cluster: input.cluster, since: input.ledgerSince ?? this.at, scope: workflowInfo().runId }
       : undefined;
   }
 

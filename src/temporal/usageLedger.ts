@@ -50,6 +50,20 @@ export function temporalUsageLedger(
     throw err;
   };
   const shards = Array.from({ length: LEDGER_SHARDS }, (_, shard) => shard);
+  const send = async (cluster: string, shard: number, write: UsageWrite): Promise<void> => {
+    const input: LedgerInput = { cluster, shard, ...options };
+    await client.workflow.executeUpdateWithStart(recordUsageUpdate, {
+      args: [write],
+      startWorkflowOperation: new WithStartWorkflowOperation('ledger', {
+        workflowId: ledgerWorkflowId(cluster, shard),
+        taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: `usage ledger of ${cluster}, shard ${shard + 1} of ${LEDGER_SHARDS}`,
+      }),
+    });
+  };
+  const batches = new WriteBatches(send);
   const scoped = new Map<string, Promise<Map<string, UserUsage>>>();
   const readShard = (cluster: string, shard: number, scope: string) => {
     const key = `${scope}\u0000${cluster}\u0000${shard}`;
@@ -77,19 +91,8 @@ export function temporalUsageLedger(
       return found[0];
     },
 
-    async record(cluster, write) {
-      const shard = ledgerShard(write.usage[0].user);
-      const input: LedgerInput = { cluster, shard, ...options };
-      await client.workflow.executeUpdateWithStart(recordUsageUpdate, {
-        args: [write],
-        startWorkflowOperation: new WithStartWorkflowOperation('ledger', {
-          workflowId: ledgerWorkflowId(cluster, shard),
-          taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          staticSummary: `usage ledger of ${cluster}, shard ${shard + 1} of ${LEDGER_SHARDS}`,
-        }),
-      });
+    record(cluster, write) {
+      return batches.add(cluster, ledgerShard(write.usage[0].user), write);
     },
 
     async readAll(cluster) {
@@ -116,3 +119,54 @@ export function temporalUsageLedger(
     },
   };
 }
+
+/** Writes gathered for one shard, and the callers waiting for them to be applied. */
+interface Batch {
+  write: UsageWrite;
+  waiters: { resolve: () => void; reject: (err: unknown) => void }[];
+}
+
+/**
+ * Writes to one shard that arrive together (a sweep evaluates up to 100 users at once) go out as
+ * one update: one workflow task for the shard instead of one per user, which is what made a first
+ * sweep under budgets slow. Each caller still returns only once its write is applied.
+ */
+class WriteBatches {
+  private readonly open = new Map<string, Batch>();
+
+  constructor(
+    private readonly send: (cluster: string, shard: number, write: UsageWrite) => Promise<void>,
+  ) {}
+
+  add(cluster: string, shard: number, write: UsageWrite): Promise<void> {
+    const key = `${cluster}\u0000${shard}`;
+    let batch = this.open.get(key);
+    if (!batch) {
+      batch = { write: { ...write, usage: [] }, waiters: [] };
+      this.open.set(key, batch);
+      // The next turn of the event loop: writes made meanwhile join this batch.
+      setTimeout(() => this.flush(key, cluster, shard), BATCH_DELAY_MS);
+    }
+    batch.write.usage.push(...write.usage);
+    batch.write.now = write.now > batch.write.now ? write.now : batch.write.now;
+    batch.write.retainMs = write.retainMs;
+    const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    if (batch.write.usage.length >= BATCH_MAX_USERS) this.flush(key, cluster, shard);
+    return done;
+  }
+
+  private flush(key: string, cluster: string, shard: number): void {
+    const batch = this.open.get(key);
+    if (!batch) return;
+    this.open.delete(key);
+    this.send(cluster, shard, batch.write).then(
+      () => batch.waiters.forEach((w) => w.resolve()),
+      (err: unknown) => batch.waiters.forEach((w) => w.reject(err)),
+    );
+  }
+}
+
+/** How long a batch waits for more writes; short next to an update's round trip. */
+const BATCH_DELAY_MS = 10;
+/** Users one update carries at most (a user's spans are a few hundred bytes). */
+const BATCH_MAX_USERS = 200;

@@ -149,8 +149,7 @@ export function createEvaluateActivities(deps: ActivityDeps) {
     const observed = input.ledger
       ? await observedUsage(input.ledger, input.user, requests, locks, input.policy, now)
       : undefined;
-    const inputs = judgedInputs(input, requests, locks, now, observed?.usage);
-    const decisions = judge(inputs, input.policy);
+    const { inputs, decisions } = judgedUser(input, requests, locks, now, observed?.usage);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
     const projected = input.policy.dryRun
@@ -236,23 +235,23 @@ function sameUsage(recorded: UserUsage | undefined, usage: UserUsage): boolean {
 }
 
 /**
- * What the user is judged on; a lock the watcher made before and someone deleted (told by the
- * previous fingerprint) is among the previous watcher locks, so its message says why it is back.
+ * What the user is judged on, and the judgement. A lock the watcher made before and someone
+ * deleted (told by the previous fingerprint) is among the previous watcher locks, so its message
+ * says why it is back; only then is the user judged a second time.
  */
-function judgedInputs(
+function judgedUser(
   input: EvaluateUserInput,
   requests: AccessRequest[],
   locks: Lock[],
   now: Date,
   usage: UserUsage | undefined,
-): UserInputs {
+): { inputs: UserInputs; decisions: Decision[] } {
   const withUsage = (inputs: UserInputs): UserInputs => (usage ? { ...inputs, usage } : inputs);
   const first = withUsage(userInputs(input.user, requests, locks, now));
-  const toLock = judge(first, input.policy)
-    .filter((d) => d.action === 'lock')
-    .map((d) => d.requestId);
+  const firstDecisions = judge(first, input.policy);
+  const toLock = firstDecisions.filter((d) => d.action === 'lock').map((d) => d.requestId);
   const deleted = deletedWatcherLocks(input.fingerprint, input.user, requests, locks, now, toLock);
-  return deleted.length === 0
-    ? first
-    : withUsage(userInputs(input.user, requests, locks, now, deleted));
+  if (deleted.length === 0) return { inputs: first, decisions: firstDecisions };
+  const inputs = withUsage(userInputs(input.user, requests, locks, now, deleted));
+  return { inputs, decisions: judge(inputs, input.policy) };
 }

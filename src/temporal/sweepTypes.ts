@@ -6,6 +6,7 @@ import type { AwaitingHuman, HumanDecision } from '../policy/agreement';
 import type { ShadowDisagreement } from '../policy/shadow';
 import type { PendingInputs, UserInputs } from '../policy/inputs';
 import type { Decision, Policy } from '../policy/types';
+import type { UserUsage } from '../policy/usage';
 import type { AccessRequestJson } from './requestJson';
 
 /** user -> fingerprint of the holdings that user had when last evaluated. */
@@ -63,22 +64,23 @@ export interface EvaluateRequestInput {
   request: AccessRequestJson;
   policy: Policy;
   now: string;
-  /** Set when the policy has budgets: where the user's ledger is kept. */
+  /** Set when the policy has budgets: the user's ledger as the sweep read it. */
   ledger?: LedgerRef;
   /** Shadow mode: also judge the request by this policy; absent in inputs from before it. */
   shadow?: ShadowPolicy;
 }
 
-/** Where an evaluation finds the user's recorded use (src/temporal/usageLedger.ts). */
+/**
+ * A user's ledger as the sweep read it from the ledger's workflows (src/temporal/usageLedger.ts)
+ * and hands to their evaluation, which observes into it what Teleport holds now. Evaluations never
+ * read or write the ledger themselves: the sweep reads it in regular activities before them and
+ * writes what they observed after them (workflows/sweepLedger.ts).
+ */
 export interface LedgerRef {
-  cluster: string;
   /** RFC 3339: when the ledger began; use before it is unknown, and reasons say so. */
   since: string;
-  /**
-   * The sweep run reading it: reads within one run share one query per shard. Absent in inputs
-   * of older sweeps: each read is its own query.
-   */
-  scope?: string;
+  /** The user's recorded use; absent when none is recorded. */
+  recorded?: UserUsage;
 }
 
 export interface EvaluateUserInput {
@@ -86,10 +88,24 @@ export interface EvaluateUserInput {
   policy: Policy;
   /** The user's fingerprint from their last evaluation: tells which watcher locks were deleted. */
   fingerprint?: string;
-  /** Set when the policy has budgets: the evaluation reads and records the user's use. */
+  /** Set when the policy has budgets: the user's ledger as the sweep read it. */
   ledger?: LedgerRef;
   /** Shadow mode: also evaluate the user by this policy; absent in inputs from before it. */
   shadow?: ShadowPolicy;
+}
+
+/** Reading users' recorded use (activities/ledger.ts), a chunk of a sweep's users at a time. */
+export interface ReadLedgerInput {
+  cluster: string;
+  users: string[];
+}
+
+/** Writing what a sweep run's evaluations observed: one update per shard the users live in. */
+export interface WriteLedgerInput {
+  cluster: string;
+  usage: UserUsage[];
+  /** How long the ledger keeps an ended span (the longest budget window and cooldown). */
+  retainMs: number;
 }
 
 /**
@@ -137,6 +153,11 @@ export interface UserEvaluation extends JudgementRecord<UserInputs> {
   nextDeadline?: Deadline;
   /** Shadow mode: requests the shadow policy would lock or keep otherwise; nothing acts on them. */
   shadow?: ShadowDisagreement[];
+  /**
+   * Under budgets, the user's ledger as these decisions leave it, when it differs from what was
+   * recorded: the sweep writes it once the run's evaluations are done.
+   */
+  ledgerWrite?: UserUsage;
 }
 
 /** Requests left to humans that this sweep found no longer pending: read to see who decided. */

@@ -40,13 +40,13 @@ describe('usage ledger workflows', () => {
       const write = (u: UserUsage) =>
         ledger.record(cluster, { usage: [u], retainMs: 7 * DAY, now });
 
-      assert.equal(await ledger.read(cluster, 'alice'), undefined, 'nothing recorded yet');
+      assert.equal((await ledger.read(cluster, ['alice']))[0], undefined, 'nothing recorded yet');
       await write(usage('alice', [['r1', '2026-12-06T08:00:00.000Z', '2026-12-06T16:00:00.000Z']]));
       // Seen locked at 12:00: the span ends then, and a later write of the planned end does not
       // move it back.
       await write(usage('alice', [['r1', '2026-12-06T08:00:00.000Z', now]]));
       await write(usage('alice', [['r1', '2026-12-06T08:00:00.000Z', '2026-12-06T16:00:00.000Z']]));
-      const read = await ledger.read(cluster, 'alice');
+      const read = (await ledger.read(cluster, ['alice']))[0];
       assert.deepEqual(
         read?.spans.map((s) => [s.requestId, s.end]),
         [['r1', now]],
@@ -55,7 +55,7 @@ describe('usage ledger workflows', () => {
       // A span that ended before the retention window is dropped.
       await write(usage('alice', [['r0', '2026-11-20T08:00:00.000Z', '2026-11-20T09:00:00.000Z']]));
       assert.deepEqual(
-        (await ledger.read(cluster, 'alice'))?.spans.map((s) => s.requestId),
+        (await ledger.read(cluster, ['alice']))[0]?.spans.map((s) => s.requestId),
         ['r1'],
       );
 
@@ -78,7 +78,7 @@ describe('usage ledger workflows', () => {
       await worker.stop();
       worker = await stack.newWorker();
       assert.deepEqual(
-        (await ledger.read(cluster, 'alice'))?.spans.map((s) => s.end),
+        (await ledger.read(cluster, ['alice']))[0]?.spans.map((s) => s.end),
         [now],
       );
       const all = await ledger.readAll(cluster);
@@ -89,6 +89,31 @@ describe('usage ledger workflows', () => {
       const sizes = await ledger.sizes(cluster);
       assert.equal(sizes.length, 1, 'one shard started');
       assert.equal(sizes[0]?.users, 1 + neighbours.length);
+    } finally {
+      await worker.stop();
+      await stack.close();
+    }
+  });
+
+  test('one write of many users goes to each of their shards; one read gets them back', async () => {
+    const stack = await startStack();
+    const worker = await stack.newWorker();
+    try {
+      const cluster = 'ledger-many.example.com';
+      const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
+      const users = Array.from({ length: 150 }, (_, i) => `many-${i}`);
+      const shards = new Set(users.map(ledgerShard));
+      await ledger.record(cluster, {
+        usage: users.map((u) =>
+          usage(u, [[`${u}-r`, '2026-12-06T09:00:00.000Z', '2026-12-06T10:00:00.000Z']]),
+        ),
+        retainMs: 7 * DAY,
+        now: '2026-12-06T12:00:00.000Z',
+      });
+      const read = await ledger.read(cluster, [...users, 'never-recorded']);
+      assert.deepEqual(read.map((u) => u.user).sort(), [...users].sort(), 'none unrecorded');
+      assert.ok(read.every((u) => u.spans[0]?.requestId === `${u.user}-r`));
+      assert.equal((await ledger.sizes(cluster)).length, shards.size, 'each shard started once');
     } finally {
       await worker.stop();
       await stack.close();
@@ -112,7 +137,7 @@ describe('usage ledger workflows', () => {
         (err: Error) =>
           /usage must be a list/.test(String((err.cause as Error | undefined)?.message)),
       );
-      assert.equal((await ledger.read(cluster, 'bob'))?.spans.length, 1);
+      assert.equal((await ledger.read(cluster, ['bob']))[0]?.spans.length, 1);
     } finally {
       await worker.stop();
       await stack.close();

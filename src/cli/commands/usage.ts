@@ -60,7 +60,7 @@ export async function usageCommand(
     const ledger = temporalUsageLedger(client, config.temporal.taskQueue);
     const since = status.ledgerSince ?? now.toISOString();
     const recorded: UserUsage[] = flags.user
-      ? [(await ledger.read(cluster, flags.user)) ?? { user: flags.user, since, spans: [] }]
+      ? [(await ledger.read(cluster, [flags.user]))[0] ?? { user: flags.user, since, spans: [] }]
       : await ledger.readAll(cluster);
     const reports = recorded
       .flatMap((u) => usageReport(u, policy, now))

@@ -10,7 +10,7 @@ import {
   userInputs,
   type UserInputs,
 } from '../../policy/inputs';
-import { observeUsage, usageReport, usageRetentionMs } from '../../policy/ledger';
+import { observeUsage, usageReport } from '../../policy/ledger';
 import { compareRequest, compareUser, type ShadowDisagreement } from '../../policy/shadow';
 import type { Decision, Policy } from '../../policy/types';
 import type { UserUsage } from '../../policy/usage';
@@ -21,7 +21,6 @@ import { requestFromJson } from '../requestJson';
 import type {
   EvaluateRequestInput,
   EvaluateUserInput,
-  LedgerRef,
   RequestEvaluation,
   UserEvaluation,
 } from '../sweepTypes';
@@ -42,25 +41,6 @@ export function createEvaluateActivities(deps: ActivityDeps) {
       dryRun: d.dryRun === true,
     });
   };
-
-  /**
-   * The user's ledger as recorded, with what Teleport holds now observed into it: approvals
-   * since the last write, access ended early, requests Teleport deleted.
-   */
-  async function observedUsage(
-    ledger: LedgerRef,
-    user: string,
-    requests: AccessRequest[],
-    locks: Lock[],
-    policy: Policy,
-    now: Date,
-  ): Promise<{ recorded: UserUsage | undefined; usage: UserUsage }> {
-    const store = deps.ledger;
-    if (!store) throw new Error('the policy has budgets but this worker has no usage ledger');
-    const recorded = await store.read(ledger.cluster, user, ledger.scope).catch(asActivityFailure);
-    const usage = observeUsage(recorded, user, requests, locks, policy, now, ledger.since);
-    return { recorded, usage };
-  }
 
   // Shadow mode: the candidate's decisions are logged and counted where they differ, never acted on.
   const logShadow = (found: ShadowDisagreement[], version: string): void => {
@@ -84,14 +64,15 @@ export function createEvaluateActivities(deps: ActivityDeps) {
       // A budget counts what the user holds now and held before: the sweep judges a user's
       // requests one after the other, so an approval a moment ago is in Teleport already.
       const { requests, locks } = await readUser(request.user);
-      ({ usage } = await observedUsage(
-        input.ledger,
+      usage = observeUsage(
+        input.ledger.recorded,
         request.user,
         requests,
         locks,
         input.policy,
         now,
-      ));
+        input.ledger.since,
+      );
     } else {
       await Promise.resolve();
     }
@@ -146,31 +127,31 @@ export function createEvaluateActivities(deps: ActivityDeps) {
   async function evaluateUserActivity(input: EvaluateUserInput): Promise<UserEvaluation> {
     const now = deps.now?.() ?? new Date();
     const { requests, locks } = await readUser(input.user);
-    const observed = input.ledger
-      ? await observedUsage(input.ledger, input.user, requests, locks, input.policy, now)
+    const ledger = input.ledger;
+    const observed = ledger
+      ? observeUsage(ledger.recorded, input.user, requests, locks, input.policy, now, ledger.since)
       : undefined;
-    const { inputs, decisions } = judgedUser(input, requests, locks, now, observed?.usage);
+    const { inputs, decisions } = judgedUser(input, requests, locks, now, observed);
     decisions.forEach(logDecision);
     // In dry-run nothing changes, so the current holdings are what the next sweep will see.
     const projected = input.policy.dryRun
       ? { now, requests, locks }
       : applyDecisions({ now, requests, locks }, decisions);
-    let usage = observed?.usage;
-    if (input.ledger && observed && usage) {
-      // Recorded as these decisions leave it (a lock made now ends its access now): the user is
-      // evaluated again only when their holdings change, and these locks change nothing more.
-      usage = observeUsage(
-        usage,
-        input.user,
-        projected.requests,
-        projected.locks,
-        input.policy,
-        now,
-        input.ledger.since,
-      );
-      await recordUsage(input.ledger, observed.recorded, usage, input.policy, now);
-      observeBudgetUse(usage, input.policy, now);
-    }
+    // The ledger as these decisions leave it (a lock made now ends its access now): the user is
+    // evaluated again only when their holdings change, and these locks change nothing more.
+    const usage =
+      ledger && observed
+        ? observeUsage(
+            observed,
+            input.user,
+            projected.requests,
+            projected.locks,
+            input.policy,
+            now,
+            ledger.since,
+          )
+        : undefined;
+    if (usage) observeBudgetUse(usage, input.policy, now);
     // Deadlines of the holdings these decisions leave (a request locked now has none), with the
     // same snapshot and `now`: the watcher wakes at the earliest and evaluates the user again.
     const [nextDeadline] = userDeadlines(
@@ -189,27 +170,10 @@ export function createEvaluateActivities(deps: ActivityDeps) {
       fingerprint: userFingerprint(input.user, projected.requests, projected.locks, now),
       ...(nextDeadline ? { nextDeadline } : {}),
       ...(shadow.length > 0 ? { shadow } : {}),
+      ...(usage && !sameUsage(ledger?.recorded, usage) ? { ledgerWrite: usage } : {}),
       policyVersion: policyVersion(input.policy),
       inputs,
     };
-  }
-
-  /** Writes the user's ledger when it differs from what was recorded (most evaluations: not). */
-  async function recordUsage(
-    ledger: LedgerRef,
-    recorded: UserUsage | undefined,
-    usage: UserUsage,
-    policy: Policy,
-    now: Date,
-  ): Promise<void> {
-    if (sameUsage(recorded, usage) || !deps.ledger) return;
-    await deps.ledger
-      .record(ledger.cluster, {
-        usage: [usage],
-        retainMs: usageRetentionMs(policy),
-        now: now.toISOString(),
-      })
-      .catch(asActivityFailure);
   }
 
   function observeBudgetUse(usage: UserUsage, policy: Policy, now: Date): void {

@@ -4,6 +4,7 @@ import { createActionActivities } from './actions';
 import type { ActivityDeps } from './deps';
 import { createEvaluateActivities } from './evaluate';
 import { createHumanDecisions } from './humanDecisions';
+import { createLedgerActivities } from './ledger';
 import { createPlanSweep } from './planSweep';
 import { createPlanUsers } from './planUsers';
 
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     planSweep: createPlanSweep(deps),
     planUsers: createPlanUsers(deps),
     readHumanDecisions: createHumanDecisions(deps),
+    ...createLedgerActivities(deps),
     ...createEvaluateActivities(deps),
     ...createActionActivities(deps),
   };
@@ -21,6 +23,8 @@ type Activities = ReturnType<typeof createActivities>;
 export declare const planSweep: Activities['planSweep'];
 export declare const planUsers: Activities['planUsers'];
 export declare const readHumanDecisions: Activities['readHumanDecisions'];
+export declare const readLedger: Activities['readLedger'];
+export declare const writeLedger: Activities['writeLedger'];
 export declare const evaluateRequest: Activities['evaluateRequest'];
 export declare const evaluateUser: Activities['evaluateUser'];
 export declare const approveRequest: Activities['approveRequest'];

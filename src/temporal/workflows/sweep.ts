@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { AwaitingHuman } from '../../policy/agreement';
 import type { Deadline } from '../../policy/deadlines';
-import { hasBudgets } from '../../policy/ledger';
+import { hasBudgets, usageRetentionMs } from '../../policy/ledger';
 import type { Decision } from '../../policy/types';
 import type * as activities from '../activities';
 import { JIT_SHADOW_DISAGREEMENTS } from '../searchAttributes';
@@ -24,7 +24,6 @@ import {
   emptyCounts,
   type ActionOutcome,
   type DecisionRecord,
-  type LedgerRef,
   type RequestEvaluation,
   type ShadowPolicy,
   type SweepInput,
@@ -38,6 +37,7 @@ import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from '.
 import { keepEarliest } from './deadlineList';
 import { publishDecisionIndex } from './decisionIndex';
 import { failureMessage } from './failureMessage';
+import { SweepLedger } from './sweepLedger';
 import type { IndexEntry } from './keywords';
 import {
   actionSummary,
@@ -57,6 +57,7 @@ import {
   enqueue,
   freshTask,
   pageHandled,
+  roomLeft,
   spend,
   spendInputs,
   takeUser,
@@ -117,6 +118,7 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
       state.runs === 1 ? run.planUsers() : undefined,
     );
     if (more) {
+      await run.writeLedger();
       await run.publishSearchAttributes();
       run.showProgress('continued as new');
       return continueAsNew<typeof sweep>(carryOver(input, state));
@@ -125,6 +127,7 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
     await run.readHumanDecisions();
   }
   await run.usersBatch();
+  await run.writeLedger();
   await run.publishSearchAttributes();
   if (afterUsers(state.userQueue) === 'continue as new') {
     run.showProgress('continued as new');
@@ -167,8 +170,8 @@ class SweepRun {
   private budget: TaskBudget;
   /** Escalations recorded before: by earlier sweeps, or earlier runs of this one. */
   private readonly escalatedBefore: ReadonlySet<string>;
-  /** Where evaluations read and record use, while the policy has budgets. */
-  private readonly ledger: LedgerRef | undefined;
+  /** The users' recorded use this run read and what it observed, while the policy has budgets. */
+  private readonly ledger: SweepLedger | undefined;
   /** Shadow mode's candidate, in sweeps given one (and not replaying a history from before it). */
   private readonly shadow: ShadowPolicy | undefined;
   /** Evaluations in this run where the shadow disagreed: the run's search attribute. */
@@ -188,7 +191,7 @@ class SweepRun {
     this.limits = input.limits ?? DEFAULT_LIMITS;
     this.budget = freshTask(this.limits);
     this.ledger = hasBudgets(input.policy)
-      ? { cluster: input.cluster, since: input.ledgerSince ?? this.at, scope: workflowInfo().runId }
+      ? new SweepLedger(input.cluster, input.ledgerSince ?? this.at, usageRetentionMs(input.policy))
       : undefined;
   }
 
@@ -263,6 +266,7 @@ class SweepRun {
     now: string,
   ): Promise<(string | undefined)[]> {
     if (!this.ledger) return Promise.all(pending.map((r) => this.handleRequest(r, now)));
+    await this.ledger.load(pending.map((r) => r.user));
     const byUser = new Map<string, number[]>();
     pending.forEach((r, i) => byUser.set(r.user, [...(byUser.get(r.user) ?? []), i]));
     const results: (string | undefined)[] = pending.map(() => undefined);
@@ -286,7 +290,7 @@ class SweepRun {
         request,
         policy: this.input.policy,
         now,
-        ...(this.ledger ? { ledger: this.ledger } : {}),
+        ...(this.ledger ? { ledger: this.ledger.refFor(request.user) } : {}),
         ...(this.shadow ? { shadow: this.shadow } : {}),
       });
       decision = this.noteEvaluation(request.id, evaluation);
@@ -374,6 +378,8 @@ class SweepRun {
    * the next run.
    */
   async usersBatch(): Promise<void> {
+    // Under budgets, the ledgers of as many users as this run can still evaluate, read at once.
+    await this.ledger?.load(this.state.userQueue.slice(0, roomLeft(this.budget)));
     const lane = async (): Promise<void> => {
       let next: ReturnType<typeof takeUser>;
       while ((next = takeUser(this.state.userQueue, this.budget))) {
@@ -386,12 +392,13 @@ class SweepRun {
 
   private async evaluateUser(user: string): Promise<void> {
     try {
+      if (this.ledger && !this.ledger.has(user)) await this.ledger.load([user]);
       const evaluate = this.local(EVALUATE_OPTIONS, evaluateUserSummary(user));
       const result = await evaluate.evaluateUser({
         user,
         policy: this.input.policy,
         fingerprint: this.state.fingerprints[user],
-        ...(this.ledger ? { ledger: this.ledger } : {}),
+        ...(this.ledger ? { ledger: this.ledger.refFor(user) } : {}),
         ...(this.shadow ? { shadow: this.shadow } : {}),
       });
       if (result.shadow?.length) this.noteShadow(result.shadow.length);
@@ -400,6 +407,7 @@ class SweepRun {
       if (result.inputs)
         this.budget = spendInputs(this.budget, JSON.stringify(result.inputs).length);
       this.state.fingerprints[user] = result.fingerprint;
+      if (result.ledgerWrite) this.ledger?.observed(result.ledgerWrite);
       this.keepDeadline(user, result.nextDeadline);
       // Each lock targets its own request: they go out together.
       await Promise.all(result.decisions.map((decision) => this.apply(decision)));
@@ -408,6 +416,17 @@ class SweepRun {
       // Forget the fingerprint so the next sweep evaluates this user again.
       delete this.state.fingerprints[user];
     }
+  }
+
+  /**
+   * Writes the use this run's evaluations observed. A failed write loses nothing while Teleport
+   * holds the requests: those users' fingerprints are forgotten, so the next sweep observes again.
+   */
+  async writeLedger(): Promise<void> {
+    if (!this.ledger) return;
+    const { failed, errors } = await this.ledger.write();
+    this.state.errors.push(...errors);
+    for (const user of failed) delete this.state.fingerprints[user];
   }
 
   /** Keeps the user's next deadline among the earliest few; the watcher sets its timer by them. */

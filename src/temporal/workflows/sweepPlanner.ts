@@ -56,6 +56,11 @@ export function hasRoom(budget: TaskBudget): boolean {
   return budget.used < budget.limit;
 }
 
+/** Local activities the task can still take: the most users a run can still evaluate. */
+export function roomLeft(budget: TaskBudget): number {
+  return Math.max(0, budget.limit - budget.used);
+}
+
 /** What follows a handled page of pending requests. */
 export type AfterPage = 'next page' | 'continue as new' | 'users';
 

@@ -11,6 +11,7 @@ import {
   enqueue,
   freshTask,
   hasRoom,
+  roomLeft,
   pageHandled,
   spend,
   spendInputs,
@@ -68,19 +69,20 @@ describe('task budget', () => {
     for (let i = 0; i < n; i++) budget = spend(budget);
     return budget;
   };
-  const rows: Array<{ used: number; limit: number; room: boolean }> = [
-    { used: 0, limit: 3, room: true },
-    { used: 2, limit: 3, room: true },
-    { used: 3, limit: 3, room: false },
+  const rows: Array<{ used: number; limit: number; room: boolean; left: number }> = [
+    { used: 0, limit: 3, room: true, left: 3 },
+    { used: 2, limit: 3, room: true, left: 1 },
+    { used: 3, limit: 3, room: false, left: 0 },
     // Actions already under way may take a budget past its limit; it stays full.
-    { used: 5, limit: 3, room: false },
-    { used: 0, limit: 0, room: false },
+    { used: 5, limit: 3, room: false, left: 0 },
+    { used: 0, limit: 0, room: false, left: 0 },
   ];
-  for (const { used, limit, room } of rows) {
-    it(`${used} of ${limit} scheduled: ${room ? 'room' : 'full'}`, () => {
+  for (const { used, limit, room, left } of rows) {
+    it(`${used} of ${limit} scheduled: ${room ? 'room' : 'full'}, ${left} left`, () => {
       const budget = spent(used, limit);
       assert.deepEqual(budget, { used, limit });
       assert.equal(hasRoom(budget), room);
+      assert.equal(roomLeft(budget), left);
     });
   }
   it('spending leaves the budget it was given unchanged', () => {

@@ -33,6 +33,15 @@ async function embeddedService(fx: FaultFixture, ports: number[]): Promise<Servi
   });
 }
 
+/** The service's last log lines, for a failure message: what it was doing when the wait ran out. */
+function lastLines(service: ServiceProcess): string {
+  const json = service
+    .logs()
+    .slice(-12)
+    .map((l) => JSON.stringify(l));
+  return [...service.plainLines().slice(-6), ...json].join(' | ');
+}
+
 describe('the embedded dev server', () => {
   test('kill -9 mid-sweep of 2,000: no Temporal left; a restart loses and doubles nothing', async () => {
     const fx = await faultFixture();
@@ -61,14 +70,7 @@ describe('the embedded dev server', () => {
       assert.deepEqual(doubled(fx.approvals), [], '0 doubled');
       service.kill('SIGTERM');
       const exit = await service.exited;
-      const tail = [
-        ...service.plainLines(),
-        ...service
-          .logs()
-          .slice(-6)
-          .map((l) => JSON.stringify(l)),
-      ];
-      assert.equal(exit.code, 0, `a clean stop exits 0: ${tail.join(' | ')}`);
+      assert.equal(exit.code, 0, `a clean stop exits 0: ${lastLines(service)}`);
       await waitForNoProcess(db, 'the dev server to stop with the service');
     } finally {
       for (const pid of processesMentioning(db)) process.kill(pid, 'SIGKILL');
@@ -99,10 +101,11 @@ describe('the embedded dev server', () => {
         'the service to notice the dev server died',
       );
       const [second = ''] = fx.createRequests(1, 'after');
-      await waitFor(() => fx.sim.store.getRequest(second)?.state === 'APPROVED', {
-        timeoutMs: 120_000,
-        what: 'a request approved after the dev server came back',
-      });
+      await service.waitWhileRunning(
+        () => fx.sim.store.getRequest(second)?.state === 'APPROVED',
+        'a request approved after the dev server came back',
+        120_000,
+      );
       assert.deepEqual(doubled(fx.approvals), []);
     } finally {
       service.kill('SIGTERM');

@@ -32,6 +32,11 @@ export interface ServiceProcess {
     what: string,
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
+  /**
+   * Waits for `check` while the service runs: stops at once if it exits, and a timeout names the
+   * service's last lines, so a failure says what the service was doing.
+   */
+  waitWhileRunning(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   probe(pathname: string): Promise<{ status: number; body: string }>;
   /** Exits with code and signal; resolves at once if already gone. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -88,25 +93,30 @@ function handleFor(
         return [];
       }
     });
+  const tail = (): string => lines.slice(-8).join(' | ');
+  const whileRunning = async (check: () => boolean, what: string, timeoutMs: number) => {
+    await waitFor(
+      () => {
+        if (check()) return true;
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new StopWaiting(`the service exited before ${what}: ${tail()}`);
+        return false;
+      },
+      { timeoutMs, intervalMs: 100, what },
+    ).catch((err: Error) => {
+      throw err instanceof StopWaiting ? err : new Error(`${err.message}; the service: ${tail()}`);
+    });
+  };
   return {
     pid: child.pid ?? 0,
     metricsAddress,
     logs: parsed,
     plainLines: () => lines.filter((l) => !l.startsWith('{')),
-    waitForLog: (match, what, timeoutMs = 60_000) =>
-      waitFor(
-        () => {
-          const found = parsed().find(match);
-          if (found) return found;
-          if (child.exitCode !== null || child.signalCode !== null) {
-            throw new StopWaiting(
-              `the service exited before ${what}: ${lines.slice(-5).join(' | ')}`,
-            );
-          }
-          return undefined;
-        },
-        { timeoutMs, intervalMs: 100, what },
-      ),
+    waitForLog: async (match, what, timeoutMs = 60_000) => {
+      await whileRunning(() => parsed().some(match), what, timeoutMs);
+      return parsed().find(match) ?? {};
+    },
+    waitWhileRunning: (check, what, timeoutMs = 60_000) => whileRunning(check, what, timeoutMs),
     probe: async (pathname) => {
       const res = await fetch(`http://${metricsAddress}${pathname}`);
       return { status: res.status, body: await res.text() };

@@ -31,6 +31,7 @@ import {
   type SweepPlan,
   type SweepResult,
   type SweepResume,
+  type UserEvaluation,
 } from '../sweepTypes';
 import type { AccessRequestJson } from '../requestJson';
 import { ACTION_OPTIONS, EVALUATE_OPTIONS, JUDGE_OPTIONS, READ_OPTIONS } from './activityOptions';
@@ -61,12 +62,13 @@ import {
   spend,
   spendInputs,
   takeUser,
+  userRounds,
   leftPending,
   tally,
   type TaskBudget,
 } from './sweepPlanner';
 
-/** Users evaluated at once; each goes on to its locks, which run together. */
+/** Users evaluated at once (a wave); their locks go out together once all are evaluated. */
 const USER_LANES = 100;
 /** Recent decisions a sweep reports back to the watcher. */
 const RECENT_LIMIT = 50;
@@ -81,6 +83,8 @@ const LEFT_TO_HUMANS_LIMIT = 200;
 const SHADOW_PATCH = 'shadow-policy';
 /** Reading what humans decided about requests left to them; sweeps before it never read them. */
 const HUMAN_DECISIONS_PATCH = 'human-decisions';
+/** Users evaluated in waves (userWave) instead of lanes; sweeps before it ran lanes. */
+const USER_WAVES_PATCH = 'user-waves';
 
 // Reading the cluster is a regular activity: one per page, and it may take a while. A regular
 // activity is scheduled only when the workflow task closes, which waits for the local activities
@@ -257,8 +261,10 @@ class SweepRun {
 
   /**
    * Each request's chain (judge, then act) is independent of the others: they run together. Under
-   * budgets, one user's requests are judged one after the other, each seeing the approval of the
-   * one before (Teleport holds it by then), so two cannot both fit in the last hour of a budget.
+   * budgets, one user's requests are judged in turn, each seeing the approval of the one before
+   * (Teleport holds it by then), so two cannot both fit in the last hour of a budget: in rounds of
+   * at most one request per user, each round judged together and then acted on together, so the
+   * order of its local activities never depends on how their results arrive (see userWave).
    * Results come back in page order either way.
    */
   private async handleRequests(
@@ -267,14 +273,20 @@ class SweepRun {
   ): Promise<(string | undefined)[]> {
     if (!this.ledger) return Promise.all(pending.map((r) => this.handleRequest(r, now)));
     await this.ledger.load(pending.map((r) => r.user));
-    const byUser = new Map<string, number[]>();
-    pending.forEach((r, i) => byUser.set(r.user, [...(byUser.get(r.user) ?? []), i]));
     const results: (string | undefined)[] = pending.map(() => undefined);
-    await Promise.all(
-      [...byUser.values()].map(async (indexes) => {
-        for (const i of indexes) results[i] = await this.handleRequest(pending[i]!, now);
-      }),
-    );
+    for (const round of userRounds(pending.map((r) => r.user))) {
+      const requests = round.map((i) => pending[i]!);
+      const judged = await Promise.allSettled(requests.map((r) => this.judge(r, now)));
+      const approvedFor = await Promise.all(
+        judged.map((result, k) => {
+          const request = requests[k]!;
+          if (result.status === 'fulfilled') return this.act(request, result.value);
+          this.judgeFailed(request, result.reason);
+          return Promise.resolve(undefined);
+        }),
+      );
+      round.forEach((i, k) => (results[i] = approvedFor[k]));
+    }
     return results;
   }
 
@@ -283,21 +295,38 @@ class SweepRun {
     request: AccessRequestJson,
     now: string,
   ): Promise<string | undefined> {
-    let decision: Decision;
+    let evaluation: RequestEvaluation;
     try {
-      const judge = this.local(JUDGE_OPTIONS, evaluateRequestSummary(request));
-      const evaluation = await judge.evaluateRequest({
-        request,
-        policy: this.input.policy,
-        now,
-        ...(this.ledger ? { ledger: this.ledger.refFor(request.user) } : {}),
-        ...(this.shadow ? { shadow: this.shadow } : {}),
-      });
-      decision = this.noteEvaluation(request.id, evaluation);
+      evaluation = await this.judge(request, now);
     } catch (err) {
-      this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
+      this.judgeFailed(request, err);
       return undefined;
     }
+    return this.act(request, evaluation);
+  }
+
+  /** Schedules the request's evaluation (its local activity is counted at once). */
+  private judge(request: AccessRequestJson, now: string): Promise<RequestEvaluation> {
+    const judge = this.local(JUDGE_OPTIONS, evaluateRequestSummary(request));
+    return judge.evaluateRequest({
+      request,
+      policy: this.input.policy,
+      now,
+      ...(this.ledger ? { ledger: this.ledger.refFor(request.user) } : {}),
+      ...(this.shadow ? { shadow: this.shadow } : {}),
+    });
+  }
+
+  private judgeFailed(request: AccessRequestJson, err: unknown): void {
+    this.state.errors.push(`evaluate ${request.id}: ${failureMessage(err)}`);
+  }
+
+  /** Acts on a judged request; the user's name when it was approved. */
+  private async act(
+    request: AccessRequestJson,
+    evaluation: RequestEvaluation,
+  ): Promise<string | undefined> {
+    const decision = this.noteEvaluation(request.id, evaluation);
     this.state.counts.evaluatedRequests += 1;
     const outcome = await this.apply(decision, request);
     return decision.action === 'approve' && outcome.status === 'applied' && !leftPending(outcome)
@@ -373,13 +402,50 @@ class SweepRun {
   }
 
   /**
-   * Evaluates queued users, USER_LANES at a time, and locks what each evaluation says, until the
-   * queue is empty or this run's workflow task holds `resultsPerTask` results; the rest wait for
-   * the next run.
+   * Evaluates queued users and locks what each evaluation says, until the queue is empty or this
+   * run's workflow task holds `resultsPerTask` results; the rest wait for the next run.
    */
   async usersBatch(): Promise<void> {
     // Under budgets, the ledgers of as many users as this run can still evaluate, read at once.
     await this.ledger?.load(this.state.userQueue.slice(0, roomLeft(this.budget)));
+    if (!patched(USER_WAVES_PATCH)) return this.userLanes();
+    while (await this.userWave());
+  }
+
+  /**
+   * Up to USER_LANES users at once, then their locks, in queue order. Which users a run takes,
+   * and the order its local activities are scheduled in, depend only on the results, never on how
+   * they arrive: a replay gets a task's results all at once, the first run as they complete, and
+   * a run that took users as each result came (userLanes) could replay differently once a
+   * result's inputs counted against the task. False once nothing was left to take.
+   */
+  private async userWave(): Promise<boolean> {
+    const room = Math.min(USER_LANES, roomLeft(this.budget));
+    await this.ledger?.load(this.state.userQueue.slice(0, room));
+    const wave: Array<{ user: string; evaluation: Promise<UserEvaluation> }> = [];
+    let next: ReturnType<typeof takeUser>;
+    while (wave.length < USER_LANES && (next = takeUser(this.state.userQueue, this.budget))) {
+      this.state.userQueue = next.userQueue;
+      wave.push({ user: next.user, evaluation: this.startEvaluation(next.user) });
+    }
+    if (wave.length === 0) return false;
+    const settled = await Promise.allSettled(wave.map((w) => w.evaluation));
+    const locks = settled.flatMap((result, i) => {
+      const user = wave[i]?.user ?? '';
+      if (result.status === 'fulfilled')
+        return this.noteUserEvaluation(user, result.value).map((d) => this.apply(d));
+      this.evaluationFailed(user, result.reason);
+      return [];
+    });
+    await Promise.all(locks);
+    return true;
+  }
+
+  /**
+   * Sweeps from before waves: USER_LANES lanes, each taking the next user as its last one is done.
+   * Kept as it was so their histories replay.
+   */
+  private async userLanes(): Promise<void> {
     const lane = async (): Promise<void> => {
       let next: ReturnType<typeof takeUser>;
       while ((next = takeUser(this.state.userQueue, this.budget))) {
@@ -393,29 +459,43 @@ class SweepRun {
   private async evaluateUser(user: string): Promise<void> {
     try {
       if (this.ledger && !this.ledger.has(user)) await this.ledger.load([user]);
-      const evaluate = this.local(EVALUATE_OPTIONS, evaluateUserSummary(user));
-      const result = await evaluate.evaluateUser({
-        user,
-        policy: this.input.policy,
-        fingerprint: this.state.fingerprints[user],
-        ...(this.ledger ? { ledger: this.ledger.refFor(user) } : {}),
-        ...(this.shadow ? { shadow: this.shadow } : {}),
-      });
-      if (result.shadow?.length) this.noteShadow(result.shadow.length);
-      this.state.counts.evaluatedUsers += 1;
-      // The holdings recorded beside the decisions weigh on this task's message too.
-      if (result.inputs)
-        this.budget = spendInputs(this.budget, JSON.stringify(result.inputs).length);
-      this.state.fingerprints[user] = result.fingerprint;
-      if (result.ledgerWrite) this.ledger?.observed(result.ledgerWrite);
-      this.keepDeadline(user, result.nextDeadline);
+      const result = await this.startEvaluation(user);
+      const decisions = this.noteUserEvaluation(user, result);
       // Each lock targets its own request: they go out together.
-      await Promise.all(result.decisions.map((decision) => this.apply(decision)));
+      await Promise.all(decisions.map((decision) => this.apply(decision)));
     } catch (err) {
-      this.state.errors.push(`evaluate ${user}: ${failureMessage(err)}`);
-      // Forget the fingerprint so the next sweep evaluates this user again.
-      delete this.state.fingerprints[user];
+      this.evaluationFailed(user, err);
     }
+  }
+
+  /** Schedules the user's evaluation (its local activity is counted at once). */
+  private startEvaluation(user: string): Promise<UserEvaluation> {
+    const evaluate = this.local(EVALUATE_OPTIONS, evaluateUserSummary(user));
+    return evaluate.evaluateUser({
+      user,
+      policy: this.input.policy,
+      fingerprint: this.state.fingerprints[user],
+      ...(this.ledger ? { ledger: this.ledger.refFor(user) } : {}),
+      ...(this.shadow ? { shadow: this.shadow } : {}),
+    });
+  }
+
+  /** Records what a user's evaluation found; the decisions to act on. */
+  private noteUserEvaluation(user: string, result: UserEvaluation): Decision[] {
+    if (result.shadow?.length) this.noteShadow(result.shadow.length);
+    this.state.counts.evaluatedUsers += 1;
+    // The holdings recorded beside the decisions weigh on this task's message too.
+    if (result.inputs) this.budget = spendInputs(this.budget, JSON.stringify(result.inputs).length);
+    this.state.fingerprints[user] = result.fingerprint;
+    if (result.ledgerWrite) this.ledger?.observed(result.ledgerWrite);
+    this.keepDeadline(user, result.nextDeadline);
+    return result.decisions;
+  }
+
+  private evaluationFailed(user: string, err: unknown): void {
+    this.state.errors.push(`evaluate ${user}: ${failureMessage(err)}`);
+    // Forget the fingerprint so the next sweep evaluates this user again.
+    delete this.state.fingerprints[user];
   }
 
   /**

@@ -1,17 +1,24 @@
 // A sweep run's view of the usage ledger, while the policy has budgets: users' recorded use is
-// read in regular activities before their evaluations (a chunk of users each), handed to each
+// read in regular activities before their evaluations (a group of shards each), handed to each
 // evaluation in its input, and what the evaluations observed is written back when the run's
 // evaluations are done, before it continues as new or ends. Evaluations themselves never wait on
 // the ledger's workflows, which this worker also serves. Workflow code: deterministic, no I/O.
 import { proxyActivities } from '@temporalio/workflow';
 import type { UserUsage } from '../../policy/usage';
 import type * as activities from '../activities';
+import { ledgerShard } from '../names';
 import type { LedgerRef } from '../sweepTypes';
 import { READ_OPTIONS } from './activityOptions';
 import { failureMessage } from './failureMessage';
 
-/** Users per read or write: a user's ledger is a few hundred bytes, so ~250 KB a payload at most. */
-const USERS_PER_CALL = 500;
+/**
+ * Reads and writes go out as this many activities at most, each for the users of every eighth
+ * shard, so no shard is asked twice at once: the SDK's core (1.24) drops a query that arrives
+ * while the same workflow has another task buffered ("Extra buffered run should not have produced
+ * an activation"), and that query then times out. A user's ledger is a few hundred bytes: a run's
+ * ~1,500 users come to ~80 KB an activity.
+ */
+const SHARD_GROUPS = 8;
 
 export class SweepLedger {
   /** Users read in this run; null: nothing recorded. */
@@ -34,7 +41,9 @@ export class SweepLedger {
       summary: `read the usage ledger of ${unread.length} users`,
     });
     const found = await Promise.all(
-      chunks(unread).map((chunk) => ledger.readLedger({ cluster: this.cluster, users: chunk })),
+      byShardGroup(unread, (user) => user).map((users) =>
+        ledger.readLedger({ cluster: this.cluster, users }),
+      ),
     );
     for (const user of unread) this.known.set(user, null);
     for (const usage of found.flat()) this.known.set(usage.user, usage);
@@ -69,7 +78,7 @@ export class SweepLedger {
       ...READ_OPTIONS,
       summary: `record the use of ${usage.length} users`,
     });
-    const parts = chunks(usage);
+    const parts = byShardGroup(usage, (u) => u.user);
     const settled = await Promise.allSettled(
       parts.map((chunk) =>
         ledger.writeLedger({ cluster: this.cluster, usage: chunk, retainMs: this.retainMs }),
@@ -87,9 +96,9 @@ export class SweepLedger {
   }
 }
 
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += USERS_PER_CALL)
-    out.push(items.slice(i, i + USERS_PER_CALL));
-  return out;
+/** Items grouped so that each shard's users are in one group (non-empty groups only). */
+function byShardGroup<T>(items: T[], userOf: (item: T) => string): T[][] {
+  const groups: T[][] = Array.from({ length: SHARD_GROUPS }, () => []);
+  for (const item of items) groups[ledgerShard(userOf(item)) % SHARD_GROUPS]?.push(item);
+  return groups.filter((g) => g.length > 0);
 }

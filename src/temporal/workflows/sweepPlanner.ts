@@ -116,6 +116,21 @@ export function pageHandled(
   return { userQueue, touchedUsers };
 }
 
+/**
+ * The positions of a page's requests in rounds of at most one per user: round r holds each user's
+ * r-th request, in page order. Under budgets a user's requests are judged one round after another.
+ */
+export function userRounds(users: string[]): number[][] {
+  const rounds: number[][] = [];
+  const seen = new Map<string, number>();
+  users.forEach((user, i) => {
+    const round = seen.get(user) ?? 0;
+    seen.set(user, round + 1);
+    (rounds[round] ??= []).push(i);
+  });
+  return rounds;
+}
+
 /** The next user to evaluate and the queue without them; none when empty or the task is full. */
 export function takeUser(
   userQueue: string[],

@@ -16,6 +16,7 @@ import {
   spend,
   spendInputs,
   takeUser,
+  userRounds,
   tally,
   type AfterPage,
   type PageDone,
@@ -227,5 +228,35 @@ describe('tally', () => {
   it('counts an escalation in counts carried by a run from before escalations', () => {
     const { escalated: _, ...older } = emptyCounts();
     assert.equal(tally(older, 'escalate', { status: 'escalated' }).escalated, 1);
+  });
+});
+
+describe('userRounds', () => {
+  const rows: Array<{ users: string[]; rounds: number[][] }> = [
+    { users: [], rounds: [] },
+    { users: ['ann', 'bob'], rounds: [[0, 1]] },
+    { users: ['ann', 'ann', 'bob', 'ann'], rounds: [[0, 2], [1], [3]] },
+    {
+      users: ['bob', 'ann', 'ann', 'bob'],
+      rounds: [
+        [0, 1],
+        [2, 3],
+      ],
+    },
+  ];
+  for (const { users, rounds } of rows) {
+    it(`${users.join(',') || 'nothing'}: ${JSON.stringify(rounds)}`, () => {
+      assert.deepEqual(userRounds(users), rounds);
+    });
+  }
+  it('puts every position in exactly one round, at most one per user a round', () => {
+    const users = ['a', 'b', 'a', 'c', 'b', 'a'];
+    const rounds = userRounds(users);
+    assert.deepEqual(
+      rounds.flat().sort(),
+      users.map((_, i) => i),
+    );
+    for (const round of rounds)
+      assert.equal(new Set(round.map((i) => users[i])).size, round.length);
   });
 });

@@ -61,7 +61,9 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     `jit-watcher-bench-worker-${process.pid}-${options.taskQueue}.log`,
   );
   const { child, exited, gone } = spawnLogged(process.execPath, args, {}, logFile);
-  void gone.then(() => fs.rmSync(logFile, { force: true }));
+  // JIT_BENCH_KEEP_LOGS=1 keeps the log for a look at a failed run (its path goes to stderr).
+  if (process.env.JIT_BENCH_KEEP_LOGS) console.error(`worker log: ${logFile}`);
+  else void gone.then(() => fs.rmSync(logFile, { force: true }));
   return {
     peakRssMiB() {
       const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');

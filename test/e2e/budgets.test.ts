@@ -13,6 +13,8 @@ import { waitFor } from '../../src/util/waitFor';
 import { backtestCommand } from '../../src/cli/commands/backtest';
 import type { BacktestResult } from '../../src/policy/backtest';
 import { usageJson } from '../support/decisionsCli';
+import { assertReplays } from '../support/histories';
+import { minutesAgo, node } from '../support/requests';
 import { temporalTlsEnv } from '../support/temporal';
 import { assertLockedAt, POLL_MS, ShiftedClock, sweepNear } from '../support/deadlines';
 import { startStack, type Stack, type StackOptions } from '../support/stack';
@@ -207,6 +209,51 @@ describe('budgets end to end', () => {
       await s.stack.sweep();
       const states = [a, b].map((r) => s.stack.sim.store.getRequest(r.id)?.state).sort();
       assert.deepEqual(states, ['APPROVED', 'DENIED']);
+    } finally {
+      await worker.stop();
+      await s.stack.close();
+    }
+  });
+
+  test('a sweep of many users with held access and pending requests replays', async () => {
+    // Inputs under budgets (holdings and spans) weigh on the sweep's task, and small limits make
+    // every run fill it: which users a run takes, and in what order its local activities go out,
+    // must not depend on how their results arrived, or the history would not replay.
+    const s = await scene({
+      sweepLimits: { pageSize: 100, pageBytes: 256 * 1024, pagesPerRun: 2, resultsPerTask: 400 },
+    });
+    const worker = await s.stack.newWorker();
+    try {
+      const users = Array.from({ length: 150 }, (_, i) => `wave-${i}`);
+      for (const user of users) {
+        for (const n of [1, 2, 3, 4])
+          s.stack.sim.store.createRequest({
+            user,
+            roles: ['node-access'],
+            resources: [node(`${user}-${n}`)],
+            created: minutesAgo(40 - n),
+            state: 'APPROVED',
+          });
+        approvedProd(s, user, 50, 1);
+        askProd(s, user, 0.25);
+      }
+      // Lock reads failing now and then (retried in the worker) spread results over time.
+      s.stack.sim.faults.setErrorRate('GetLocks', 0.3);
+      await s.stack.sweep();
+      s.stack.sim.faults.reset();
+      const locked = s.stack.sim.store.listLocks().length;
+      assert.ok(locked >= users.length / 2, `${locked} locks: the oldest node access of each user`);
+      const histories = [];
+      for await (const run of s.stack.client.workflow.list({
+        query: `TaskQueue = '${s.stack.taskQueue}'`,
+      })) {
+        const history = await s.stack.client.workflow
+          .getHandle(run.workflowId, run.runId)
+          .fetchHistory();
+        histories.push({ workflowId: run.workflowId, history });
+      }
+      assert.ok(histories.length > 5, `found ${histories.length} histories`);
+      await assertReplays(histories);
     } finally {
       await worker.stop();
       await s.stack.close();

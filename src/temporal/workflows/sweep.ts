@@ -432,10 +432,14 @@ class SweepRun {
     const settled = await Promise.allSettled(wave.map((w) => w.evaluation));
     const locks = settled.flatMap((result, i) => {
       const user = wave[i]?.user ?? '';
-      if (result.status === 'fulfilled')
-        return this.noteUserEvaluation(user, result.value).map((d) => this.apply(d));
-      this.evaluationFailed(user, result.reason);
-      return [];
+      if (result.status === 'rejected') {
+        this.evaluationFailed(user, result.reason);
+        return [];
+      }
+      // The holdings recorded beside the decisions weigh on this task's message too.
+      const { inputs } = result.value;
+      if (inputs) this.budget = spendInputs(this.budget, JSON.stringify(inputs).length);
+      return this.noteUserEvaluation(user, result.value).map((d) => this.apply(d));
     });
     await Promise.all(locks);
     return true;
@@ -443,7 +447,8 @@ class SweepRun {
 
   /**
    * Sweeps from before waves: USER_LANES lanes, each taking the next user as its last one is done.
-   * Kept as it was so their histories replay.
+   * Kept as those builds ran it, so their histories replay: recorded inputs (which they did not
+   * return) count for nothing here, as a lane's next user depends on when results arrive.
    */
   private async userLanes(): Promise<void> {
     const lane = async (): Promise<void> => {
@@ -484,8 +489,6 @@ class SweepRun {
   private noteUserEvaluation(user: string, result: UserEvaluation): Decision[] {
     if (result.shadow?.length) this.noteShadow(result.shadow.length);
     this.state.counts.evaluatedUsers += 1;
-    // The holdings recorded beside the decisions weigh on this task's message too.
-    if (result.inputs) this.budget = spendInputs(this.budget, JSON.stringify(result.inputs).length);
     this.state.fingerprints[user] = result.fingerprint;
     if (result.ledgerWrite) this.ledger?.observed(result.ledgerWrite);
     this.keepDeadline(user, result.nextDeadline);

@@ -82,6 +82,8 @@ describe('recorded histories', () => {
     // Asked only by sweeps given a shadow or requests left to humans: no landed sweep was.
     ['shadow-policy', 'a sweep run (none was given a shadow)', (r) => r.workflowType === 'sweep'],
     ['human-decisions', 'a sweep run (none awaited humans)', (r) => r.workflowType === 'sweep'],
+    // Every landed sweep run that reached its users took them in lanes.
+    ['user-waves', 'a sweep run', (r) => r.workflowType === 'sweep'],
     [
       'policy-checks-re2',
       'a watcher run given a setPolicy signal',

@@ -8,7 +8,7 @@ import { decisionsCommand } from '../../src/cli/commands/decisions';
 import { watcherLockName } from '../../src/policy/decision';
 import type { SweepPlan } from '../../src/temporal/sweepTypes';
 import { waitFor } from '../../src/util/waitFor';
-import { assertReplays } from '../support/histories';
+import { assertReplays, taskQueueHistories } from '../support/histories';
 import { runningStack, type Stack } from '../support/stack';
 import { minutesAgo, node } from '../support/requests';
 
@@ -219,15 +219,7 @@ describe('audit trail and durability', () => {
   });
 
   test('recorded histories replay without determinism errors', async () => {
-    const histories = [];
-    for await (const run of suite.stack.client.workflow.list({
-      query: `TaskQueue = '${suite.stack.taskQueue}'`,
-    })) {
-      const history = await suite.stack.client.workflow
-        .getHandle(run.workflowId, run.runId)
-        .fetchHistory();
-      histories.push({ workflowId: run.workflowId, history });
-    }
+    const histories = await taskQueueHistories(suite.stack.client, suite.stack.taskQueue);
     assert.ok(histories.length >= 3, `found ${histories.length} histories`);
     await assertReplays(histories);
   });

@@ -13,7 +13,7 @@ import { waitFor } from '../../src/util/waitFor';
 import { backtestCommand } from '../../src/cli/commands/backtest';
 import type { BacktestResult } from '../../src/policy/backtest';
 import { usageJson } from '../support/decisionsCli';
-import { assertReplays } from '../support/histories';
+import { assertReplays, taskQueueHistories } from '../support/histories';
 import { minutesAgo, node } from '../support/requests';
 import { temporalTlsEnv } from '../support/temporal';
 import { assertLockedAt, POLL_MS, ShiftedClock, sweepNear } from '../support/deadlines';
@@ -243,15 +243,7 @@ describe('budgets end to end', () => {
       s.stack.sim.faults.reset();
       const locked = s.stack.sim.store.listLocks().length;
       assert.ok(locked >= users.length / 2, `${locked} locks: the oldest node access of each user`);
-      const histories = [];
-      for await (const run of s.stack.client.workflow.list({
-        query: `TaskQueue = '${s.stack.taskQueue}'`,
-      })) {
-        const history = await s.stack.client.workflow
-          .getHandle(run.workflowId, run.runId)
-          .fetchHistory();
-        histories.push({ workflowId: run.workflowId, history });
-      }
+      const histories = await taskQueueHistories(s.stack.client, s.stack.taskQueue);
       assert.ok(histories.length > 5, `found ${histories.length} histories`);
       await assertReplays(histories);
     } finally {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../../src/temporal/worker';
@@ -74,6 +75,19 @@ export async function assertReplays(
     replayed += 1;
   }
   assert.equal(replayed, histories.length);
+}
+
+/** Every run's history on `taskQueue`, as the server holds them: what a test then replays. */
+export async function taskQueueHistories(
+  client: Client,
+  taskQueue: string,
+): Promise<Array<{ workflowId: string; history: History }>> {
+  const histories = [];
+  for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    histories.push({ workflowId: run.workflowId, history });
+  }
+  return histories;
 }
 
 /** One run a landed build recorded, in the server's binary form: `<scenario>-<NN>-<type>.bin`. */

@@ -1,7 +1,8 @@
 // One sweep of the cluster as its own workflow, so its history is the audit of that sweep:
-// plan (read the cluster), evaluate each pending request, act on each decision, then evaluate
-// each user whose holdings changed and lock what the policy says. Large sweeps continue as new
-// every few pages so no run's history or payload grows with the size of the cluster.
+// plan (read the cluster), evaluate each pending request and act on each decision, page by page,
+// evaluating after each page the users it approved for; then evaluate each other user whose
+// holdings changed and lock what the policy says. Large sweeps continue as new every few pages
+// so no run's history or payload grows with the size of the cluster.
 // Workflow code: deterministic, no I/O; time comes from the workflow clock.
 import {
   continueAsNew,
@@ -85,6 +86,8 @@ const SHADOW_PATCH = 'shadow-policy';
 const HUMAN_DECISIONS_PATCH = 'human-decisions';
 /** Users evaluated in waves (userWave) instead of lanes; sweeps before it ran lanes. */
 const USER_WAVES_PATCH = 'user-waves';
+/** Users a page approved for evaluated right after it; sweeps before it waited for the last page. */
+const PAGE_USERS_PATCH = 'page-users';
 
 // Reading the cluster is a regular activity: one per page, and it may take a while. A regular
 // activity is scheduled only when the workflow task closes, which waits for the local activities
@@ -254,9 +257,29 @@ class SweepRun {
   private async handlePage(plan: SweepPlan): Promise<void> {
     this.state.userQueue = enqueue(this.state.userQueue, plan.changedUsers);
     const approvedFor = await this.handleRequests(plan.pending, plan.now);
-    const queues = pageHandled(this.state, approvedFor, !plan.nextKey);
+    const waiting = patched(PAGE_USERS_PATCH) ? await this.pageUsers(approvedFor) : approvedFor;
+    const queues = pageHandled(this.state, waiting, !plan.nextKey);
     this.state.userQueue = queues.userQueue;
     this.state.touchedUsers = queues.touchedUsers;
+  }
+
+  /**
+   * Evaluates the users this page approved something for, before the next page: a burst's locks
+   * follow its approvals page by page instead of waiting for the last page. They leave the user
+   * queue (they were judged on what they hold now) unless a later page approves for them again.
+   * The users left for lack of room in this task: they wait for the end of the sweep, as before.
+   */
+  private async pageUsers(approvedFor: Array<string | undefined>): Promise<string[]> {
+    const approved = enqueue(
+      [],
+      approvedFor.filter((user): user is string => user !== undefined),
+    );
+    let waiting = approved;
+    let rest: string[] | undefined;
+    while ((rest = await this.userWave(waiting))) waiting = rest;
+    const evaluated = new Set(approved.filter((user) => !waiting.includes(user)));
+    this.state.userQueue = this.state.userQueue.filter((user) => !evaluated.has(user));
+    return waiting;
   }
 
   /**
@@ -409,7 +432,8 @@ class SweepRun {
     // Under budgets, the ledgers of as many users as this run can still evaluate, read at once.
     await this.ledger?.load(this.state.userQueue.slice(0, roomLeft(this.budget)));
     if (!patched(USER_WAVES_PATCH)) return this.userLanes();
-    while (await this.userWave());
+    let rest: string[] | undefined;
+    while ((rest = await this.userWave(this.state.userQueue))) this.state.userQueue = rest;
   }
 
   /**
@@ -417,18 +441,20 @@ class SweepRun {
    * and the order its local activities are scheduled in, depend only on the results, never on how
    * they arrive: a replay gets a task's results all at once, the first run as they complete, and
    * a run that took users as each result came (userLanes) could replay differently once a
-   * result's inputs counted against the task. False once nothing was left to take.
+   * result's inputs counted against the task. The queue without the users taken; undefined once
+   * none could be taken (the queue is empty or the task full).
    */
-  private async userWave(): Promise<boolean> {
+  private async userWave(queue: string[]): Promise<string[] | undefined> {
     const room = Math.min(USER_LANES, roomLeft(this.budget));
-    await this.ledger?.load(this.state.userQueue.slice(0, room));
+    await this.ledger?.load(queue.slice(0, room));
     const wave: Array<{ user: string; evaluation: Promise<UserEvaluation> }> = [];
+    let rest = queue;
     let next: ReturnType<typeof takeUser>;
-    while (wave.length < USER_LANES && (next = takeUser(this.state.userQueue, this.budget))) {
-      this.state.userQueue = next.userQueue;
+    while (wave.length < USER_LANES && (next = takeUser(rest, this.budget))) {
+      rest = next.userQueue;
       wave.push({ user: next.user, evaluation: this.startEvaluation(next.user) });
     }
-    if (wave.length === 0) return false;
+    if (wave.length === 0) return undefined;
     const settled = await Promise.allSettled(wave.map((w) => w.evaluation));
     const locks = settled.flatMap((result, i) => {
       const user = wave[i]?.user ?? '';
@@ -442,7 +468,7 @@ class SweepRun {
       return this.noteUserEvaluation(user, result.value).map((d) => this.apply(d));
     });
     await Promise.all(locks);
-    return true;
+    return rest;
   }
 
   /**

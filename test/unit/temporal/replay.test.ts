@@ -84,6 +84,8 @@ describe('recorded histories', () => {
     ['human-decisions', 'a sweep run (none awaited humans)', (r) => r.workflowType === 'sweep'],
     // Every landed sweep run that reached its users took them in lanes.
     ['user-waves', 'a sweep run', (r) => r.workflowType === 'sweep'],
+    // Every landed sweep run that handled a page waited for the last page to evaluate its users.
+    ['page-users', 'a sweep run', (r) => r.workflowType === 'sweep'],
     [
       'policy-checks-re2',
       'a watcher run given a setPolicy signal',

@@ -57,9 +57,9 @@ function install(sdkLog: Logger, port: number | undefined): void {
 /**
  * Runs `install` and replaces the SDK's log flush timer (the interval of SDK_LOG_FLUSH_MS it sets
  * meanwhile; the SDK offers no setting) with one of LOG_FLUSH_MS, as unref'd as the SDK's. Should
- * a later SDK set no such timer, nothing is replaced.
+ * a later SDK set no such timer, nothing is replaced. Returns how many timers it replaced.
  */
-export function withSlowerLogFlush(install: () => void): void {
+export function withSlowerLogFlush(install: () => void): number {
   const original = globalThis.setInterval;
   const caught: Array<{ timer: NodeJS.Timeout; flush: () => void }> = [];
   const watching = (
@@ -82,6 +82,7 @@ export function withSlowerLogFlush(install: () => void): void {
     clearInterval(timer);
     setInterval(flush, LOG_FLUSH_MS).unref();
   }
+  return caught.length;
 }
 
 function route(log: Logger, level: SdkLogLevel, message: string, meta?: LogMetadata): void {

@@ -11,7 +11,6 @@
 // node (scripts/install-node24.sh), JIT_BENCH_NODE_ARGS adds node flags (--cpu-prof), and
 // JIT_BENCH_TREE_ENV (`NAME=value ...`) sets variables for this tree's workers only: a setting
 // measured against the landed build without a commit.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,7 +21,7 @@ import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { watcherControl } from '../src/temporal/control';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { benchArgs } from './args';
-import { landedBuild } from './landedBuild';
+import { landedBuilds, takeLandedFlag } from './landedBuild';
 import {
   cpuSeconds,
   diff,
@@ -55,31 +54,15 @@ interface Row {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const landedAt = argv.findIndex((a) => a === '--landed' || a.startsWith('--landed='));
   // What this branch changed: its fork point from main, unless a commit is named.
-  let landedRev = 'merge-base';
-  if (landedAt >= 0) {
-    const [flag] = argv.splice(landedAt, 1);
-    const inline = flag?.split('=')[1];
-    landedRev = inline ?? argv.splice(landedAt, 1)[0] ?? '';
-  }
+  const landedRev = takeLandedFlag(argv);
   const { flags, positional } = benchArgs(
     argv,
     { reps: 1, idle: 0, concurrency: 1_000 },
     'burst [--reps N] [--idle SECONDS] [--concurrency N] [--landed REV] [SIZE ...]',
   );
   const sizes = positional.length > 0 ? positional : [1_000, 10_000];
-  const builds: Build[] = [];
-  if (landedRev !== 'none') {
-    const rev =
-      landedRev === 'merge-base'
-        ? execFileSync('git', ['-C', ROOT, 'merge-base', 'HEAD', 'main'], {
-            encoding: 'utf8',
-          }).trim()
-        : landedRev;
-    const landed = landedBuild(ROOT, rev, progress);
-    builds.push({ label: `landed ${landed.commit.slice(0, 7)}`, dir: landed.dir });
-  }
+  const builds: Build[] = landedBuilds(ROOT, landedRev, progress);
   builds.push({ label: 'this tree', dir: ROOT });
   const rows: Row[] = [];
   for (let rep = 1; rep <= flags.reps; rep++) {

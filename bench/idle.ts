@@ -19,7 +19,7 @@ import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { watcherControl, type WatcherControl } from '../src/temporal/control';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { benchArgs } from './args';
-import { landedBuild } from './landedBuild';
+import { landedBuilds, takeLandedFlag } from './landedBuild';
 import {
   cpuSeconds,
   diff,
@@ -59,32 +59,17 @@ interface Running {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const landedAt = argv.findIndex((a) => a === '--landed' || a.startsWith('--landed='));
-  let landedRev = 'merge-base';
-  if (landedAt >= 0) {
-    const [flag] = argv.splice(landedAt, 1);
-    landedRev = flag?.split('=')[1] ?? argv.splice(landedAt, 1)[0] ?? '';
-  }
+  const landedRev = takeLandedFlag(argv);
   const { flags } = benchArgs(
     argv,
     { minutes: 4, window: 30 },
-    'idle [--minutes N] [--window SECONDS] [--landed REV]',
+    'idle [--minutes N] [--window SECONDS] [--landed REV[,REV...]]',
   );
-  const builds: Array<{ build: Build; envs: Array<Record<string, string>> }> = [];
-  // Commas name several commits, each built and run beside this tree: a change at a time.
-  for (const named of landedRev === 'none' ? [] : landedRev.split(',')) {
-    const rev =
-      named === 'merge-base'
-        ? execFileSync('git', ['-C', ROOT, 'merge-base', 'HEAD', 'main'], {
-            encoding: 'utf8',
-          }).trim()
-        : named;
-    const landed = landedBuild(ROOT, rev, progress);
-    builds.push({
-      build: { label: `landed ${landed.commit.slice(0, 7)}`, dir: landed.dir },
-      envs: [{}],
-    });
-  }
+  const builds: Array<{ build: Build; envs: Array<Record<string, string>> }> = landedBuilds(
+    ROOT,
+    landedRev,
+    progress,
+  ).map((build) => ({ build, envs: [{}] }));
   // Builds made by hand (an experiment's patched copy of dist/): `label=dir ...`.
   for (const [label, dir] of Object.entries(envPairs(process.env.JIT_BENCH_BUILDS ?? ''))) {
     builds.push({ build: { label, dir }, envs: [{}] });

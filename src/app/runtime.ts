@@ -8,8 +8,8 @@ import type { Logger } from '../util/logger';
 
 /**
  * The SDK's log forwarding holds each line 100 ms (to merge core's and its own in time order) and
- * wakes the event loop every 100 ms to flush them: 300 wake-ups per 30 s, ~0.04 CPU-s of an idle
- * worker's ~0.25 (bench/RESULTS.md, "Idle cost"). Core's lines are flushed as they arrive anyway;
+ * wakes the event loop every 100 ms to flush them: 300 wake-ups per 30 s, 0.02-0.05 CPU-s of an
+ * idle worker's 0.2-0.3 (bench/RESULTS.md, "Idle cost"). Core's lines are flushed as they arrive anyway;
  * the timer only serves the SDK's own (worker states, workflow logs), which can wait a second.
  */
 const SDK_LOG_FLUSH_MS = 100;

@@ -39,8 +39,8 @@ import { WorkerReporter } from './workerReporter';
 const MONITOR_INTERVAL_MS = 10_000;
 /**
  * How often it also queries the watcher's sweeps (at most the poll interval): readiness judges
- * them against three poll intervals, and a query each round cost an idle worker ~0.03 CPU-s per
- * 30 s of its ~0.25 (bench/RESULTS.md, "Idle cost").
+ * them against three poll intervals, and a query each round cost an idle worker ~0.02 CPU-s per
+ * 30 s of its 0.2-0.3 (bench/RESULTS.md, "Idle cost").
  */
 const STATUS_QUERY_INTERVAL_MS = 30_000;
 

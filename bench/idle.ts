@@ -121,16 +121,25 @@ async function start(variant: Variant): Promise<Running> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-bench-idle-'));
   const sim = await startSimProcess();
   progress(`starting ${variant.label}`);
-  const service = await startService(variant.build, sim, dir, {
-    node: variant.node,
-    env: variant.env,
-  });
-  const connection = await Connection.connect({
-    address: service.address,
-    channelArgs: CLIENT_CHANNEL_ARGS,
-  });
-  const control = watcherControl(new Client({ connection }), sim.cluster.clusterName);
-  return { variant, dir, sim, service, connection, control };
+  let service: Service | undefined;
+  try {
+    service = await startService(variant.build, sim, dir, {
+      node: variant.node,
+      env: variant.env,
+    });
+    const connection = await Connection.connect({
+      address: service.address,
+      channelArgs: CLIENT_CHANNEL_ARGS,
+    });
+    const control = watcherControl(new Client({ connection }), sim.cluster.clusterName);
+    return { variant, dir, sim, service, connection, control };
+  } catch (err) {
+    // Not yet among the running ones main stops: what this start began, it stops.
+    await service?.stop();
+    await sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 async function startUpSweepDone(r: Running): Promise<void> {

@@ -11,7 +11,6 @@
 // node (scripts/install-node24.sh), JIT_BENCH_NODE_ARGS adds node flags (--cpu-prof), and
 // JIT_BENCH_TREE_ENV (`NAME=value ...`) sets variables for this tree's workers only: a setting
 // measured against the landed build without a commit.
-import { execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,21 +19,22 @@ import { temporal } from '@temporalio/proto';
 import { isWatcherLock } from '../src/policy/decision';
 import { CLIENT_CHANNEL_ARGS } from '../src/temporal/connection';
 import { watcherControl } from '../src/temporal/control';
-import { freePort } from '../src/util/freePort';
 import { StopWaiting, waitFor } from '../src/util/waitFor';
 import { benchArgs } from './args';
-import { landedBuild } from './landedBuild';
+import { landedBuilds, takeLandedFlag } from './landedBuild';
+import {
+  cpuSeconds,
+  diff,
+  loadAverage,
+  perProc,
+  ROOT,
+  startService,
+  statusKiB,
+  type Build,
+  type ProcName,
+  type Service,
+} from './serviceProcess';
 import { startSimProcess, type SimProcess } from './simProcess';
-import { spawnLogged } from './workerProcess';
-
-const ROOT = path.join(__dirname, '..');
-const CLOCK_TICKS = 100; // USER_HZ on Linux
-
-interface Build {
-  label: string;
-  /** Directory holding dist/cli/main.js. */
-  dir: string;
-}
 
 interface Row {
   build: string;
@@ -52,35 +52,17 @@ interface Row {
   idle?: { seconds: number; cpu: Record<ProcName, number>; rss: Record<ProcName, number> };
 }
 
-type ProcName = 'worker' | 'temporal' | 'watchdog';
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const landedAt = argv.findIndex((a) => a === '--landed' || a.startsWith('--landed='));
   // What this branch changed: its fork point from main, unless a commit is named.
-  let landedRev = 'merge-base';
-  if (landedAt >= 0) {
-    const [flag] = argv.splice(landedAt, 1);
-    const inline = flag?.split('=')[1];
-    landedRev = inline ?? argv.splice(landedAt, 1)[0] ?? '';
-  }
+  const landedRev = takeLandedFlag(argv);
   const { flags, positional } = benchArgs(
     argv,
     { reps: 1, idle: 0, concurrency: 1_000 },
     'burst [--reps N] [--idle SECONDS] [--concurrency N] [--landed REV] [SIZE ...]',
   );
   const sizes = positional.length > 0 ? positional : [1_000, 10_000];
-  const builds: Build[] = [];
-  if (landedRev !== 'none') {
-    const rev =
-      landedRev === 'merge-base'
-        ? execFileSync('git', ['-C', ROOT, 'merge-base', 'HEAD', 'main'], {
-            encoding: 'utf8',
-          }).trim()
-        : landedRev;
-    const landed = landedBuild(ROOT, rev, progress);
-    builds.push({ label: `landed ${landed.commit.slice(0, 7)}`, dir: landed.dir });
-  }
+  const builds: Build[] = landedBuilds(ROOT, landedRev, progress);
   builds.push({ label: 'this tree', dir: ROOT });
   const rows: Row[] = [];
   for (let rep = 1; rep <= flags.reps; rep++) {
@@ -101,136 +83,6 @@ async function main(): Promise<void> {
 
 function progress(line: string): void {
   console.error(`[${new Date().toISOString()}] ${line}`);
-}
-
-function loadAverage(): string {
-  return `load ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`;
-}
-
-/** The worker's process tree: the CLI, its dev server watchdog (node -e), the temporal server. */
-interface Tree {
-  worker: number;
-  watchdog?: number;
-  temporal?: number;
-}
-
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  let tasks: string[];
-  try {
-    tasks = fs.readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tasks) {
-    try {
-      const text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-      for (const c of text.split(/\s+/)) if (c) out.push(Number(c));
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return out;
-}
-
-function processTree(worker: number): Tree {
-  const [watchdog] = childrenOf(worker);
-  const [temporalPid] = watchdog === undefined ? [] : childrenOf(watchdog);
-  return {
-    worker,
-    ...(watchdog !== undefined ? { watchdog } : {}),
-    ...(temporalPid !== undefined ? { temporal: temporalPid } : {}),
-  };
-}
-
-/** utime + stime of a process (all its threads), in seconds. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-function statusKiB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
-  if (pid === undefined) return NaN;
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-}
-
-function perProc(tree: Tree, f: (pid: number | undefined) => number): Record<ProcName, number> {
-  return { worker: f(tree.worker), temporal: f(tree.temporal), watchdog: f(tree.watchdog) };
-}
-
-/** One `jit-watcher run` of a build, with an embedded dev server on free ports. */
-interface Service {
-  child: ChildProcess;
-  tree: Tree;
-  /** The service's /metrics, the SDK's own (temporal_*) merged in. */
-  metricsUrl: string;
-  address: string;
-  taskQueue: string;
-  exited(): string | undefined;
-  stop(): Promise<void>;
-}
-
-async function startService(build: Build, sim: SimProcess, dir: string): Promise<Service> {
-  const [port, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-  const taskQueue = `burst-${Date.now()}`;
-  const logFile = path.join(dir, 'worker.log');
-  const extra = (process.env.JIT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const treeEnv = build.dir === ROOT ? envPairs(process.env.JIT_BENCH_TREE_ENV ?? '') : {};
-  const args = [
-    ...extra,
-    path.join(build.dir, 'dist', 'cli', 'main.js'),
-    'run',
-    ...['-p', sim.cluster.proxyAddress, '-i', sim.cluster.watcherIdentity],
-    ...['--temporal-dev-port', String(port), '--temporal-dev-ui-port', String(uiPort)],
-    ...['--temporal-dev-db', path.join(dir, 'temporal.db')],
-    ...['--temporal-task-queue', taskQueue, '--metrics-listen', `127.0.0.1:${metricsPort}`],
-  ];
-  const node = process.env.JIT_BENCH_NODE || process.execPath;
-  const { child, exited, gone } = spawnLogged(node, args, treeEnv, logFile, dir);
-  await waitFor(
-    () => {
-      const exit = exited();
-      if (exit) throw new StopWaiting(exit);
-      return fs.readFileSync(logFile, 'utf8').includes('"worker polling"');
-    },
-    { timeoutMs: 120_000, intervalMs: 100, what: `${build.label} to start` },
-  );
-  const pid = child.pid ?? 0;
-  const tree = await waitFor(
-    () => {
-      const t = processTree(pid);
-      return t.temporal !== undefined ? t : undefined;
-    },
-    { timeoutMs: 10_000, what: 'the dev server process' },
-  );
-  return {
-    child,
-    tree,
-    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-    address: `127.0.0.1:${port}`,
-    taskQueue,
-    exited,
-    async stop() {
-      if (exited() === undefined) child.kill('SIGTERM');
-      await gone;
-    },
-  };
-}
-
-function envPairs(text: string): Record<string, string> {
-  const pairs: Record<string, string> = {};
-  for (const pair of text.split(' ').filter(Boolean)) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`JIT_BENCH_TREE_ENV: ${pair} is not NAME=value`);
-    pairs[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return pairs;
 }
 
 /** Watches the cluster: when each request leaves PENDING, and each watcher lock appears. */
@@ -383,14 +235,6 @@ async function sdkCounters(url: string): Promise<Record<string, number>> {
     if (m?.[1] && m[2]) counters[m[1]] = (counters[m[1]] ?? 0) + Number(m[2]);
   }
   return counters;
-}
-
-function diff(a: Record<ProcName, number>, b: Record<ProcName, number>): Record<ProcName, number> {
-  return {
-    worker: a.worker - b.worker,
-    temporal: a.temporal - b.temporal,
-    watchdog: a.watchdog - b.watchdog,
-  };
 }
 
 /** `size` requests, one node each, five per user, at most `concurrency` creates in flight. */

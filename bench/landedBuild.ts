@@ -43,3 +43,34 @@ export function landedBuild(root: string, rev: string, log: (line: string) => vo
   });
   return { commit, dir };
 }
+
+/** Takes `--landed REV` or `--landed=REV` out of `argv`; without it, this branch's fork point. */
+export function takeLandedFlag(argv: string[]): string {
+  const at = argv.findIndex((a) => a === '--landed' || a.startsWith('--landed='));
+  if (at < 0) return 'merge-base';
+  const [flag] = argv.splice(at, 1);
+  const inline = flag?.split('=')[1];
+  return inline ?? argv.splice(at, 1)[0] ?? '';
+}
+
+/**
+ * The builds `--landed` names, each built once: commas name several, `merge-base` is this
+ * branch's fork point from main, `none` names none.
+ */
+export function landedBuilds(
+  root: string,
+  revs: string,
+  log: (line: string) => void,
+): Array<{ label: string; dir: string }> {
+  if (revs === 'none') return [];
+  return revs.split(',').map((named) => {
+    const rev =
+      named === 'merge-base'
+        ? execFileSync('git', ['-C', root, 'merge-base', 'HEAD', 'main'], {
+            encoding: 'utf8',
+          }).trim()
+        : named;
+    const landed = landedBuild(root, rev, log);
+    return { label: `landed ${landed.commit.slice(0, 7)}`, dir: landed.dir };
+  });
+}

@@ -48,8 +48,11 @@ export async function startSimProcess(): Promise<SimProcess> {
     admin,
     async stop() {
       admin.close();
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      // Killed already (by a signal from elsewhere): its exit event has passed.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
       await fs.rm(dir, { recursive: true, force: true });
     },
   };

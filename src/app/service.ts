@@ -37,6 +37,12 @@ import { WorkerReporter } from './workerReporter';
 
 /** How often the monitor checks Teleport, Temporal and the watcher (at most the poll interval). */
 const MONITOR_INTERVAL_MS = 10_000;
+/**
+ * How often it also queries the watcher's sweeps (at most the poll interval): readiness judges
+ * them against three poll intervals, and a query each round cost an idle worker ~0.02 CPU-s per
+ * 30 s of its 0.2-0.3 (bench/RESULTS.md, "Idle cost").
+ */
+const STATUS_QUERY_INTERVAL_MS = 30_000;
 
 export interface ServiceOptions {
   config: Config;
@@ -241,6 +247,7 @@ async function start(options: ServiceOptions, cleanups: Cleanup[]): Promise<Star
       ? () => startWatcher().then(() => reporter.update({}))
       : undefined,
     intervalMs: monitorIntervalMs,
+    queryIntervalMs: Math.min(STATUS_QUERY_INTERVAL_MS, config.pollIntervalMs),
     log,
     metrics,
   });

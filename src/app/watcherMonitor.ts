@@ -1,7 +1,9 @@
 // The service's watch over what it needs to enforce, every few seconds: Teleport answers a ping,
 // Temporal answers, the watcher workflow runs (recreated when `run` finds it terminated, completed
 // or failed) and its workflow tasks do not keep failing, and its sweeps progress. /readyz and
-// /healthz answer from what the last round saw; state changes are logged once each.
+// /healthz answer from what the last round saw; state changes are logged once each. Sweep progress
+// is read by a status query, answered by the workflow in a worker: the costliest call of a round,
+// so it is asked less often than the others (sweeps are judged against three poll intervals).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { AppMetrics } from '../metrics/appMetrics';
 import type { WatcherStatus } from '../temporal/workflows/messages';
@@ -20,6 +22,11 @@ export interface WatcherMonitorOptions {
   /** Starts the watcher again; undefined for `worker`, which never starts it. */
   recreate?: () => Promise<void>;
   intervalMs: number;
+  /**
+   * The least time between status queries while the watcher runs (default: every round); rounds
+   * between keep the sweep times the last query read.
+   */
+  queryIntervalMs?: number;
   log: Logger;
   metrics?: AppMetrics;
 }
@@ -38,6 +45,8 @@ export class WatcherMonitor {
   private stopped = false;
   private inFlight: Promise<void> = Promise.resolve();
   private lastWatcherState = 'unknown';
+  /** When the status query last answered; undefined until it has, and after any other outcome. */
+  private queriedAtMs: number | undefined;
 
   constructor(private readonly options: WatcherMonitorOptions) {
     this.snapshot = {
@@ -98,6 +107,9 @@ export class WatcherMonitor {
 
   private async checkWatcher(): Promise<Pick<MonitorSnapshot, 'temporalError' | 'watcher'>> {
     const { client, workflowId } = this.options;
+    // Kept only when this round finds the watcher running and queries it, or may skip the query.
+    const queriedAtMs = this.queriedAtMs;
+    this.queriedAtMs = undefined;
     const handle = client.workflow.getHandle(workflowId);
     const deadline = () => Date.now() + CALL_DEADLINE_MS;
     let description;
@@ -120,10 +132,17 @@ export class WatcherMonitor {
         },
       };
     }
+    const previous = this.snapshot.watcher;
+    const sinceQueryMs = Date.now() - (queriedAtMs ?? -Infinity);
+    if (previous.state === 'running' && sinceQueryMs < (this.options.queryIntervalMs ?? 0)) {
+      this.queriedAtMs = queriedAtMs;
+      return { watcher: previous };
+    }
     try {
       const s = await client.connection.withDeadline(deadline(), () =>
         handle.query<WatcherStatus>('status'),
       );
+      this.queriedAtMs = Date.now();
       return {
         watcher: {
           state: 'running',
@@ -133,7 +152,6 @@ export class WatcherMonitor {
       };
     } catch (err) {
       // Running, but no answer yet (no worker has picked up the task): keep what we knew.
-      const previous = this.snapshot.watcher;
       return {
         watcher: { ...previous, state: 'running', detail: `status query: ${oneLine(err)}` },
       };

@@ -17,7 +17,7 @@ export type {
   Snapshot,
 } from './types';
 export { DEFAULT_POLICY, defaultPolicy, validatePolicy, type PolicyKey } from './policy';
-export { policySchema } from './schema';
+export { policySchemas } from './schema';
 export { RULES, POLICY_OPTIONS, checksRun, type RuleName } from './registry';
 export type { Holding, Rule, RuleContext, RuleOption } from './rule';
 export { evaluatePending } from './pending';

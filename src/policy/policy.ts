@@ -2,7 +2,7 @@
 // bad policy is refused at the door with every problem named. The shape is schema.ts's; this turns
 // its issues into one line each, naming the key the caller's way. Never throws: problems are returned.
 import type * as z from 'zod';
-import { policySchema, show, type Policy } from './schema';
+import { policySchemas, show, type Policy } from './schema';
 
 /** A policy key as problems name it; nested exempt lists get their own names. */
 export type PolicyKey = keyof Policy | 'exempt.users' | 'exempt.roles';
@@ -26,9 +26,14 @@ export function defaultPolicy(): Policy {
 export const DEFAULT_POLICY: Policy = deepFreeze(defaultPolicy());
 
 /** Every key the policy takes: the published ones, then later rules', as unknown-key messages list them. */
-export const POLICY_KEYS: readonly string[] = [
-  ...new Set([...Object.keys(DEFAULT_POLICY), ...Object.keys(policySchema.shape)]),
-];
+export function policyKeys(): readonly string[] {
+  return [
+    ...new Set([
+      ...Object.keys(DEFAULT_POLICY),
+      ...Object.keys(policySchemas().policySchema.shape),
+    ]),
+  ];
+}
 
 /**
  * Every problem with p, one line each, naming the key (through nameOf, so config can say `-m`
@@ -41,7 +46,7 @@ export function validatePolicy(
   if (typeof p !== 'object' || p === null || Array.isArray(p)) {
     return [`policy: must be an object, got ${show(p)}`];
   }
-  const result = policySchema.safeParse(p);
+  const result = policySchemas().policySchema.safeParse(p);
   if (result.success) return [];
   return result.error.issues.map((issue) => describeIssue(issue, p, nameOf));
 }
@@ -68,7 +73,7 @@ function describeIssue(
   if (issue.code === 'unrecognized_keys') {
     if (path.length === 0) {
       return issue.keys
-        .map((key) => `policy.${key}: unknown key; valid keys are ${POLICY_KEYS.join(', ')}`)
+        .map((key) => `policy.${key}: unknown key; valid keys are ${policyKeys().join(', ')}`)
         .join('; ');
     }
     const known = validKeysAt(path);
@@ -106,7 +111,7 @@ function where(
 
 /** The keys an object inside the policy takes, for an unknown-key message. */
 function validKeysAt(path: (string | number)[]): string[] {
-  let schema: z.ZodType = policySchema;
+  let schema: z.ZodType = policySchemas().policySchema;
   for (const step of path) {
     const def = pick(unwrap(schema), typeof step === 'number' ? 'element' : 'shape');
     if (typeof step === 'number' && 'element' in def) schema = def.element as z.ZodType;

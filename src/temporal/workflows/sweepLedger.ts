@@ -32,7 +32,11 @@ export class SweepLedger {
     private readonly retainMs: number,
   ) {}
 
-  /** Reads the users this run has not read yet, a chunk per activity, all at once. */
+  /**
+   * Reads the users this run has not read yet, a group of shards per activity, all at once. A read
+   * that fails for good fails the sweep: nothing is judged under budgets without the user's
+   * recorded use, and the watcher's next sweep reads again.
+   */
   async load(users: string[]): Promise<void> {
     const unread = [...new Set(users)].filter((u) => !this.known.has(u));
     if (unread.length === 0) return;
@@ -67,8 +71,8 @@ export class SweepLedger {
   }
 
   /**
-   * Writes what this run observed, a chunk per activity; the users whose write failed (their
-   * evaluations must run again: Teleport still holds what they observed, for a while).
+   * Writes what this run observed, a group of shards per activity; the users whose write failed
+   * (their evaluations must run again: Teleport still holds what they observed, for a while).
    */
   async write(): Promise<{ failed: string[]; errors: string[] }> {
     const usage = [...this.changed.values()];

@@ -10,10 +10,13 @@ import { loadCommandConfig } from '../commandConfig';
 import type { CliIo } from '../io';
 import { table } from '../table';
 import { optionalCluster, withTemporalClient } from '../temporalClient';
-import { SWEEPS_CLUSTER_FLAG } from './control';
+import { CLUSTER_FLAG } from './control';
 
 const FLAGS = {
-  cluster: SWEEPS_CLUSTER_FLAG,
+  cluster: {
+    ...CLUSTER_FLAG,
+    help: "only this cluster's sweeps (default: -i's cluster, else every cluster's)",
+  },
   since: {
     names: ['since'],
     kind: 'string',

@@ -22,10 +22,13 @@ import type { CliIo } from '../io';
 import { sinceTime } from '../since';
 import { table } from '../table';
 import { optionalCluster, withTemporalClient } from '../temporalClient';
-import { SWEEPS_CLUSTER_FLAG } from './control';
+import { CLUSTER_FLAG } from './control';
 
 const FLAGS = {
-  cluster: SWEEPS_CLUSTER_FLAG,
+  cluster: {
+    ...CLUSTER_FLAG,
+    help: "only this cluster's sweeps (default: -i's cluster, else every cluster's)",
+  },
   candidate: {
     names: ['policy'],
     kind: 'string',

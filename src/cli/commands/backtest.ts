@@ -22,13 +22,10 @@ import type { CliIo } from '../io';
 import { sinceTime } from '../since';
 import { table } from '../table';
 import { optionalCluster, withTemporalClient } from '../temporalClient';
-import { CLUSTER_FLAG } from './control';
+import { SWEEPS_CLUSTER_FLAG } from './control';
 
 const FLAGS = {
-  cluster: {
-    ...CLUSTER_FLAG,
-    help: "only this cluster's sweeps (default: -i's cluster, else every cluster's)",
-  },
+  cluster: SWEEPS_CLUSTER_FLAG,
   candidate: {
     names: ['policy'],
     kind: 'string',

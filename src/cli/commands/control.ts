@@ -23,6 +23,12 @@ export const CLUSTER_FLAG = {
   help: 'Teleport cluster name (default: from -i)',
 } as const;
 
+/** --cluster of the commands that read sweeps' histories: they may also read every cluster's. */
+export const SWEEPS_CLUSTER_FLAG = {
+  ...CLUSTER_FLAG,
+  help: "only this cluster's sweeps (default: -i's cluster, else every cluster's)",
+} as const;
+
 const FLAGS = {
   cluster: CLUSTER_FLAG,
   json: { names: ['json'], kind: 'bool', help: 'print JSON' },

@@ -11,13 +11,10 @@ import type { CliIo } from '../io';
 import { table } from '../table';
 import { printShadowDisagreements } from './shadowDecisions';
 import { optionalCluster, withTemporalClient } from '../temporalClient';
-import { CLUSTER_FLAG } from './control';
+import { SWEEPS_CLUSTER_FLAG } from './control';
 
 const FLAGS = {
-  cluster: {
-    ...CLUSTER_FLAG,
-    help: "only this cluster's sweeps (default: -i's cluster, else every cluster's)",
-  },
+  cluster: SWEEPS_CLUSTER_FLAG,
   user: {
     names: ['user'],
     kind: 'string',

@@ -73,8 +73,6 @@ export function createEvaluateActivities(deps: ActivityDeps) {
         now,
         input.ledger.since,
       );
-    } else {
-      await Promise.resolve();
     }
     // The decision travels with its policy version and inputs, so the history can reproduce it.
     const inputs = { ...pendingInputs(input.request, now), ...(usage ? { usage } : {}) };

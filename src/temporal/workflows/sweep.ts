@@ -277,7 +277,8 @@ class SweepRun {
     let waiting = approved;
     let rest: string[] | undefined;
     while ((rest = await this.userWave(waiting))) waiting = rest;
-    const evaluated = new Set(approved.filter((user) => !waiting.includes(user)));
+    const left = new Set(waiting);
+    const evaluated = new Set(approved.filter((user) => !left.has(user)));
     this.state.userQueue = this.state.userQueue.filter((user) => !evaluated.has(user));
     return waiting;
   }

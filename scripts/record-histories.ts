@@ -117,7 +117,7 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    // Budgets: the usage ledger's shard workflows take the evaluations' writes; one user's two
+    // Budgets: the usage ledger's shard workflows take the sweeps' reads and writes; one user's two
     // pending requests are judged in turn, and only one fits the grants left.
     name: 'budgets',
     policy: {
@@ -142,6 +142,9 @@ const scenarios: Scenario[] = [
       store.createRequest({ user: 'nina', roles: ['prod-db'] });
       store.createRequest({ user: 'nina', roles: ['prod-db'] });
       await stack.sweep();
+      await stack.sweep();
+      // A third request, once her shard exists: the sweep reads it (readUsage) and denies.
+      store.createRequest({ user: 'nina', roles: ['prod-db'] });
       await stack.sweep();
     },
   },

@@ -137,9 +137,83 @@ describe('usage ledger workflows', () => {
         (err: Error) =>
           /usage must be a list/.test(String((err.cause as Error | undefined)?.message)),
       );
+      await assert.rejects(
+        handle.executeUpdate('readUsage', { args: [{ users: 'bob' }] }),
+        (err: Error) =>
+          /users must be a list/.test(String((err.cause as Error | undefined)?.message)),
+      );
       assert.equal((await ledger.read(cluster, ['bob']))[0]?.spans.length, 1);
     } finally {
       await worker.stop();
+      await stack.close();
+    }
+  });
+
+  // Issue 20's stalled shard: a sweep's write while a sweep and an operator read the same shard.
+  // Reads by query made the SDK's core drop queries (and once never finish a write); by update
+  // each round completes and reads either before or after the write, never half of it.
+  test('reads and writes of one shard at once all complete, each read whole', async () => {
+    const stack = await startStack();
+    const worker = await stack.newWorker();
+    try {
+      const cluster = 'ledger-busy.example.com';
+      const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
+      const users = Array.from({ length: 300 }, (_, i) => `busy-${i}`)
+        .filter((u) => ledgerShard(u) === ledgerShard('busy-0'))
+        .slice(0, 4);
+      const spansOf = (read: UserUsage[]) => new Set(read.map((u) => u.spans.length));
+      for (let round = 1; round <= 25; round++) {
+        const at = new Date(Date.parse('2026-12-06T00:00:00.000Z') + round * HOUR).toISOString();
+        const write = ledger.record(cluster, {
+          usage: users.map((u) => usage(u, [[`${u}-${round}`, at, at]])),
+          retainMs: 7 * DAY,
+          now: at,
+        });
+        const reads = await Promise.all([
+          ledger.read(cluster, users),
+          ledger.read(cluster, users.slice(1)),
+          ledger.readAll(cluster),
+          write.then(() => ledger.read(cluster, users)),
+        ]);
+        for (const read of reads.slice(0, 3)) {
+          const seen = spansOf(read);
+          assert.ok(seen.size <= 1, `round ${round}: one write seen whole, not in part`);
+          assert.ok(
+            [...seen].every((n) => n === round - 1 || n === round),
+            `round ${round}`,
+          );
+        }
+        assert.deepEqual([...spansOf(reads[3])], [round], `round ${round}: read after write`);
+      }
+    } finally {
+      await worker.stop();
+      await stack.close();
+    }
+  });
+
+  test('a ledger no worker serves fails its calls at their deadline, in one line', async () => {
+    const stack = await startStack();
+    try {
+      const cluster = 'ledger-unserved.example.com';
+      const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
+      const deadline = () => ({ deadline: new Date(Date.now() + 2_000) });
+      const write = {
+        usage: [usage('carol', [['r1', '2026-12-06T08:00:00.000Z', '2026-12-06T09:00:00.000Z']])],
+        retainMs: DAY,
+        now: '2026-12-06T12:00:00.000Z',
+      };
+      const inTime = /did not answer in time; .* task queue .*: check that a worker polls it/;
+      await assert.rejects(ledger.record(cluster, write, deadline()), inTime);
+      await assert.rejects(ledger.read(cluster, ['carol'], deadline()), inTime);
+      const aborted = new AbortController();
+      const read = ledger.read(cluster, ['carol'], { signal: aborted.signal });
+      aborted.abort();
+      await assert.rejects(read, /cancelled with its activity/);
+    } finally {
+      await stack.client.workflow
+        .getHandle(ledgerWorkflowId('ledger-unserved.example.com', ledgerShard('carol')))
+        .terminate('test over')
+        .catch(() => undefined);
       await stack.close();
     }
   });

@@ -1,7 +1,8 @@
 // One shard of the usage ledger (names.ts: users are spread over LEDGER_SHARDS of these per
 // cluster): the access each user held, kept after Teleport forgets the requests, so budgets can
-// count hours and grants over their windows. User evaluations write what they observed through
-// an update (confirmed once applied, so the next evaluation reads it) and read it by query. It runs
+// count hours and grants over their windows. Sweeps write what they observed through an update
+// (confirmed once applied, so the next read sees it) and read through another (ledgerMessages.ts
+// says why not by query). It runs
 // until the cluster's watcher is gone; its state is bounded by the longest budget window.
 // Workflow code: deterministic, no I/O.
 import {
@@ -12,7 +13,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { bookSize, mergeWrite, readUsers, type LedgerBook } from './ledgerBook';
-import { checkUsageWrite, ledgerSizeQuery, recordUsageUpdate, usageQuery } from './ledgerMessages';
+import {
+  checkUsageRead,
+  checkUsageWrite,
+  ledgerSizeQuery,
+  readUsageUpdate,
+  recordUsageUpdate,
+  usageQuery,
+} from './ledgerMessages';
 
 export interface LedgerInput {
   cluster: string;
@@ -23,7 +31,11 @@ export interface LedgerInput {
   continueAsNewAfterEvents?: number;
 }
 
-/** Each write is an update (a few events); well before Temporal's 10,240-event warning. */
+/**
+ * Each read and write is an update (a few events); well before Temporal's 10,240-event warning.
+ * Reads' results are in the history too: a large shard continues as new when the server suggests
+ * it for size.
+ */
 const DEFAULT_MAX_HISTORY_EVENTS = 2_000;
 
 export async function ledger(input: LedgerInput): Promise<never> {
@@ -33,14 +45,11 @@ export async function ledger(input: LedgerInput): Promise<never> {
     (write) => {
       book = mergeWrite(book, write);
     },
-    {
-      validator: (write: unknown) => {
-        const problem = checkUsageWrite(write);
-        if (problem) throw new Error(problem);
-      },
-    },
+    { validator: refusing(checkUsageWrite) },
   );
-  setHandler(usageQuery, (users) => readUsers(book, users ?? Object.keys(book).sort()));
+  const read = (users: string[] | undefined) => readUsers(book, users ?? Object.keys(book).sort());
+  setHandler(readUsageUpdate, ({ users }) => read(users), { validator: refusing(checkUsageRead) });
+  setHandler(usageQuery, read);
   setHandler(ledgerSizeQuery, () => bookSize(book));
 
   const limit = input.continueAsNewAfterEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
@@ -50,4 +59,12 @@ export async function ledger(input: LedgerInput): Promise<never> {
   });
   await condition(allHandlersFinished);
   return continueAsNew<typeof ledger>({ ...input, book });
+}
+
+/** An update validator from a check: a problem refuses the update, with the check's line. */
+function refusing(check: (input: unknown) => string | undefined): (input: unknown) => void {
+  return (input) => {
+    const problem = check(input);
+    if (problem) throw new Error(problem);
+  };
 }

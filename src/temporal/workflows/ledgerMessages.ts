@@ -1,5 +1,10 @@
-// The usage ledger's interface: an update that records what a user evaluation observed, and
-// queries that read users' ledgers back. Pure: imported by workflow code and by the client side
+// The usage ledger's interface: an update that records what a sweep observed, and one that reads
+// users' ledgers back. Reads are updates, not queries, because the SDK's core (1.24) handles a
+// query that arrives while the same workflow has a task in flight badly: with two such queries
+// and a write, it drops one and the client retries after a pause, and a shard queried between two
+// writes once never completed the second (issue 20's stalled shard). An update is delivered in
+// the workflow's own task, in order with the writes. The queries stay for operators (`temporal
+// workflow query --type usage`). Pure: imported by workflow code and by the client side
 // (src/temporal/usageLedger.ts).
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { UserUsage } from '../../policy/usage';
@@ -8,6 +13,12 @@ import type { UsageWrite } from './ledgerBook';
 export type { UsageWrite } from './ledgerBook';
 
 export const recordUsageUpdate = defineUpdate<void, [UsageWrite]>('recordUsage');
+/** The named users' ledgers (those with recorded use); without `users`, every user of the shard. */
+export const readUsageUpdate = defineUpdate<UserUsage[], [UsageRead]>('readUsage');
+
+export interface UsageRead {
+  users?: string[];
+}
 /** The named users' ledgers (those with recorded use); no argument: every user of the shard. */
 export const usageQuery = defineQuery<UserUsage[], [string[]?]>('usage');
 export const ledgerSizeQuery = defineQuery<LedgerSize>('ledgerSize');
@@ -17,6 +28,16 @@ export interface LedgerSize {
   spans: number;
   /** The shard's state as JSON, what continue-as-new carries. */
   bytes: number;
+}
+
+/** One line naming what is wrong with a readUsage argument, or undefined when it is usable. */
+export function checkUsageRead(input: unknown): string | undefined {
+  const users = (input as Partial<UsageRead> | null)?.users;
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return 'readUsage takes {"users": ["<name>"]}, or {} for every user';
+  if (users !== undefined && !(Array.isArray(users) && users.every((u) => typeof u === 'string')))
+    return 'readUsage: users must be a list of user names';
+  return undefined;
 }
 
 /** One line naming what is wrong with a recordUsage payload, or undefined when it is usable. */

@@ -13,10 +13,8 @@ import { failureMessage } from './failureMessage';
 
 /**
  * Reads and writes go out as this many activities at most, each for the users of every eighth
- * shard, so no shard is asked twice at once: the SDK's core (1.24) drops a query that arrives
- * while the same workflow has another task buffered ("Extra buffered run should not have produced
- * an activation"), and that query then times out. A user's ledger is a few hundred bytes: a run's
- * ~1,500 users come to ~80 KB an activity.
+ * shard, so one run never asks a shard twice at once. A user's ledger is a few hundred bytes: a
+ * run's ~1,500 users come to ~80 KB an activity.
  */
 const SHARD_GROUPS = 8;
 

@@ -1,10 +1,16 @@
 // The test command (`npm test`): starts one real Temporal dev server for the whole run, hands its
 // address to every test file through JIT_TEST_TEMPORAL_ADDRESS, runs node's test runner over the
 // given folders (default: test/, less test/production), and always stops the server. Tests that
-// need no Temporal ignore it. `npm run test:production` (scripts/test-production.ts) runs the rest.
+// need no Temporal ignore it. A test that hangs fails at TEST_TIMEOUT_MS; when the run fails, the
+// warnings the tests' workers logged (test/support/stack.ts) are printed, for what CI cannot rerun. `npm run test:production` (scripts/test-production.ts) runs the rest.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDevServer, type DevServer } from '../src/temporal/devServer';
 import { runTests, testFiles } from './testRunner';
+
+const TEST_TIMEOUT_MS = 5 * 60_000; // per test; the longest takes under a minute
+const LOG_LINES = 40;
 
 async function main(): Promise<number> {
   const roots = process.argv.slice(2);
@@ -26,10 +32,24 @@ async function main(): Promise<number> {
     env.JIT_TEST_TEMPORAL_ADDRESS = server.address;
     console.log(`test: Temporal dev server at ${server.address} (node ${process.version})`);
   }
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-test-logs-'));
+  env.JIT_TEST_LOG_DIR = logDir;
   try {
-    return await runTests(files, env, { concurrency: 2 });
+    const code = await runTests(files, env, { concurrency: 2, testTimeoutMs: TEST_TIMEOUT_MS });
+    if (code !== 0) printWorkerLogs(logDir);
+    return code;
   } finally {
     await server?.stop();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+/** The last lines of each test process's worker log, one file per test process. */
+function printWorkerLogs(dir: string): void {
+  for (const name of fs.readdirSync(dir).sort()) {
+    const lines = fs.readFileSync(path.join(dir, name), 'utf8').trimEnd().split('\n');
+    console.log(`test: last ${Math.min(lines.length, LOG_LINES)} worker log lines of ${name}:`);
+    for (const line of lines.slice(-LOG_LINES)) console.log(`  ${line}`);
   }
 }
 

@@ -31,7 +31,9 @@ export function runTests(
   options: { concurrency: number; testTimeoutMs?: number },
 ): Promise<number> {
   const args = ['--import', 'tsx', '--test', `--test-concurrency=${options.concurrency}`];
-  if (options.testTimeoutMs) args.push(`--test-timeout=${options.testTimeoutMs}`);
+  // A test that timed out may leave its file's process waiting on what hung: exit it anyway.
+  if (options.testTimeoutMs)
+    args.push(`--test-timeout=${options.testTimeoutMs}`, '--test-force-exit');
   return new Promise<number>((resolve) => {
     const child = spawn(process.execPath, [...args, ...files], { stdio: 'inherit', env });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

@@ -3,6 +3,7 @@
 // own starter (src/app/service.ts) from a bot identity file, as `jit-watcher worker` starts them.
 // Sweeps are driven by the sweepNow signal (the poll interval is long, events are off), and every
 // wait is on a condition with a timeout.
+import { appendFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,7 +16,7 @@ import { startSimCluster, type SimCluster, type SimClusterOptions } from '../../
 import type { GrpcTeleportClient } from '../../src/teleport/client';
 import { ensureWatcher, type WatcherControl } from '../../src/temporal/control';
 import type { SweepLimits } from '../../src/temporal/sweepTypes';
-import { silentLogger } from '../../src/util/logger';
+import { createLogger, silentLogger, type Logger } from '../../src/util/logger';
 import { waitFor } from '../../src/util/waitFor';
 import { writeBotIdentity } from './identityFile';
 import { serviceConfig } from './service';
@@ -65,7 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (tuning.maxConcurrentActivities !== undefined) {
       config.worker.maxConcurrentActivities = tuning.maxConcurrentActivities;
     }
-    return startService({ config, log: silentLogger, ensureWatcher: false });
+    return startService({ config, log: workerLog(), ensureWatcher: false });
   };
   const control = await ensureWatcher(temporal.client, taskQueue, {
     cluster: sim.clusterName,
@@ -110,6 +111,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Workers' warnings and errors (the SDK's core included: the first worker of a test process
+ * installs the runtime with this logger) go to a file of this process under JIT_TEST_LOG_DIR, which
+ * `npm test` sets and prints when a run fails; otherwise nowhere.
+ */
+function workerLog(): Logger {
+  const dir = process.env.JIT_TEST_LOG_DIR;
+  if (!dir) return silentLogger;
+  const file = path.join(dir, `${path.basename(process.argv[1] ?? 'test')}.${process.pid}.log`);
+  return createLogger({ level: 'warn', sink: (line) => appendFileSync(file, line + '\n') });
 }
 
 /**

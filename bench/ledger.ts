@@ -4,7 +4,10 @@
 // evaluates every user (under budgets each reads its ledger and records its new grant); a full
 // evaluation follows (setPolicy), where each user's ledger is read and nothing is written.
 // The ledger's shards are seeded with the week directly (their start input), not through writes.
-// Usage: npm run bench:ledger [-- 1000 10000] (builds first: the worker runs compiled).
+// With `--landed REV` (default this branch's fork point from main, `none` for this tree alone) the
+// landed build's rows run beside this tree's, each size on one build then the other.
+// Usage: npm run bench:ledger [-- 1000 10000] [--landed REV] (builds first: the worker runs
+// compiled).
 import { Client, Connection } from '@temporalio/client';
 import { defaultPolicy } from '../src/policy/policy';
 import type { Policy } from '../src/policy/types';
@@ -15,7 +18,9 @@ import { LEDGER_SHARDS, ledgerShard, ledgerWorkflowId } from '../src/temporal/na
 import { temporalUsageLedger } from '../src/temporal/usageLedger';
 import type { LedgerInput } from '../src/temporal/workflows/ledger';
 import { mergeWrite, type LedgerBook } from '../src/temporal/workflows/ledgerBook';
+import * as path from 'node:path';
 import { benchArgs } from './args';
+import { landedBuilds, takeLandedFlag } from './landedBuild';
 import { startSimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess } from './workerProcess';
@@ -26,6 +31,7 @@ const DAY = 24 * HOUR;
 
 interface Row {
   users: number;
+  build: string;
   mode: string;
   firstSeconds: number;
   fullSeconds: number;
@@ -40,7 +46,14 @@ const BUDGETS: Partial<Policy> = {
 };
 
 async function main(): Promise<void> {
-  const { positional } = benchArgs(process.argv.slice(2), {}, 'ledger [USERS ...]');
+  const argv = process.argv.slice(2);
+  const landed = takeLandedFlag(argv);
+  const { positional } = benchArgs(argv, {}, 'ledger [USERS ...] [--landed REV]');
+  const root = path.join(__dirname, '..');
+  const builds: Build[] = [
+    ...landedBuilds(root, landed, (line) => console.error(line)),
+    { label: 'this tree' },
+  ];
   const server = await startTemporalTarget();
   const connection = await Connection.connect({
     address: server.address,
@@ -50,10 +63,12 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     for (const users of positional.length > 0 ? positional : [10_000]) {
-      rows.push(await run(users, false, client, server.address));
-      rows.push(await run(users, true, client, server.address));
-      console.error(`done: ${users}`);
-      printRows(rows.slice(-2));
+      for (const build of builds) {
+        rows.push(await run(users, false, build, client, server.address));
+        rows.push(await run(users, true, build, client, server.address));
+        console.error(`done: ${users}, ${build.label}`);
+        printRows(rows.slice(-2));
+      }
     }
   } finally {
     await connection.close();
@@ -64,19 +79,26 @@ async function main(): Promise<void> {
 
 function printRows(rows: Row[]): void {
   console.log(
-    '| users | budgets | first sweep | full evaluation | ledger (all shards) | largest shard | spans | worker RSS (peak) |',
+    '| users | build | budgets | first sweep | full evaluation | ledger (all shards) | largest shard | spans | worker RSS (peak) |',
   );
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.users} | ${r.mode} | ${r.firstSeconds.toFixed(2)} s | ${r.fullSeconds.toFixed(2)} s | ${r.ledgerKiB.toFixed(0)} KiB | ${r.largestShardKiB.toFixed(1)} KiB | ${r.spans} | ${r.rssMiB} MiB |`,
+      `| ${r.users} | ${r.build} | ${r.mode} | ${r.firstSeconds.toFixed(2)} s | ${r.fullSeconds.toFixed(2)} s | ${r.ledgerKiB.toFixed(0)} KiB | ${r.largestShardKiB.toFixed(1)} KiB | ${r.spans} | ${r.rssMiB} MiB |`,
     );
   }
+}
+
+interface Build {
+  label: string;
+  /** A landed build's root; this tree's dist/ when absent. */
+  dir?: string;
 }
 
 async function run(
   users: number,
   budgets: boolean,
+  build: Build,
   client: Client,
   temporalAddress: string,
 ): Promise<Row> {
@@ -88,6 +110,7 @@ async function run(
     identityFile: sim.cluster.watcherIdentity,
     temporalAddress,
     taskQueue,
+    ...(build.dir ? { buildDir: build.dir } : {}),
   });
   try {
     const names = Array.from({ length: users }, (_, i) => `lw-user-${i}`);
@@ -114,6 +137,7 @@ async function run(
     );
     return {
       users,
+      build: build.label,
       mode: budgets ? 'hours budget, a week of use' : 'none',
       firstSeconds,
       fullSeconds,

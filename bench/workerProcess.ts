@@ -10,10 +10,10 @@ const ROOT = path.join(__dirname, '..');
 const COMPILED_CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 
 /** The compiled CLI's path; `npm run bench:*` builds it first. */
-function compiledCli(): string {
-  if (!fs.existsSync(COMPILED_CLI))
-    throw new Error(`${COMPILED_CLI} is missing; run npm run build first`);
-  return COMPILED_CLI;
+function compiledCli(buildDir?: string): string {
+  const cli = buildDir ? path.join(buildDir, 'dist', 'cli', 'main.js') : COMPILED_CLI;
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing; run npm run build first`);
+  return cli;
 }
 
 /**
@@ -45,11 +45,20 @@ export interface WorkerProcessOptions {
   identityFile: string;
   temporalAddress: string;
   taskQueue: string;
+  /** A build's root (bench/landedBuild.ts); default this tree's dist/. */
+  buildDir?: string;
 }
 
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
   const args = [
-    ...[compiledCli(), 'worker', '-p', options.teleportAddress, '-i', options.identityFile],
+    ...[
+      compiledCli(options.buildDir),
+      'worker',
+      '-p',
+      options.teleportAddress,
+      '-i',
+      options.identityFile,
+    ],
     ...['--temporal-address', options.temporalAddress],
     ...['--temporal-task-queue', options.taskQueue],
     ...['--watch-events=false', '--metrics-listen', ''],

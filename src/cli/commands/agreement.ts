@@ -2,12 +2,12 @@
 // (auto-approval off, exemptions, escalations) that a human then approved or denied, how many the
 // engine would have decided alike, and the ones it would not. Read back from the sweep histories.
 import { ConfigError } from '../../config/errors';
-import { parseGoDuration } from '../../config/duration';
 import type { CommandFlagSpecs } from '../../config/load';
 import { agreementReport, type AgreementReport } from '../../policy/agreement';
 import { findHumanDecisions } from '../../temporal/findingsLog';
 import { loadCommandConfig } from '../commandConfig';
 import type { CliIo } from '../io';
+import { sinceTime } from '../since';
 import { table } from '../table';
 import { optionalCluster, withTemporalClient } from '../temporalClient';
 import { SWEEPS_CLUSTER_FLAG } from './control';
@@ -41,12 +41,7 @@ export async function agreementCommand(
       `agreement: unexpected argument ${JSON.stringify(rest[0])}; it takes flags only`,
     );
   const text = flags.since ?? '30d';
-  const ms = parseGoDuration(text, { days: true });
-  if (ms === undefined || ms < 0)
-    throw new ConfigError(
-      `--since: not a duration: ${JSON.stringify(text)}; use e.g. 30d, 24h or 90m`,
-    );
-  const since = new Date(now.getTime() - ms);
+  const since = sinceTime(text, now);
   const cluster = await optionalCluster(config, flags.cluster);
   const found = await withTemporalClient(config, (client) =>
     findHumanDecisions(client, { cluster, since }),

@@ -33,7 +33,7 @@ export interface UsageLedger {
   /** Merges users' observed ledgers into their shards: one update per shard, starting new ones. */
   record(cluster: string, write: UsageWrite, bound?: CallBound): Promise<void>;
   /** Every user's recorded use, shard by shard. */
-  readAll(cluster: string): Promise<UserUsage[]>;
+  readAll(cluster: string, bound?: CallBound): Promise<UserUsage[]>;
   /** Each started shard's size, by query (for the bench: no write runs meanwhile). */
   sizes(cluster: string): Promise<(LedgerSize & { shard: number })[]>;
 }
@@ -109,8 +109,10 @@ export function temporalUsageLedger(
       );
     },
 
-    async readAll(cluster) {
-      const all = await Promise.all(shards.map((shard) => readShard(cluster, shard)));
+    async readAll(cluster, bound) {
+      const all = await within(bound, () =>
+        Promise.all(shards.map((shard) => readShard(cluster, shard))),
+      );
       return all.flat().sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
     },
 

@@ -13,6 +13,9 @@ import type { CliIo } from '../io';
 import { table } from '../table';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
 
+/** As long as the watcher's control updates wait for a worker (src/temporal/control.ts). */
+const READ_TIMEOUT_MS = 30_000;
+
 const FLAGS = {
   cluster: CLUSTER_FLAG,
   user: { names: ['user'], kind: 'string', example: 'USER', help: 'only this user' },
@@ -59,9 +62,13 @@ export async function usageCommand(
       );
     const ledger = temporalUsageLedger(client, config.temporal.taskQueue);
     const since = status.ledgerSince ?? now.toISOString();
-    const recorded: UserUsage[] = flags.user
-      ? [(await ledger.read(cluster, [flags.user]))[0] ?? { user: flags.user, since, spans: [] }]
-      : await ledger.readAll(cluster);
+    // A shard no worker serves fails in one line instead of waiting for one.
+    const bound = { deadline: new Date(Date.now() + READ_TIMEOUT_MS) };
+    const found = flags.user
+      ? await ledger.read(cluster, [flags.user], bound)
+      : await ledger.readAll(cluster, bound);
+    const recorded: UserUsage[] =
+      flags.user && found.length === 0 ? [{ user: flags.user, since, spans: [] }] : found;
     const reports = recorded
       .flatMap((u) => usageReport(u, policy, now))
       .filter((r) => flags.environment === undefined || r.environment === flags.environment);

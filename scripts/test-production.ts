@@ -17,6 +17,7 @@ import { startProductionTemporal } from '../test/production/support/topology';
 import { runTests, testFiles } from './testRunner';
 
 const TEST_TIMEOUT_MS = 5 * 60_000; // per test: a hung test fails instead of holding CI
+const RUN_TIMEOUT_MS = 20 * 60_000; // the whole run takes 2-3 minutes
 
 async function main(): Promise<number> {
   const roots = process.argv.slice(2);
@@ -61,7 +62,11 @@ async function main(): Promise<number> {
       JIT_TEST_TEMPORAL_PKI: pkiFile,
       JIT_TEST_APIKEY_TEMPORAL: apiKeyFile,
     };
-    return await runTests(files, env, { concurrency: 1, testTimeoutMs: TEST_TIMEOUT_MS });
+    return await runTests(files, env, {
+      concurrency: 1,
+      testTimeoutMs: TEST_TIMEOUT_MS,
+      runTimeoutMs: RUN_TIMEOUT_MS,
+    });
   } finally {
     clearInterval(keepPid);
     await Promise.all([topology.stop(), keyed.value?.stop()]);

@@ -10,6 +10,7 @@ import { startDevServer, type DevServer } from '../src/temporal/devServer';
 import { runTests, testFiles } from './testRunner';
 
 const TEST_TIMEOUT_MS = 5 * 60_000; // per test; the longest takes under a minute
+const RUN_TIMEOUT_MS = 20 * 60_000; // the whole run takes 5-8 minutes
 const LOG_LINES = 40;
 
 async function main(): Promise<number> {
@@ -35,7 +36,11 @@ async function main(): Promise<number> {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-test-logs-'));
   env.JIT_TEST_LOG_DIR = logDir;
   try {
-    const code = await runTests(files, env, { concurrency: 2, testTimeoutMs: TEST_TIMEOUT_MS });
+    const code = await runTests(files, env, {
+      concurrency: 2,
+      testTimeoutMs: TEST_TIMEOUT_MS,
+      runTimeoutMs: RUN_TIMEOUT_MS,
+    });
     if (code !== 0) printWorkerLogs(logDir);
     return code;
   } finally {

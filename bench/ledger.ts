@@ -128,7 +128,9 @@ async function run(
     await control.setPolicy(policy);
     await sweepsDone(control, worker, 2, 'the full evaluation', { idle: true });
     const fullSeconds = lastSweepSeconds(await control.status());
-    const sizes = await temporalUsageLedger(client, taskQueue).sizes(cluster);
+    // Without budgets there is no ledger; and an earlier run's shards (terminated) answer queries
+    // only through a worker on that run's task queue, long gone.
+    const sizes = budgets ? await temporalUsageLedger(client, taskQueue).sizes(cluster) : [];
     await control.handle.terminate('bench over');
     await Promise.all(
       sizes.map((s) =>

@@ -1,8 +1,10 @@
 // The test command (`npm test`): starts one real Temporal dev server for the whole run, hands its
 // address to every test file through JIT_TEST_TEMPORAL_ADDRESS, runs node's test runner over the
 // given folders (default: test/, less test/production), and always stops the server. Tests that
-// need no Temporal ignore it. A test that hangs fails at TEST_TIMEOUT_MS; when the run fails, the
-// warnings the tests' workers logged (test/support/stack.ts) are printed, for what CI cannot rerun. `npm run test:production` (scripts/test-production.ts) runs the rest.
+// need no Temporal ignore it. A test that hangs fails at TEST_TIMEOUT_MS, and a run that hangs is
+// stopped at RUN_TIMEOUT_MS; when the run fails, the warnings the tests' workers logged
+// (test/support/stack.ts) are printed, for what CI cannot rerun. `npm run test:production`
+// (scripts/test-production.ts) runs the rest.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -18,9 +18,9 @@ import { LEDGER_SHARDS, ledgerShard, ledgerWorkflowId } from '../src/temporal/na
 import { temporalUsageLedger } from '../src/temporal/usageLedger';
 import type { LedgerInput } from '../src/temporal/workflows/ledger';
 import { mergeWrite, type LedgerBook } from '../src/temporal/workflows/ledgerBook';
-import * as path from 'node:path';
 import { benchArgs } from './args';
 import { landedBuilds, takeLandedFlag } from './landedBuild';
+import { ROOT, type Build } from './serviceProcess';
 import { startSimProcess } from './simProcess';
 import { startTemporalTarget } from './temporalTarget';
 import { startWorkerProcess } from './workerProcess';
@@ -49,10 +49,9 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const landed = takeLandedFlag(argv);
   const { positional } = benchArgs(argv, {}, 'ledger [USERS ...] [--landed REV]');
-  const root = path.join(__dirname, '..');
   const builds: Build[] = [
-    ...landedBuilds(root, landed, (line) => console.error(line)),
-    { label: 'this tree' },
+    ...landedBuilds(ROOT, landed, (line) => console.error(line)),
+    { label: 'this tree', dir: ROOT },
   ];
   const server = await startTemporalTarget();
   const connection = await Connection.connect({
@@ -89,12 +88,6 @@ function printRows(rows: Row[]): void {
   }
 }
 
-interface Build {
-  label: string;
-  /** A landed build's root; this tree's dist/ when absent. */
-  dir?: string;
-}
-
 async function run(
   users: number,
   budgets: boolean,
@@ -110,7 +103,7 @@ async function run(
     identityFile: sim.cluster.watcherIdentity,
     temporalAddress,
     taskQueue,
-    ...(build.dir ? { buildDir: build.dir } : {}),
+    buildDir: build.dir,
   });
   try {
     const names = Array.from({ length: users }, (_, i) => `lw-user-${i}`);

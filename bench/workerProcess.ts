@@ -7,11 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
-const COMPILED_CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 
-/** The compiled CLI's path; `npm run bench:*` builds it first. */
-function compiledCli(buildDir?: string): string {
-  const cli = buildDir ? path.join(buildDir, 'dist', 'cli', 'main.js') : COMPILED_CLI;
+/** The compiled CLI's path in a build (default this tree); `npm run bench:*` builds it first. */
+function compiledCli(buildDir = ROOT): string {
+  const cli = path.join(buildDir, 'dist', 'cli', 'main.js');
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing; run npm run build first`);
   return cli;
 }

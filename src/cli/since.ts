@@ -1,5 +1,6 @@
 // `--since 24h`: the one reading of a look-back period the commands that read recorded decisions
-// share (decisions, backtest, agreement), days allowed, so each says the same thing about a bad value.
+// share (decisions, backtest, agreement), days allowed, so each says the same thing about a bad
+// value.
 import { parseGoDuration } from '../config/duration';
 import { ConfigError } from '../config/errors';
 

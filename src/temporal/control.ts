@@ -62,7 +62,7 @@ export class RefusedError extends Error {
 }
 
 /** How long a command waits for a worker to answer before saying that none is running. */
-const UPDATE_TIMEOUT_MS = 30_000;
+export const UPDATE_TIMEOUT_MS = 30_000;
 
 /** Starts the cluster's watcher unless one is already running; returns its control. */
 export async function ensureWatcher(

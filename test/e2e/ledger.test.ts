@@ -8,7 +8,7 @@ import type { UserUsage } from '../../src/policy/usage';
 import { ledgerShard, ledgerWorkflowId } from '../../src/temporal/names';
 import { temporalUsageLedger } from '../../src/temporal/usageLedger';
 import { waitFor } from '../../src/util/waitFor';
-import { startStack } from '../support/stack';
+import { runningStack, startStack } from '../support/stack';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -28,6 +28,9 @@ function usage(user: string, spans: [string, string, string][]): UserUsage {
 }
 
 describe('usage ledger workflows', () => {
+  // One stack and worker for the tests that need nothing of their own (each its own cluster).
+  const shared = runningStack();
+
   test('writes are read back, merge idempotently, and survive continue-as-new and a new worker', async () => {
     const stack = await startStack();
     let worker = await stack.newWorker();
@@ -96,106 +99,88 @@ describe('usage ledger workflows', () => {
   });
 
   test('one write of many users goes to each of their shards; one read gets them back', async () => {
-    const stack = await startStack();
-    const worker = await stack.newWorker();
-    try {
-      const cluster = 'ledger-many.example.com';
-      const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
-      const users = Array.from({ length: 150 }, (_, i) => `many-${i}`);
-      const shards = new Set(users.map(ledgerShard));
-      await ledger.record(cluster, {
-        usage: users.map((u) =>
-          usage(u, [[`${u}-r`, '2026-12-06T09:00:00.000Z', '2026-12-06T10:00:00.000Z']]),
-        ),
-        retainMs: 7 * DAY,
-        now: '2026-12-06T12:00:00.000Z',
-      });
-      const read = await ledger.read(cluster, [...users, 'never-recorded']);
-      assert.deepEqual(read.map((u) => u.user).sort(), [...users].sort(), 'none unrecorded');
-      assert.ok(read.every((u) => u.spans[0]?.requestId === `${u.user}-r`));
-      assert.equal((await ledger.sizes(cluster)).length, shards.size, 'each shard started once');
-    } finally {
-      await worker.stop();
-      await stack.close();
-    }
+    const { stack } = shared;
+    const cluster = 'ledger-many.example.com';
+    const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
+    const users = Array.from({ length: 150 }, (_, i) => `many-${i}`);
+    const shards = new Set(users.map(ledgerShard));
+    await ledger.record(cluster, {
+      usage: users.map((u) =>
+        usage(u, [[`${u}-r`, '2026-12-06T09:00:00.000Z', '2026-12-06T10:00:00.000Z']]),
+      ),
+      retainMs: 7 * DAY,
+      now: '2026-12-06T12:00:00.000Z',
+    });
+    const read = await ledger.read(cluster, [...users, 'never-recorded']);
+    assert.deepEqual(read.map((u) => u.user).sort(), [...users].sort(), 'none unrecorded');
+    assert.ok(read.every((u) => u.spans[0]?.requestId === `${u.user}-r`));
+    assert.equal((await ledger.sizes(cluster)).length, shards.size, 'each shard started once');
   });
 
   test('a bad write is refused by the validator, in one line, and changes nothing', async () => {
-    const stack = await startStack();
-    const worker = await stack.newWorker();
-    try {
-      const cluster = 'ledger-bad.example.com';
-      const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
-      await ledger.record(cluster, {
-        usage: [usage('bob', [['r1', '2026-12-06T08:00:00.000Z', '2026-12-06T09:00:00.000Z']])],
-        retainMs: DAY,
-        now: '2026-12-06T12:00:00.000Z',
-      });
-      const handle = stack.client.workflow.getHandle(ledgerWorkflowId(cluster, ledgerShard('bob')));
-      await assert.rejects(
-        handle.executeUpdate('recordUsage', { args: [{ usage: 'nope', retainMs: 1, now: 'x' }] }),
-        (err: Error) =>
-          /usage must be a list/.test(String((err.cause as Error | undefined)?.message)),
-      );
-      await assert.rejects(
-        handle.executeUpdate('readUsage', { args: [{ users: 'bob' }] }),
-        (err: Error) =>
-          /users must be a list/.test(String((err.cause as Error | undefined)?.message)),
-      );
-      assert.equal((await ledger.read(cluster, ['bob']))[0]?.spans.length, 1);
-    } finally {
-      await worker.stop();
-      await stack.close();
-    }
+    const { stack } = shared;
+    const cluster = 'ledger-bad.example.com';
+    const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
+    await ledger.record(cluster, {
+      usage: [usage('bob', [['r1', '2026-12-06T08:00:00.000Z', '2026-12-06T09:00:00.000Z']])],
+      retainMs: DAY,
+      now: '2026-12-06T12:00:00.000Z',
+    });
+    const handle = stack.client.workflow.getHandle(ledgerWorkflowId(cluster, ledgerShard('bob')));
+    await assert.rejects(
+      handle.executeUpdate('recordUsage', { args: [{ usage: 'nope', retainMs: 1, now: 'x' }] }),
+      (err: Error) =>
+        /usage must be a list/.test(String((err.cause as Error | undefined)?.message)),
+    );
+    await assert.rejects(
+      handle.executeUpdate('readUsage', { args: [{ users: 'bob' }] }),
+      (err: Error) =>
+        /users must be a list/.test(String((err.cause as Error | undefined)?.message)),
+    );
+    assert.equal((await ledger.read(cluster, ['bob']))[0]?.spans.length, 1);
   });
 
   // Issue 20's stalled shard: a sweep's write while a sweep and an operator read the same shard.
   // Reads by query made the SDK's core drop queries (and once never finish a write); by update
   // each round completes and reads either before or after the write, never half of it.
   test('reads and writes of one shard at once all complete, each read whole', async () => {
-    const stack = await startStack();
-    const worker = await stack.newWorker();
-    try {
-      const cluster = 'ledger-busy.example.com';
-      const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
-      const users = Array.from({ length: 300 }, (_, i) => `busy-${i}`)
-        .filter((u) => ledgerShard(u) === ledgerShard('busy-0'))
-        .slice(0, 4);
-      const spansOf = (read: UserUsage[]) => new Set(read.map((u) => u.spans.length));
-      for (let round = 1; round <= 25; round++) {
-        const at = new Date(Date.parse('2026-12-06T00:00:00.000Z') + round * HOUR).toISOString();
-        const write = ledger.record(cluster, {
-          usage: users.map((u) => usage(u, [[`${u}-${round}`, at, at]])),
-          retainMs: 7 * DAY,
-          now: at,
-        });
-        const reads = await Promise.all([
-          ledger.read(cluster, users),
-          ledger.read(cluster, users.slice(1)),
-          ledger.readAll(cluster),
-          write.then(() => ledger.read(cluster, users)),
-        ]);
-        for (const read of reads.slice(0, 3)) {
-          const seen = spansOf(read);
-          assert.ok(seen.size <= 1, `round ${round}: one write seen whole, not in part`);
-          assert.ok(
-            [...seen].every((n) => n === round - 1 || n === round),
-            `round ${round}`,
-          );
-        }
-        assert.deepEqual([...spansOf(reads[3])], [round], `round ${round}: read after write`);
+    const { stack } = shared;
+    const cluster = 'ledger-busy.example.com';
+    const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
+    const users = Array.from({ length: 300 }, (_, i) => `busy-${i}`)
+      .filter((u) => ledgerShard(u) === ledgerShard('busy-0'))
+      .slice(0, 4);
+    const spansOf = (read: UserUsage[]) => new Set(read.map((u) => u.spans.length));
+    for (let round = 1; round <= 25; round++) {
+      const at = new Date(Date.parse('2026-12-06T00:00:00.000Z') + round * HOUR).toISOString();
+      const write = ledger.record(cluster, {
+        usage: users.map((u) => usage(u, [[`${u}-${round}`, at, at]])),
+        retainMs: 7 * DAY,
+        now: at,
+      });
+      const reads = await Promise.all([
+        ledger.read(cluster, users),
+        ledger.read(cluster, users.slice(1)),
+        ledger.readAll(cluster),
+        write.then(() => ledger.read(cluster, users)),
+      ]);
+      for (const read of reads.slice(0, 3)) {
+        const seen = spansOf(read);
+        assert.ok(seen.size <= 1, `round ${round}: one write seen whole, not in part`);
+        assert.ok(
+          [...seen].every((n) => n === round - 1 || n === round),
+          `round ${round}`,
+        );
       }
-    } finally {
-      await worker.stop();
-      await stack.close();
+      assert.deepEqual([...spansOf(reads[3])], [round], `round ${round}: read after write`);
     }
   });
 
   test('a ledger no worker serves fails its calls at their deadline, in one line', async () => {
-    const stack = await startStack();
+    const { stack } = shared;
     try {
       const cluster = 'ledger-unserved.example.com';
-      const ledger = temporalUsageLedger(stack.client, stack.taskQueue);
+      const ledger = temporalUsageLedger(stack.client, `${stack.taskQueue}-unserved`);
       const deadline = () => ({ deadline: new Date(Date.now() + 2_000) });
       const write = {
         usage: [usage('carol', [['r1', '2026-12-06T08:00:00.000Z', '2026-12-06T09:00:00.000Z']])],
@@ -214,7 +199,6 @@ describe('usage ledger workflows', () => {
         .getHandle(ledgerWorkflowId('ledger-unserved.example.com', ledgerShard('carol')))
         .terminate('test over')
         .catch(() => undefined);
-      await stack.close();
     }
   });
 });

@@ -5,16 +5,13 @@ import { ConfigError } from '../../config/errors';
 import type { CommandFlagSpecs } from '../../config/load';
 import { hasBudgets, usageReport, type EnvironmentUsage } from '../../policy/ledger';
 import type { UserUsage } from '../../policy/usage';
-import { watcherControl } from '../../temporal/control';
+import { UPDATE_TIMEOUT_MS, watcherControl } from '../../temporal/control';
 import { temporalUsageLedger } from '../../temporal/usageLedger';
 import { loadCommandConfig } from '../commandConfig';
 import { CLUSTER_FLAG } from './control';
 import type { CliIo } from '../io';
 import { table } from '../table';
 import { resolveCluster, withTemporalClient } from '../temporalClient';
-
-/** As long as the watcher's control updates wait for a worker (src/temporal/control.ts). */
-const READ_TIMEOUT_MS = 30_000;
 
 const FLAGS = {
   cluster: CLUSTER_FLAG,
@@ -62,8 +59,8 @@ export async function usageCommand(
       );
     const ledger = temporalUsageLedger(client, config.temporal.taskQueue);
     const since = status.ledgerSince ?? now.toISOString();
-    // A shard no worker serves fails in one line instead of waiting for one.
-    const bound = { deadline: new Date(Date.now() + READ_TIMEOUT_MS) };
+    // Reads are updates: a shard no worker serves fails in one line, as a command would.
+    const bound = { deadline: new Date(Date.now() + UPDATE_TIMEOUT_MS) };
     const found = flags.user
       ? await ledger.read(cluster, [flags.user], bound)
       : await ledger.readAll(cluster, bound);

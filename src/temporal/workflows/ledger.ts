@@ -2,8 +2,8 @@
 // cluster): the access each user held, kept after Teleport forgets the requests, so budgets can
 // count hours and grants over their windows. Sweeps write what they observed through an update
 // (confirmed once applied, so the next read sees it) and read through another (ledgerMessages.ts
-// says why not by query). It runs
-// until the cluster's watcher is gone; its state is bounded by the longest budget window.
+// says why not by query). It runs until the cluster's watcher is gone; its state is bounded by
+// the longest budget window.
 // Workflow code: deterministic, no I/O.
 import {
   allHandlersFinished,

@@ -16,6 +16,11 @@ export interface Assignment {
 }
 
 const ENV_PREFIX = 'JIT_WATCHER_';
+/**
+ * Read by the process itself, not settings: a pre-built workflow bundle to load instead of
+ * dist/'s (src/temporal/worker.ts). Known, so `run` does not refuse it as a typo.
+ */
+const NOT_SETTINGS = ['JIT_WATCHER_WORKFLOW_BUNDLE'];
 
 /**
  * Set variables only; an empty variable counts as unset (as systemd and Docker mostly mean it).
@@ -32,7 +37,7 @@ export function fromEnv(env: Record<string, string | undefined>): Assignment[] {
         `${name}=${env[name] ?? ''} is a service link Kubernetes or Docker added, not a setting; set enableServiceLinks: false in the pod spec or rename the Service or link`,
       );
     }
-    if (!known.includes(name) && !isServiceLink(name, env)) {
+    if (!known.includes(name) && !NOT_SETTINGS.includes(name) && !isServiceLink(name, env)) {
       const guess = nearest(name, known);
       const hint = guess ? `did you mean ${guess}?` : 'remove it or check the name';
       throw new ConfigError(`unknown environment variable ${name}; ${hint}`);

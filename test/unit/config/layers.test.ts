@@ -155,6 +155,13 @@ void describe('layers', () => {
     assert.equal(config.policy.maxResources, 2);
   });
 
+  void it("the worker's own bundle override is not refused as a setting", async () => {
+    const { config } = await load(['-p', 'teleport.example.com:443', '-i', IDENTITY], {
+      env: { JIT_WATCHER_WORKFLOW_BUNDLE: '/opt/bundle.js' },
+    });
+    assert.equal(config.teleport.address, 'teleport.example.com:443');
+  });
+
   void it('redactConfig hides the API key', async () => {
     const { config } = await load(['-i', IDENTITY], {
       env: { TEMPORAL_API_KEY: 's3cret' },

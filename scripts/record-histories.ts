@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { EMBEDDED_SEARCH_ATTRIBUTE_VALUE_LIMIT } from '../src/app/embeddedTemporal';
 import type { Policy } from '../src/policy/types';
 import type { SweepLimits } from '../src/temporal/sweepTypes';
 import { waitFor } from '../src/util/waitFor';
@@ -26,7 +27,21 @@ interface Scenario {
   policy?: Partial<Policy>;
   continueAsNewAfterEvents?: number;
   sweepLimits?: SweepLimits;
+  searchAttributeValueLimit?: number;
   play(stack: Stack): Promise<void>;
+}
+
+/** 100 requests a run: more ids than one search attribute value holds under Temporal's default. */
+const LARGE_SWEEP: SweepLimits = {
+  pageSize: 100,
+  pageBytes: 256 * 1024,
+  pagesPerRun: 1,
+  resultsPerTask: 1_500,
+};
+
+async function largeSweep(stack: Stack): Promise<void> {
+  for (let u = 0; u < 30; u++) holdings(stack, `user-${String(u).padStart(2, '0')}`, 4);
+  await stack.sweep();
 }
 
 const scenarios: Scenario[] = [
@@ -53,11 +68,15 @@ const scenarios: Scenario[] = [
   {
     // More decisions in one run than its search attributes hold: decisionIndex children.
     name: 'large-sweep',
-    sweepLimits: { pageSize: 100, pageBytes: 256 * 1024, pagesPerRun: 1, resultsPerTask: 1_500 },
-    async play(stack) {
-      for (let u = 0; u < 30; u++) holdings(stack, `user-${String(u).padStart(2, '0')}`, 4);
-      await stack.sweep();
-    },
+    sweepLimits: LARGE_SWEEP,
+    play: largeSweep,
+  },
+  {
+    // The same under the embedded dev server's cap: the run's own attributes hold its 100 ids.
+    name: 'raised-index-cap',
+    sweepLimits: LARGE_SWEEP,
+    searchAttributeValueLimit: EMBEDDED_SEARCH_ATTRIBUTE_VALUE_LIMIT,
+    play: largeSweep,
   },
   {
     name: 'review-mode',
@@ -263,6 +282,7 @@ async function record(scenario: Scenario): Promise<number> {
     policy: scenario.policy,
     continueAsNewAfterEvents: scenario.continueAsNewAfterEvents,
     sweepLimits: scenario.sweepLimits ?? SMALL,
+    searchAttributeValueLimit: scenario.searchAttributeValueLimit,
   });
   const worker = await stack.newWorker();
   let written = 0;

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDevServer, type DevServer } from '../src/temporal/devServer';
+import { TEST_DEV_SERVER_CONFIG } from '../test/support/devServerConfig';
 import { runTests, testFiles } from './testRunner';
 
 const TEST_TIMEOUT_MS = 5 * 60_000; // per test; the longest takes under a minute
@@ -29,8 +30,7 @@ async function main(): Promise<number> {
   const needsTemporal = files.some((f) => !f.includes(`${path.sep}unit${path.sep}`));
   if (needsTemporal && !env.JIT_TEST_TEMPORAL_ADDRESS) {
     server = await startDevServer({
-      // Small enough that tests exercise continue-as-new; real deployments keep Temporal's default.
-      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 400 },
+      dynamicConfig: TEST_DEV_SERVER_CONFIG,
     });
     env.JIT_TEST_TEMPORAL_ADDRESS = server.address;
     console.log(`test: Temporal dev server at ${server.address} (node ${process.version})`);

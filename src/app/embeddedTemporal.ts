@@ -7,10 +7,22 @@ import { startDevServer, type DevServer } from '../temporal/devServer';
 import type { Logger } from '../util/logger';
 
 const MAX_RESTARTS = 5;
+/**
+ * The embedded server's cap on one search attribute value (Temporal's default is 2 KiB). A large
+ * sweep's decisions are indexed in chunks of this size, so ~6x fewer decisionIndex children, each
+ * a workflow the server starts, runs and records (most of its CPU in a 10,000-request burst,
+ * bench/RESULTS.md). Two such lists and the rest stay under the default 40 KiB cap on a
+ * workflow's attributes together.
+ */
+export const EMBEDDED_SEARCH_ATTRIBUTE_VALUE_LIMIT = 12_288;
+/** Temporal's dynamic config key for that cap (server common/dynamicconfig/constants.go). */
+export const SEARCH_ATTRIBUTE_VALUE_LIMIT_KEY = 'frontend.searchAttributesSizeOfValueLimit';
 const RESTART_WINDOW_MS = 10 * 60_000;
 
 export interface EmbeddedTemporal {
   address: string;
+  /** The server's cap on one search attribute value, which it was started with. */
+  searchAttributeValueLimit: number;
   /** Rejects when the server cannot be kept running; never resolves otherwise. */
   failed: Promise<never>;
   stop(): Promise<void>;
@@ -22,7 +34,13 @@ export async function startEmbeddedTemporal(
 ): Promise<EmbeddedTemporal> {
   const { port, uiPort, dbFile } = config.temporal.devServer;
   const start = (gRpcPort: number): Promise<DevServer> =>
-    startDevServer({ port: gRpcPort, uiPort, dbFile, log: (line) => log.info(line) });
+    startDevServer({
+      port: gRpcPort,
+      uiPort,
+      dbFile,
+      dynamicConfig: { [SEARCH_ATTRIBUTE_VALUE_LIMIT_KEY]: EMBEDDED_SEARCH_ATTRIBUTE_VALUE_LIMIT },
+      log: (line) => log.info(line),
+    });
   let server = await start(port);
   const fixedPort = Number(server.address.split(':').pop());
   let stopped = false;
@@ -67,6 +85,7 @@ export async function startEmbeddedTemporal(
 
   return {
     address: server.address,
+    searchAttributeValueLimit: EMBEDDED_SEARCH_ATTRIBUTE_VALUE_LIMIT,
     failed,
     stop: async () => {
       stopped = true;

@@ -51,6 +51,11 @@ export interface ServiceOptions {
   ensureWatcher: boolean;
   /** Resolves when the service should stop; runService defaults it to SIGTERM / SIGINT. */
   stopSignal?: Promise<void>;
+  /**
+   * The configured Temporal server's cap on one search attribute value, when it is known to be
+   * above Temporal's default (tests' servers); the embedded dev server's is the service's own.
+   */
+  searchAttributeValueLimit?: number;
 }
 
 type Cleanup = () => Promise<void> | void;
@@ -156,11 +161,13 @@ async function start(options: ServiceOptions, cleanups: Cleanup[]): Promise<Star
   const runtime = await installRuntime(log, config.metrics.listen !== '');
   let address = effectiveTemporalAddress(config.temporal);
   let fatal: Promise<never> = new Promise<never>(() => undefined);
+  let searchAttributeValueLimit = options.searchAttributeValueLimit;
   if (!config.temporal.address) {
     const dev = await startEmbeddedTemporal(config, log);
     cleanups.push(() => dev.stop());
     address = dev.address;
     fatal = dev.failed;
+    searchAttributeValueLimit = dev.searchAttributeValueLimit;
   }
   const settings = await temporalConnectionSettings(config.temporal, address);
   const native = await connectOrExplain(
@@ -233,6 +240,7 @@ async function start(options: ServiceOptions, cleanups: Cleanup[]): Promise<Star
       metrics,
       now: () => clock.now(),
       ledger: temporalUsageLedger(client, config.temporal.taskQueue),
+      ...(searchAttributeValueLimit ? { searchAttributeValueLimit } : {}),
     },
   }).catch((err: unknown) => {
     throw explainRefusal(err, settings); // the worker checks the namespace: a bad API key shows here

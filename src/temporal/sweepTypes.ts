@@ -31,6 +31,12 @@ export interface SweepPlan {
   nextKey?: string;
   /** Users a targeted sweep must re-evaluate: holders of the approved requests it was named. */
   changedUsers: string[];
+  /**
+   * The Temporal server's cap on one search attribute value, when the worker knows it is above
+   * Temporal's default (its embedded dev server's): the run indexes its decisions in chunks that
+   * size, so fewer decisionIndex children. Absent: the default; always, in older plans.
+   */
+  searchAttributeValueLimit?: number;
 }
 
 export interface UsersPlanInput {
@@ -268,6 +274,8 @@ export interface SweepResume extends SweepFindings {
   pagesRead?: number;
   /** Requests awaiting humans that this sweep saw still pending; absent in older runs. */
   seenAwaiting?: string[];
+  /** The server's value cap a page read reported (SweepPlan); absent: Temporal's default. */
+  searchAttributeValueLimit?: number;
 }
 
 /**

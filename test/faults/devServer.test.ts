@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { startDevServer } from '../../src/temporal/devServer';
+import { JIT_REQUEST_IDS } from '../../src/temporal/searchAttributes';
 import { freePort } from '../../src/util/freePort';
 import { waitFor } from '../../src/util/waitFor';
 import { doubled, faultFixture, type FaultFixture } from './fixture';
@@ -31,6 +33,20 @@ async function embeddedService(fx: FaultFixture, ports: number[]): Promise<Servi
       '-poll-interval=5s',
     ],
   });
+}
+
+/** The most request ids one sweep run of the server's carries in its own search attributes. */
+async function mostIdsOnARun(address: string): Promise<number> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    let most = 0;
+    for await (const run of client.workflow.list({ query: `WorkflowType = 'sweep'` }))
+      most = Math.max(most, run.typedSearchAttributes.get(JIT_REQUEST_IDS)?.length ?? 0);
+    return most;
+  } finally {
+    await connection.close();
+  }
 }
 
 /** The service's last log lines, for a failure message: what it was doing when the wait ran out. */
@@ -68,6 +84,13 @@ describe('the embedded dev server', () => {
       });
       assert.equal(fx.approvals.size, SWEEP_SIZE, '0 lost');
       assert.deepEqual(doubled(fx.approvals), [], '0 doubled');
+      // The service raised the server's cap on a search attribute value: a run's own attributes
+      // hold more request ids than Temporal's default 2 KiB allows (~46).
+      await waitFor(async () => (await mostIdsOnARun(`127.0.0.1:${ports[0]}`)) > 46, {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        what: 'a sweep run indexing more than 2 KiB of request ids',
+      });
       service.kill('SIGTERM');
       const exit = await service.exited;
       assert.equal(exit.code, 0, `a clean stop exits 0: ${lastLines(service)}`);

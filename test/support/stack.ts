@@ -48,6 +48,8 @@ export interface StackOptions {
   sweepLimits?: SweepLimits;
   /** Default 10 min, so only sweepNow sweeps; deadline tests set production's 30 s. */
   pollIntervalMs?: number;
+  /** Tell the workers the server's search attribute value cap (devServerConfig.ts sets it). */
+  searchAttributeValueLimit?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -66,7 +68,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (tuning.maxConcurrentActivities !== undefined) {
       config.worker.maxConcurrentActivities = tuning.maxConcurrentActivities;
     }
-    return startService({ config, log: workerLog(), ensureWatcher: false });
+    return startService({
+      config,
+      log: workerLog(),
+      ensureWatcher: false,
+      ...(options.searchAttributeValueLimit
+        ? { searchAttributeValueLimit: options.searchAttributeValueLimit }
+        : {}),
+    });
   };
   const control = await ensureWatcher(temporal.client, taskQueue, {
     cluster: sim.clusterName,

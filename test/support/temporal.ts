@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultConfig, type TemporalTls } from '../../src/config/types';
 import { CLIENT_CHANNEL_ARGS, temporalConnectionSettings } from '../../src/temporal/connection';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { TEST_DEV_SERVER_CONFIG } from './devServerConfig';
 
 export interface TestTemporal {
   address: string;
@@ -53,9 +54,7 @@ export async function testTemporal(): Promise<TestTemporal> {
   let server: DevServer | undefined;
   let address = process.env.JIT_TEST_TEMPORAL_ADDRESS;
   if (!address) {
-    server = await startDevServer({
-      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 400 },
-    });
+    server = await startDevServer({ dynamicConfig: TEST_DEV_SERVER_CONFIG });
     address = server.address;
   }
   const tls = server ? undefined : testTemporalTls();

@@ -14,4 +14,9 @@ export interface ActivityDeps {
   ledger?: UsageLedger;
   /** The clock evaluations use; tests may pin it. */
   now?: () => Date;
+  /**
+   * The Temporal server's cap on one search attribute value, when known to be above Temporal's
+   * default (the embedded dev server's, which the service sets): sweeps index in larger chunks.
+   */
+  searchAttributeValueLimit?: number;
 }

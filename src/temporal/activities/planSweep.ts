@@ -35,6 +35,7 @@ export function createPlanSweep(deps: ActivityDeps) {
       pending,
       ...(page.nextKey ? { nextKey: page.nextKey } : {}),
       changedUsers: [],
+      ...serverLimits(deps),
     };
   };
 }
@@ -66,7 +67,14 @@ async function planTargeted(
     pending: page.pending,
     ...(page.next ? { nextKey: pendingKey(page.next) } : {}),
     changedUsers,
+    ...serverLimits(deps),
   };
+}
+
+/** What the worker knows of the Temporal server's limits, for the run's decision index. */
+function serverLimits(deps: ActivityDeps): Pick<SweepPlan, 'searchAttributeValueLimit'> {
+  const limit = deps.searchAttributeValueLimit;
+  return limit ? { searchAttributeValueLimit: limit } : {};
 }
 
 /**

@@ -21,9 +21,16 @@ export async function decisionIndex(): Promise<void> {
   // Nothing to do: the attributes were set when the sweep started it.
 }
 
-/** Publishes this run's decisions on the run itself and, past one chunk, on index children. */
-export async function publishDecisionIndex(entries: IndexEntry[], run: number): Promise<void> {
-  const [own, ...rest] = indexChunks(entries);
+/**
+ * Publishes this run's decisions on the run itself and, past one chunk, on index children.
+ * `valueLimit`: the server's cap on one search attribute value, when known to be above the default.
+ */
+export async function publishDecisionIndex(
+  entries: IndexEntry[],
+  run: number,
+  valueLimit?: number,
+): Promise<void> {
+  const [own, ...rest] = indexChunks(entries, valueLimit);
   if (!own) return;
   upsertSearchAttributes(attributes(own));
   if (rest.length === 0 || !patched(INDEX_CHILDREN_PATCH)) return;

@@ -3,8 +3,12 @@
 // than fits publishes the first chunk on itself and the rest on small index workflows it starts
 // (decisionIndex.ts), each chunk within the cap. Pure: imported by workflow code.
 
+/** Temporal's default cap on one search attribute value (frontend.searchAttributesSizeOfValueLimit). */
+export const DEFAULT_VALUE_LIMIT = 2048;
+/** What a list may take of a value's cap: the rest is room for its encoding. */
+const ENCODING_ROOM = 248;
 /** Under the server's 2,048-byte default, leaving room for encoding. */
-export const MAX_VALUE_BYTES = 1800;
+export const MAX_VALUE_BYTES = DEFAULT_VALUE_LIMIT - ENCODING_ROOM;
 
 /** One decision as the index sees it. */
 export interface IndexEntry {
@@ -14,7 +18,7 @@ export interface IndexEntry {
   dryRun: boolean;
 }
 
-/** What one workflow's search attributes carry: each list within MAX_VALUE_BYTES. */
+/** What one workflow's search attributes carry: each list within the value cap. */
 export interface IndexChunk {
   users: string[];
   requestIds: string[];
@@ -24,9 +28,12 @@ export interface IndexChunk {
 
 /**
  * Splits a run's decisions into chunks whose user and request lists each fit one search
- * attribute value. Entries are taken by user, then request, so a user's decisions share chunks.
+ * attribute value under the server's cap (`valueLimit`, bytes). Entries are taken by user, then
+ * request, so a user's decisions share chunks.
  */
-export function indexChunks(entries: IndexEntry[]): IndexChunk[] {
+export function indexChunks(entries: IndexEntry[], valueLimit = DEFAULT_VALUE_LIMIT): IndexChunk[] {
+  // A cap below the default is none a server would have: the default's room is the least.
+  const maxBytes = Math.max(MAX_VALUE_BYTES, valueLimit - ENCODING_ROOM);
   const sorted = [...entries].sort((a, b) =>
     a.user !== b.user ? (a.user < b.user ? -1 : 1) : a.requestId < b.requestId ? -1 : 1,
   );
@@ -36,6 +43,7 @@ export function indexChunks(entries: IndexEntry[]): IndexChunk[] {
     if (!current || !fits(current, entry)) {
       if (current) chunks.push(finish(current));
       current = {
+        maxBytes,
         users: new Set(),
         requests: new Set(),
         actions: new Set(),
@@ -51,6 +59,8 @@ export function indexChunks(entries: IndexEntry[]): IndexChunk[] {
 }
 
 interface Building {
+  /** What each list may take. */
+  maxBytes: number;
   users: Set<string>;
   requests: Set<string>;
   actions: Set<string>;
@@ -61,28 +71,28 @@ interface Building {
 
 function fits(b: Building, e: IndexEntry): boolean {
   return (
-    b.userBytes + added(b.users, e.user) <= MAX_VALUE_BYTES &&
-    b.requestBytes + added(b.requests, e.requestId) <= MAX_VALUE_BYTES
+    b.userBytes + added(b, b.users, e.user) <= b.maxBytes &&
+    b.requestBytes + added(b, b.requests, e.requestId) <= b.maxBytes
   );
 }
 
 function add(b: Building, e: IndexEntry): void {
-  b.userBytes += added(b.users, e.user);
-  b.requestBytes += added(b.requests, e.requestId);
-  if (indexable(e.user)) b.users.add(e.user);
-  if (indexable(e.requestId)) b.requests.add(e.requestId);
+  b.userBytes += added(b, b.users, e.user);
+  b.requestBytes += added(b, b.requests, e.requestId);
+  if (indexable(b, e.user)) b.users.add(e.user);
+  if (indexable(b, e.requestId)) b.requests.add(e.requestId);
   b.actions.add(e.action);
   b.dryRun ||= e.dryRun;
 }
 
 /** Bytes a value adds to a list: none when already there, or when it could never fit one. */
-function added(list: Set<string>, value: string): number {
-  return list.has(value) || !indexable(value) ? 0 : cost(value);
+function added(b: Building, list: Set<string>, value: string): number {
+  return list.has(value) || !indexable(b, value) ? 0 : cost(value);
 }
 
 /** A value longer than a whole attribute is left out: the server would refuse the attribute. */
-function indexable(value: string): boolean {
-  return cost(value) + 2 <= MAX_VALUE_BYTES;
+function indexable(b: Building, value: string): boolean {
+  return cost(value) + 2 <= b.maxBytes;
 }
 
 function finish(b: Building): IndexChunk {

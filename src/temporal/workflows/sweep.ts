@@ -249,6 +249,9 @@ class SweepRun {
     // half that round trip (as NTP reasons). The watcher maps deadlines to workflow time with it.
     const middle = before + Math.floor((Date.now() - before) / 2);
     this.state.clock = { teleportNow: plan.now, workflowAt: new Date(middle).toISOString() };
+    // Recorded with the read, so a replay chunks the index as the first run did.
+    if (plan.searchAttributeValueLimit)
+      this.state.searchAttributeValueLimit = plan.searchAttributeValueLimit;
     // The read went out with the workflow task that carried the results before it.
     this.budget = freshTask(this.limits);
     return plan;
@@ -607,7 +610,7 @@ class SweepRun {
     // Set only in runs with a shadow, which could only start once the attribute was registered.
     if (this.shadowInRun > 0)
       upsertSearchAttributes([{ key: JIT_SHADOW_DISAGREEMENTS, value: this.shadowInRun }]);
-    await publishDecisionIndex(entries, this.state.runs);
+    await publishDecisionIndex(entries, this.state.runs, this.state.searchAttributeValueLimit);
   }
 }
 

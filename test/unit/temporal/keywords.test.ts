@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  DEFAULT_VALUE_LIMIT,
   indexChunks,
   MAX_VALUE_BYTES,
   type IndexEntry,
@@ -41,6 +42,22 @@ describe('indexChunks', () => {
     const users = new Set(chunks.flatMap((c) => c.users));
     assert.equal(ids.size, 2_000);
     assert.equal(users.size, 400);
+  });
+
+  it('fills chunks to a raised cap, less the room for encoding, and loses none', () => {
+    const cap = 12_288;
+    const chunks = indexChunks(entries(2_000, 400), cap);
+    // 2,000 ids of 39 bytes: 7 lists of up to 12,040 bytes.
+    assert.ok(chunks.length <= 7, `${chunks.length} chunks`);
+    for (const c of chunks) {
+      assert.ok(bytes(c.requestIds) <= cap - (DEFAULT_VALUE_LIMIT - MAX_VALUE_BYTES));
+      assert.ok(bytes(c.users) <= cap - (DEFAULT_VALUE_LIMIT - MAX_VALUE_BYTES));
+    }
+    assert.equal(new Set(chunks.flatMap((c) => c.requestIds)).size, 2_000);
+  });
+
+  it('takes a cap below the default as the default', () => {
+    assert.deepEqual(indexChunks(entries(300, 30), 0), indexChunks(entries(300, 30)));
   });
 
   it('keeps a user’s decisions in as few chunks as their size allows', () => {

@@ -36,17 +36,24 @@ async function indexChildren(stack: Stack): Promise<number> {
 }
 
 // 1,000 request ids of 39 bytes each (quoted, with a comma): ~22 lists of 1,800 bytes, 4 of
-// 12,040; a run's first list stays on the run itself.
+// 12,040; a run's first list stays on the run itself. Users are named per suite: `decisions
+// --user` searches the whole namespace.
 const caps = [
-  { cap: "Temporal's default cap", limit: undefined, children: (n: number) => n >= 15 },
+  {
+    cap: "Temporal's default cap",
+    tag: 'default',
+    limit: undefined,
+    children: (n: number) => n >= 15,
+  },
   {
     cap: "the embedded server's cap",
+    tag: 'raised',
     limit: EMBEDDED_SEARCH_ATTRIBUTE_VALUE_LIMIT,
     children: (n: number) => n <= 6,
   },
 ];
 
-for (const { cap, limit, children } of caps) {
+for (const { cap, tag, limit, children } of caps) {
   describe(`decisions of a 1,000-request sweep, under ${cap}`, () => {
     const suite = runningStack(limit ? { searchAttributeValueLimit: limit } : {});
 
@@ -54,7 +61,7 @@ for (const { cap, limit, children } of caps) {
       const { stack } = suite;
       const users = Array.from(
         { length: USERS },
-        (_, u) => `scale-user-${String(u).padStart(3, '0')}`,
+        (_, u) => `scale-${tag}-${String(u).padStart(3, '0')}`,
       );
       const requests = users.flatMap((user) =>
         Array.from({ length: PER_USER }, (_, i) =>

@@ -32,7 +32,7 @@ export interface IndexChunk {
  * request, so a user's decisions share chunks.
  */
 export function indexChunks(entries: IndexEntry[], valueLimit = DEFAULT_VALUE_LIMIT): IndexChunk[] {
-  // A cap below the default is none a server would have: the default's room is the least.
+  // Never finer than under the default cap: a smaller value is a mistake, not a server's cap.
   const maxBytes = Math.max(MAX_VALUE_BYTES, valueLimit - ENCODING_ROOM);
   const sorted = [...entries].sort((a, b) =>
     a.user !== b.user ? (a.user < b.user ? -1 : 1) : a.requestId < b.requestId ? -1 : 1,

@@ -27,12 +27,8 @@ async function decisions(stack: Stack, args: string[]): Promise<Line[]> {
 }
 
 async function indexChildren(stack: Stack): Promise<number> {
-  let n = 0;
-  for await (const _ of stack.client.workflow.list({
-    query: `TaskQueue = '${stack.taskQueue}' AND WorkflowType = 'decisionIndex'`,
-  }))
-    n += 1;
-  return n;
+  const query = `TaskQueue = '${stack.taskQueue}' AND WorkflowType = 'decisionIndex'`;
+  return (await stack.client.workflow.count(query)).count;
 }
 
 // 1,000 request ids of 39 bytes each (quoted, with a comma): ~22 lists of 1,800 bytes, 4 of
